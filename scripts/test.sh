@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Sets up, builds, makes the TensorFlow fixtures and runs every test:
+#   1. scripts/setup.sh (packages + Release build) and the Python env with TensorFlow;
+#   2. fixtures: SavedModels + TF outputs (tests/fixtures), single-op cases (tests/op_cases)
+#      into .fixtures/ (regenerated only when their scripts change);
+#   3. ctest on the Release build;
+#   4. the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+# Set TFTRT_SKIP_SANITIZERS=1 to skip step 4 while iterating.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+
+scripts/setup.sh
+python=$(scripts/python-env.sh | tail -n 1)
+
+fixtures=$PWD/.fixtures
+shared=$(cd .. && pwd)/shared
+realworld_args=()
+if [ -d "$shared/realworld" ]; then
+  realworld_args=(--realworld "$shared/realworld")
+else
+  echo "test: $shared/realworld not found: real-world model tests will be skipped"
+fi
+mkdir -p "$fixtures"
+echo "test: making fixtures with TensorFlow"
+TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/fixtures/make_fixtures.py --out "$fixtures/models" "${realworld_args[@]}"
+TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/op_cases/make_op_cases.py --out "$fixtures/op_cases"
+
+export TFTRT_FIXTURES_DIR=$fixtures/models
+export TFTRT_OP_CASES_DIR=$fixtures/op_cases
+export TFTRT_SHARED_DIR=$shared
+
+echo "test: running tests (Release)"
+ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
+  echo "test: running tests under AddressSanitizer + UndefinedBehaviorSanitizer"
+  TFTRT_BUILD_DIR=build-asan TFTRT_CMAKE_ARGS="-DTFTRT_SANITIZE=ON" scripts/setup.sh
+  # Whole-model fixtures big enough to be slow under ASan are run by the Release pass only.
+  TFTRT_SANITIZER_RUN=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+fi
+echo "test: all tests passed in $(( $(date +%s) - start ))s"

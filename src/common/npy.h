@@ -1,0 +1,26 @@
+// Reading and writing NumPy .npy files (format version 1.0-3.0), the interchange format
+// of `tftrt run` and of the test fixtures that TensorFlow writes.
+//
+// Supported element types: the numeric ones, bool, and fixed-width byte strings ('S<n>',
+// read as DT_STRING with trailing NULs stripped, as numpy does). Fortran-order and
+// big-endian arrays are rejected with a clear error.
+#ifndef TFTRT_COMMON_NPY_H_
+#define TFTRT_COMMON_NPY_H_
+
+#include <string>
+
+#include "tftrt/tensor.h"
+
+namespace tftrt {
+
+// Parses the bytes of a .npy file; `name` (usually the path) is used in errors.
+StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name);
+// Serializes a tensor as a .npy file (version 1.0).
+StatusOr<std::string> SerializeNpy(const Tensor& tensor);
+
+StatusOr<Tensor> ReadNpyFile(const std::string& path);
+Status WriteNpyFile(const std::string& path, const Tensor& tensor);
+
+}  // namespace tftrt
+
+#endif  // TFTRT_COMMON_NPY_H_

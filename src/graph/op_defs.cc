@@ -1,0 +1,89 @@
+#include "graph/op_defs.h"
+
+#include <google/protobuf/text_format.h>
+
+#include "common/check.h"
+
+namespace tftrt {
+namespace {
+
+#include "graph/builtin_op_defs.inc"
+
+// The OpDefs of the ops tftrt runs, parsed once.
+const tensorflow::OpList& BuiltinOpDefs() {
+  static const tensorflow::OpList* op_list = [] {
+    std::string text;
+    for (const char* chunk : kBuiltinOpDefChunks) text += chunk;
+    auto* list = new tensorflow::OpList();
+    TFTRT_CHECK_MSG(google::protobuf::TextFormat::ParseFromString(text, list),
+                    "builtin_op_defs.inc does not parse");
+    return list;
+  }();
+  return *op_list;
+}
+
+}  // namespace
+
+OpDefs::OpDefs(const tensorflow::MetaGraphDef& meta_graph) {
+  // The model's own list wins; ours fills in ops that newer TensorFlow leaves out of it
+  // (those used only inside If/While branch functions).
+  for (const auto& op : BuiltinOpDefs().op()) Add(op);
+  for (const auto& op : meta_graph.meta_info_def().stripped_op_list().op()) Add(op);
+  for (const auto& function : meta_graph.graph_def().library().function()) {
+    Add(function.signature());
+  }
+}
+
+const tensorflow::OpDef* OpDefs::Find(const std::string& op) const {
+  auto it = ops_.find(op);
+  return it == ops_.end() ? nullptr : &it->second;
+}
+
+StatusOr<int> OpDefs::FlatOutputIndex(const Node& node, const std::string& arg_name,
+                                      int index) const {
+  const tensorflow::OpDef* op_def = Find(node.op);
+  if (op_def == nullptr) {
+    return Status::NotFound("no OpDef for op '" + node.op + "' of node " + node.Describe() +
+                            " (it is not in the SavedModel's op list)");
+  }
+  int flat = 0;
+  for (const auto& arg : op_def->output_arg()) {
+    int length = 1;
+    if (!arg.number_attr().empty()) {
+      auto it = node.attrs.find(arg.number_attr());
+      if (it == node.attrs.end()) {
+        return Status::InvalidArgument("node " + node.Describe() + " lacks attribute '" +
+                                       arg.number_attr() + "'");
+      }
+      length = static_cast<int>(it->second.i());
+    } else if (!arg.type_list_attr().empty()) {
+      auto it = node.attrs.find(arg.type_list_attr());
+      if (it == node.attrs.end()) {
+        return Status::InvalidArgument("node " + node.Describe() + " lacks attribute '" +
+                                       arg.type_list_attr() + "'");
+      }
+      length = it->second.list().type_size();
+    }
+    if (arg.name() == arg_name) {
+      if (index < 0 || index >= length) {
+        return Status::InvalidArgument("output '" + arg_name + ":" + std::to_string(index) +
+                                       "' of node " + node.Describe() + " is out of range");
+      }
+      return flat + index;
+    }
+    flat += length;
+  }
+  return Status::InvalidArgument("op '" + node.op + "' has no output named '" + arg_name + "'");
+}
+
+void OpDefs::AddDefaultAttrs(Node* node) const {
+  const tensorflow::OpDef* op_def = Find(node->op);
+  if (op_def == nullptr) return;
+  for (const auto& attr : op_def->attr()) {
+    if (attr.has_default_value() && !node->attrs.contains(attr.name())) {
+      node->attrs[attr.name()] = attr.default_value();
+    }
+  }
+}
+
+}  // namespace tftrt

@@ -1,0 +1,48 @@
+// Private to the array op family (runtime/ops/*_ops.cc of reshape, slice, gather, concat,
+// fill): the per-file registration functions that RegisterArrayOps calls, and the small
+// input-reading helpers those kernels share.
+#ifndef TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
+#define TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runtime/kernel.h"
+
+namespace tftrt::array_ops {
+
+void RegisterShapeOps(KernelRegistry& registry);        // array_ops.cc
+void RegisterFillOps(KernelRegistry& registry);         // fill_ops.cc
+void RegisterConcatSplitOps(KernelRegistry& registry);  // concat_split_ops.cc
+void RegisterSliceOps(KernelRegistry& registry);        // slice_ops.cc
+void RegisterGatherOps(KernelRegistry& registry);       // gather_ops.cc
+
+// An InvalidArgument naming the kernel's op: "<op>: <message>".
+Status OpError(const OpKernelContext& ctx, const std::string& message);
+
+// OK if the node has at least `count` inputs.
+Status CheckNumInputs(const OpKernelContext& ctx, int count);
+
+// The values of input `index`, which must be an integer tensor (int32 and int64 in
+// practice; int8/int16/uint8/uint16/uint32 where ops allow them). `what` names it in
+// errors, e.g. "shape". Any shape is accepted; callers check it.
+StatusOr<std::vector<int64_t>> ReadIndexValues(const OpKernelContext& ctx, int index,
+                                               std::string_view what);
+
+// The single value of input `index` (an integer scalar or 1-element vector).
+StatusOr<int64_t> ReadIndexScalar(const OpKernelContext& ctx, int index, std::string_view what);
+
+// "[1,2,3]" for a list of values (shapes and index vectors in error messages).
+std::string ValuesToString(const std::vector<int64_t>& values);
+
+// An int16, int32 or int64 (`dtype`) tensor of `shape` holding `values`; an error naming
+// `what` if a value does not fit.
+StatusOr<Tensor> MakeIndexTensor(const OpKernelContext& ctx, DataType dtype,
+                                 const std::vector<int64_t>& values, Shape shape,
+                                 std::string_view what);
+
+}  // namespace tftrt::array_ops
+
+#endif  // TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_

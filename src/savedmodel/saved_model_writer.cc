@@ -1,0 +1,187 @@
+#include "savedmodel/saved_model_writer.h"
+
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/text_format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <climits>
+#include <set>
+
+#include "savedmodel/saved_model_reader.h"
+#include "savedmodel/tensor_bundle_writer.h"
+
+namespace tftrt {
+namespace {
+
+Status WriteFileSynced(Env* env, const std::string& path, std::string_view data) {
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<WritableFile> file, env->NewWritableFile(path));
+  TFTRT_RETURN_IF_ERROR(file->Append(data));
+  TFTRT_RETURN_IF_ERROR(file->Sync());
+  return file->Close();
+}
+
+// A name no other writer (thread or process) picks at the same moment.
+std::string UniqueSuffix() {
+  static std::atomic<uint64_t> counter{0};
+  const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
+         std::to_string(counter.fetch_add(1));
+}
+
+// A relative path that stays inside the directory: not empty, not absolute, no "." / ".."
+// components.
+Status CheckRelativePath(const std::string& path, const std::string& what) {
+  if (path.empty() || path.front() == '/' || path.back() == '/') {
+    return Status::InvalidArgument(what + " path '" + path + "' must be a relative file path");
+  }
+  size_t start = 0;
+  while (start <= path.size()) {
+    const size_t end = std::min(path.find('/', start), path.size());
+    const std::string_view part(path.data() + start, end - start);
+    if (part.empty() || part == "." || part == "..") {
+      return Status::InvalidArgument(what + " path '" + path + "' must not contain '" +
+                                     std::string(part) + "' components");
+    }
+    start = end + 1;
+  }
+  return Status::Ok();
+}
+
+Status SerializeSavedModel(const tensorflow::SavedModel& saved_model, bool text_format,
+                           std::string* out) {
+  if (text_format) {
+    if (!google::protobuf::TextFormat::PrintToString(saved_model, out)) {
+      return Status::Internal("cannot print the SavedModel as text");
+    }
+    return Status::Ok();
+  }
+  const size_t size = saved_model.ByteSizeLong();
+  if (size > static_cast<size_t>(INT_MAX)) {
+    return Status::InvalidArgument("the SavedModel proto is " + std::to_string(size) +
+                                   " bytes, over protobuf's 2 GiB limit");
+  }
+  out->clear();
+  {
+    google::protobuf::io::StringOutputStream stream(out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    // Map fields in a fixed order: the same model gives the same bytes.
+    coded.SetSerializationDeterministic(true);
+    saved_model.SerializeToCodedStream(&coded);
+    if (coded.HadError()) return Status::Internal("cannot serialize the SavedModel proto");
+  }
+  return Status::Ok();
+}
+
+Status WriteContents(Env* env, const std::string& dir, const SavedModelContents& contents,
+                     const WriteSavedModelOptions& options) {
+  TFTRT_RETURN_IF_ERROR(env->CreateDir(dir));
+  std::string serialized;
+  TFTRT_RETURN_IF_ERROR(
+      SerializeSavedModel(contents.saved_model, options.text_format, &serialized));
+  TFTRT_RETURN_IF_ERROR(WriteFileSynced(
+      env, JoinPath(dir, options.text_format ? kSavedModelFilenamePbTxt : kSavedModelFilenamePb),
+      serialized));
+  serialized.clear();
+
+  if (!contents.variables.empty()) {
+    const std::string variables_dir = JoinPath(dir, kVariablesDirectory);
+    TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
+    TFTRT_RETURN_IF_ERROR(
+        WriteTensorBundle(env, JoinPath(variables_dir, kVariablesFilename), contents.variables));
+  }
+
+  std::vector<std::pair<std::string, const std::string*>> files;
+  for (const auto& [name, data] : contents.assets) {
+    TFTRT_RETURN_IF_ERROR(CheckRelativePath(name, "asset"));
+    files.emplace_back(JoinPath(kAssetsDirectory, name), &data);
+  }
+  if (!contents.assets.empty())
+    TFTRT_RETURN_IF_ERROR(env->CreateDir(JoinPath(dir, kAssetsDirectory)));
+  for (const auto& [path, data] : contents.extra_files) {
+    TFTRT_RETURN_IF_ERROR(CheckRelativePath(path, "extra file"));
+    const std::string top = path.substr(0, path.find('/'));
+    if (top == kSavedModelFilenamePb || top == kSavedModelFilenamePbTxt ||
+        (top == kVariablesDirectory && !contents.variables.empty())) {
+      return Status::InvalidArgument("extra file '" + path +
+                                     "' would overwrite the SavedModel's own files");
+    }
+    files.emplace_back(path, &data);
+  }
+  std::set<std::string> seen;
+  for (const auto& [relative, data] : files) {
+    if (!seen.insert(relative).second) {
+      return Status::InvalidArgument("file '" + relative + "' is given twice");
+    }
+    const std::string path = JoinPath(dir, relative);
+    TFTRT_RETURN_IF_ERROR(env->CreateDir(DirName(path)));
+    TFTRT_RETURN_IF_ERROR(WriteFileSynced(env, path, *data));
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status WriteSavedModel(Env* env, const std::string& export_dir_in,
+                       const SavedModelContents& contents, const WriteSavedModelOptions& options) {
+  // "out/" and "out" are one target; the temporary directory must be its sibling.
+  std::string export_dir = export_dir_in;
+  while (export_dir.size() > 1 && export_dir.back() == '/') export_dir.pop_back();
+  if (export_dir.empty()) return Status::InvalidArgument("empty SavedModel export directory");
+
+  bool replace = false;
+  if (env->FileExists(export_dir)) {
+    if (!env->IsDirectory(export_dir)) {
+      return Status::FailedPrecondition("cannot write a SavedModel to '" + export_dir +
+                                        "': a file is in the way");
+    }
+    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(export_dir));
+    if (!children.empty() && !options.overwrite) {
+      return Status::AlreadyExists("SavedModel directory '" + export_dir +
+                                   "' already exists and is not empty; set overwrite to "
+                                   "replace it");
+    }
+    replace = true;
+  }
+  const std::string parent = DirName(export_dir);
+  if (!parent.empty()) TFTRT_RETURN_IF_ERROR(env->CreateDir(parent));
+
+  const std::string hidden = JoinPath(parent, "." + BaseName(export_dir));
+  const std::string temp_dir = hidden + ".tftrt-tmp-" + UniqueSuffix();
+  Status status = WriteContents(env, temp_dir, contents, options);
+  if (!status.ok()) {
+    env->DeleteRecursively(temp_dir).IgnoreError();
+    return status.WithContext("while writing SavedModel '" + export_dir + "' (in '" + temp_dir +
+                              "')");
+  }
+
+  if (!replace) {
+    status = env->RenameFile(temp_dir, export_dir);
+    if (!status.ok()) env->DeleteRecursively(temp_dir).IgnoreError();
+    return status;
+  }
+  // Move the old directory aside first, so the swap can be undone if the second rename
+  // fails: the target is never left missing.
+  const std::string old_dir = hidden + ".tftrt-old-" + UniqueSuffix();
+  status = env->RenameFile(export_dir, old_dir);
+  if (!status.ok()) {
+    env->DeleteRecursively(temp_dir).IgnoreError();
+    return status;
+  }
+  status = env->RenameFile(temp_dir, export_dir);
+  if (!status.ok()) {
+    env->RenameFile(old_dir, export_dir).IgnoreError();
+    env->DeleteRecursively(temp_dir).IgnoreError();
+    return status;
+  }
+  status = env->DeleteRecursively(old_dir);
+  if (!status.ok()) {
+    return status.WithContext("SavedModel '" + export_dir +
+                              "' was written, but its previous contents could not be removed");
+  }
+  return Status::Ok();
+}
+
+}  // namespace tftrt

@@ -1,0 +1,53 @@
+// Writing a SavedModel directory that TensorFlow and tftrt read: saved_model.pb, the
+// variables/ bundle, assets/ and any extra files (assets.extra/, keras_metadata.pb, ...).
+//
+// The directory appears atomically: everything is written into a temporary sibling
+// directory, synced, and renamed into place, so a failure (full disk, bad tensor) leaves
+// either no directory or the previous one, never a half-written model. An existing
+// non-empty target is refused unless `overwrite` is set; with it, the old directory is
+// renamed aside, replaced, then deleted.
+#ifndef TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
+#define TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/env.h"
+#include "proto/saved_model.pb.h"
+#include "tftrt/status.h"
+#include "tftrt/tensor.h"
+
+namespace tftrt {
+
+// What goes into a SavedModel directory.
+struct SavedModelContents {
+  tensorflow::SavedModel saved_model;
+  // Checkpoint (key, tensor) pairs for variables/variables.*, in data-file order. Empty: no
+  // variables/ directory (a program-only SavedModel). TF2 models also need the
+  // _CHECKPOINTABLE_OBJECT_GRAPH entry (a scalar string) here.
+  std::vector<std::pair<std::string, Tensor>> variables;
+  // (file name under assets/, contents).
+  std::vector<std::pair<std::string, std::string>> assets;
+  // (relative path, contents), e.g. "fingerprint.pb", "assets.extra/tf_serving_warmup_requests".
+  std::vector<std::pair<std::string, std::string>> extra_files;
+};
+
+struct WriteSavedModelOptions {
+  // Replace an existing non-empty directory at the target path.
+  bool overwrite = false;
+  // Write saved_model.pbtxt (text format) instead of saved_model.pb.
+  bool text_format = false;
+};
+
+// Writes `contents` as the SavedModel directory `export_dir` (parents are created).
+// AlreadyExists if `export_dir` is a non-empty directory and !options.overwrite;
+// FailedPrecondition if it is a file; InvalidArgument for asset / extra-file paths that are
+// absolute, contain "..", or collide with the model's own files; any I/O error names the
+// path. On error the target is unchanged and the temporary directory is removed.
+Status WriteSavedModel(Env* env, const std::string& export_dir, const SavedModelContents& contents,
+                       const WriteSavedModelOptions& options = {});
+
+}  // namespace tftrt
+
+#endif  // TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_

@@ -1,0 +1,66 @@
+#include "testing/tensor_compare.h"
+
+#include "common/relative_error.h"
+
+#include <cmath>
+#include <cstdlib>
+
+namespace tftrt::testing {
+namespace {
+
+bool IsFloating(DataType dtype) {
+  return dtype == DataType::kFloat || dtype == DataType::kDouble || dtype == DataType::kHalf ||
+         dtype == DataType::kBFloat16;
+}
+
+}  // namespace
+
+::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
+                                        double relative_tolerance) {
+  if (actual.dtype() != expected.dtype() || actual.shape() != expected.shape()) {
+    return ::testing::AssertionFailure() << "got " << actual.DebugString() << ", expected "
+                                         << expected.DebugString();
+  }
+  const int64_t n = expected.NumElements();
+  if (IsFloating(expected.dtype())) {
+    for (int64_t i = 0; i < n; ++i) {
+      const double a = actual.ElementAsDouble(i), b = expected.ElementAsDouble(i);
+      if (std::isnan(a) != std::isnan(b) || (std::isinf(b) && a != b)) {
+        return ::testing::AssertionFailure()
+               << "element " << i << ": got " << a << ", expected " << b;
+      }
+    }
+    const double error = RelativeError(actual, expected);
+    if (!(error <= relative_tolerance)) {
+      return ::testing::AssertionFailure()
+             << "relative error " << error << " > " << relative_tolerance << "\n  got      "
+             << actual.ValuesString() << "\n  expected " << expected.ValuesString();
+    }
+    return ::testing::AssertionSuccess();
+  }
+  for (int64_t i = 0; i < n; ++i) {
+    bool equal;
+    if (expected.dtype() == DataType::kString) {
+      equal = actual.flat<std::string>()[i] == expected.flat<std::string>()[i];
+    } else if (IsPodDataType(expected.dtype())) {
+      const size_t size = DataTypeSize(expected.dtype());
+      equal = std::memcmp(static_cast<const char*>(actual.raw_data()) + i * size,
+                          static_cast<const char*>(expected.raw_data()) + i * size, size) == 0;
+    } else {
+      return ::testing::AssertionFailure() << "cannot compare " << expected.DebugString();
+    }
+    if (!equal) {
+      return ::testing::AssertionFailure() << "element " << i << " differs\n  got      "
+                                           << actual.ValuesString() << "\n  expected "
+                                           << expected.ValuesString();
+    }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+std::string DirFromEnv(const char* var, const std::string& fallback) {
+  const char* value = std::getenv(var);
+  return value != nullptr && *value != '\0' ? std::string(value) : fallback;
+}
+
+}  // namespace tftrt::testing

@@ -1,0 +1,25 @@
+// The subcommands of the `tftrt` program, one file each. Each returns the process exit
+// code: 0 on success, 1 on error (printed to stderr), 2 on bad usage.
+#ifndef TFTRT_TOOLS_COMMANDS_H_
+#define TFTRT_TOOLS_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "flags.h"
+
+namespace tftrt::cli {
+
+struct Command {
+  CommandSpec spec;
+  int (*run)(const ParsedFlags& flags);
+};
+
+Command InspectCommand();
+Command RunCommand();
+Command CompareCommand();
+Command OpsCommand();
+
+}  // namespace tftrt::cli
+
+#endif  // TFTRT_TOOLS_COMMANDS_H_

@@ -1,0 +1,57 @@
+// tftrt: read, run (and later convert) TensorFlow SavedModels without TensorFlow.
+#include <cstdio>
+#include <string>
+#include <vector>
+
+#include "commands.h"
+
+namespace {
+
+using tftrt::cli::Command;
+
+std::vector<Command> AllCommands() {
+  return {tftrt::cli::InspectCommand(), tftrt::cli::RunCommand(), tftrt::cli::CompareCommand(),
+          tftrt::cli::OpsCommand()};
+}
+
+void PrintUsage(std::FILE* out) {
+  std::fprintf(out,
+               "usage: tftrt COMMAND [arguments]\n\n"
+               "tftrt reads and runs TensorFlow 2 SavedModels without TensorFlow.\n\n"
+               "commands:\n");
+  for (const Command& command : AllCommands()) {
+    std::fprintf(out, "  %-10s %s\n", command.spec.name.c_str(),
+                 command.spec.summary.substr(0, command.spec.summary.find('.') + 1).c_str());
+  }
+  std::fprintf(out, "\nRun 'tftrt COMMAND --help' for a command's options.\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    PrintUsage(stderr);
+    return 2;
+  }
+  const std::string name = argv[1];
+  if (name == "--help" || name == "-h" || name == "help") {
+    PrintUsage(stdout);
+    return 0;
+  }
+  for (const Command& command : AllCommands()) {
+    if (command.spec.name != name) continue;
+    auto flags = tftrt::cli::ParseFlags(command.spec, std::vector<std::string>(argv + 2, argv + argc));
+    if (!flags.ok()) {
+      std::fprintf(stderr, "tftrt %s: %s\n", name.c_str(), flags.status().message().c_str());
+      return 2;
+    }
+    if (flags->help) {
+      std::fputs(tftrt::cli::HelpText(command.spec).c_str(), stdout);
+      return 0;
+    }
+    return command.run(*flags);
+  }
+  std::fprintf(stderr, "tftrt: unknown command '%s'\n\n", name.c_str());
+  PrintUsage(stderr);
+  return 2;
+}

@@ -1,0 +1,27 @@
+// tftrt ops: lists the TensorFlow ops that tftrt's CPU runtime can run.
+#include <cstdio>
+
+#include "commands.h"
+#include "runtime/kernel.h"
+
+namespace tftrt::cli {
+namespace {
+
+int Run(const ParsedFlags&) {
+  for (const std::string& op : KernelRegistry::Global().Ops()) std::printf("%s\n", op.c_str());
+  return 0;
+}
+
+}  // namespace
+
+Command OpsCommand() {
+  return {{.name = "ops",
+           .usage = "",
+           .summary = "Lists the TensorFlow ops that tftrt's CPU runtime can run, one per line.",
+           .flags = {},
+           .min_positional = 0,
+           .max_positional = 0},
+          Run};
+}
+
+}  // namespace tftrt::cli

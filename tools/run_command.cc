@@ -1,0 +1,86 @@
+// tftrt run: runs a SavedModel signature on .npy inputs and writes .npy outputs.
+#include <chrono>
+#include <cstdio>
+#include <set>
+
+#include "commands.h"
+#include "common/env.h"
+#include "common/npy.h"
+#include "tftrt/model.h"
+
+namespace tftrt::cli {
+namespace {
+
+// Output keys become file names: keep them to one path component.
+std::string FileNameFor(std::string name) {
+  for (char& c : name) {
+    if (c == '/' || c == '\\') c = '_';
+  }
+  return name + ".npy";
+}
+
+Status RunModel(const ParsedFlags& flags) {
+  const std::string dir = flags.positional[0];
+  std::set<std::string> tags;
+  for (const std::string& tag : flags.GetAll("tag")) tags.insert(tag);
+  if (tags.empty()) tags = {"serve"};
+  const std::string output_dir = flags.Get("output-dir");
+  if (output_dir.empty()) return Status::InvalidArgument("--output-dir is required");
+
+  std::map<std::string, Tensor> inputs;
+  for (const std::string& spec : flags.GetAll("input")) {
+    const size_t eq = spec.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      return Status::InvalidArgument("--input must be NAME=FILE.npy, got '" + spec + "'");
+    }
+    TFTRT_ASSIGN_OR_RETURN(Tensor tensor, ReadNpyFile(spec.substr(eq + 1)));
+    inputs[spec.substr(0, eq)] = std::move(tensor);
+  }
+
+  const auto load_start = std::chrono::steady_clock::now();
+  TFTRT_ASSIGN_OR_RETURN(auto model,
+                         Model::Load(dir, flags.Get("signature", "serving_default"), tags));
+  const auto run_start = std::chrono::steady_clock::now();
+  TFTRT_ASSIGN_OR_RETURN(auto outputs, model->Run(inputs));
+  const auto run_end = std::chrono::steady_clock::now();
+
+  Env* env = Env::Default();
+  if (!env->IsDirectory(output_dir)) TFTRT_RETURN_IF_ERROR(env->CreateDir(output_dir));
+  for (const auto& [name, tensor] : outputs) {
+    const std::string path = JoinPath(output_dir, FileNameFor(name));
+    TFTRT_RETURN_IF_ERROR(WriteNpyFile(path, tensor));
+    std::printf("%s: %s -> %s\n", name.c_str(), tensor.DebugString().c_str(), path.c_str());
+  }
+  using Ms = std::chrono::duration<double, std::milli>;
+  std::printf("load %.1f ms, run %.1f ms\n", Ms(run_start - load_start).count(),
+              Ms(run_end - run_start).count());
+  return Status::Ok();
+}
+
+int Run(const ParsedFlags& flags) {
+  Status status = RunModel(flags);
+  if (!status.ok()) {
+    std::fprintf(stderr, "tftrt run: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command RunCommand() {
+  return {{.name = "run",
+           .usage = "DIR --input NAME=FILE.npy ... --output-dir OUT [options]",
+           .summary = "Runs a SavedModel signature on tftrt's CPU runtime. Each --input gives one "
+                      "input of the signature (by its signature key) as a .npy file; each output "
+                      "is written to OUT/<output key>.npy.",
+           .flags = {{"input", "NAME=FILE.npy", "an input of the signature (repeat for each)"},
+                     {"output-dir", "OUT", "directory for the outputs (created if missing)"},
+                     {"signature", "KEY", "signature to run (default serving_default)"},
+                     {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
+           .min_positional = 1,
+           .max_positional = 1},
+          Run};
+}
+
+}  // namespace tftrt::cli
