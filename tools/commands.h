@@ -19,6 +19,7 @@ Command InspectCommand();
 Command RunCommand();
 Command CompareCommand();
 Command OpsCommand();
+Command BenchCommand();
 
 }  // namespace tftrt::cli
 

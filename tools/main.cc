@@ -11,7 +11,7 @@ using tftrt::cli::Command;
 
 std::vector<Command> AllCommands() {
   return {tftrt::cli::InspectCommand(), tftrt::cli::RunCommand(), tftrt::cli::CompareCommand(),
-          tftrt::cli::OpsCommand()};
+          tftrt::cli::BenchCommand(), tftrt::cli::OpsCommand()};
 }
 
 void PrintUsage(std::FILE* out) {
@@ -20,8 +20,11 @@ void PrintUsage(std::FILE* out) {
                "tftrt reads and runs TensorFlow 2 SavedModels without TensorFlow.\n\n"
                "commands:\n");
   for (const Command& command : AllCommands()) {
-    std::fprintf(out, "  %-10s %s\n", command.spec.name.c_str(),
-                 command.spec.summary.substr(0, command.spec.summary.find('.') + 1).c_str());
+    // The summary's first sentence.
+    const std::string& summary = command.spec.summary;
+    const size_t end = summary.find(". ");
+    const std::string first = end == std::string::npos ? summary : summary.substr(0, end + 1);
+    std::fprintf(out, "  %-10s %s\n", command.spec.name.c_str(), first.c_str());
   }
   std::fprintf(out, "\nRun 'tftrt COMMAND --help' for a command's options.\n");
 }

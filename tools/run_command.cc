@@ -1,12 +1,11 @@
 // tftrt run: runs a SavedModel signature on .npy inputs and writes .npy outputs.
 #include <chrono>
 #include <cstdio>
-#include <set>
 
 #include "commands.h"
 #include "common/env.h"
 #include "common/npy.h"
-#include "tftrt/model.h"
+#include "model_flags.h"
 
 namespace tftrt::cli {
 namespace {
@@ -20,26 +19,12 @@ std::string FileNameFor(std::string name) {
 }
 
 Status RunModel(const ParsedFlags& flags) {
-  const std::string dir = flags.positional[0];
-  std::set<std::string> tags;
-  for (const std::string& tag : flags.GetAll("tag")) tags.insert(tag);
-  if (tags.empty()) tags = {"serve"};
   const std::string output_dir = flags.Get("output-dir");
   if (output_dir.empty()) return Status::InvalidArgument("--output-dir is required");
-
-  std::map<std::string, Tensor> inputs;
-  for (const std::string& spec : flags.GetAll("input")) {
-    const size_t eq = spec.find('=');
-    if (eq == std::string::npos || eq == 0) {
-      return Status::InvalidArgument("--input must be NAME=FILE.npy, got '" + spec + "'");
-    }
-    TFTRT_ASSIGN_OR_RETURN(Tensor tensor, ReadNpyFile(spec.substr(eq + 1)));
-    inputs[spec.substr(0, eq)] = std::move(tensor);
-  }
+  TFTRT_ASSIGN_OR_RETURN(auto inputs, ReadInputs(flags));
 
   const auto load_start = std::chrono::steady_clock::now();
-  TFTRT_ASSIGN_OR_RETURN(auto model,
-                         Model::Load(dir, flags.Get("signature", "serving_default"), tags));
+  TFTRT_ASSIGN_OR_RETURN(auto model, LoadModel(flags));
   const auto run_start = std::chrono::steady_clock::now();
   TFTRT_ASSIGN_OR_RETURN(auto outputs, model->Run(inputs));
   const auto run_end = std::chrono::steady_clock::now();
@@ -74,10 +59,8 @@ Command RunCommand() {
            .summary = "Runs a SavedModel signature on tftrt's CPU runtime. Each --input gives one "
                       "input of the signature (by its signature key) as a .npy file; each output "
                       "is written to OUT/<output key>.npy.",
-           .flags = {{"input", "NAME=FILE.npy", "an input of the signature (repeat for each)"},
-                     {"output-dir", "OUT", "directory for the outputs (created if missing)"},
-                     {"signature", "KEY", "signature to run (default serving_default)"},
-                     {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
+           .flags = WithModelFlags(
+               {{"output-dir", "OUT", "directory for the outputs (created if missing)"}}),
            .min_positional = 1,
            .max_positional = 1},
           Run};

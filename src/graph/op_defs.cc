@@ -43,8 +43,9 @@ StatusOr<int> OpDefs::FlatOutputIndex(const Node& node, const std::string& arg_n
                                       int index) const {
   const tensorflow::OpDef* op_def = Find(node.op);
   if (op_def == nullptr) {
-    return Status::NotFound("no OpDef for op '" + node.op + "' of node " + node.Describe() +
-                            " (it is not in the SavedModel's op list)");
+    return Status::Unimplemented("unsupported op '" + node.op + "' (node " + node.Describe() +
+                                 "): tftrt has no kernel for it and the SavedModel does not "
+                                 "define it");
   }
   int flat = 0;
   for (const auto& arg : op_def->output_arg()) {

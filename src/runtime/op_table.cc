@@ -13,6 +13,8 @@ void RegisterArrayOps(KernelRegistry& registry);         // reshape, slice, gath
 void RegisterImageOps(KernelRegistry& registry);         // resize
 void RegisterControlFlowOps(KernelRegistry& registry);   // If, While
 void RegisterTensorListOps(KernelRegistry& registry);    // TensorList*
+void RegisterParsingOps(KernelRegistry& registry);       // ParseExample(V2)
+void RegisterTrainingOps(KernelRegistry& registry);      // variable updates, optimizers
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -25,6 +27,8 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterImageOps(registry);
   RegisterControlFlowOps(registry);
   RegisterTensorListOps(registry);
+  RegisterParsingOps(registry);
+  RegisterTrainingOps(registry);
 }
 
 }  // namespace tftrt

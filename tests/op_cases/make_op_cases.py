@@ -33,6 +33,12 @@ def _op_of(result):
     return ops.pop()
 
 
+def as_savable(value):
+    """TF returns string tensors as object arrays; .npy keeps them as fixed-width bytes."""
+    value = np.asarray(value)
+    return value.astype(np.bytes_) if value.dtype == object else value
+
+
 def write_case(case, out_dir):
     case_dir = os.path.join(out_dir, case.name)
     shutil.rmtree(case_dir, ignore_errors=True)
@@ -55,7 +61,8 @@ def write_case(case, out_dir):
             raise ValueError("%s: input %s is not a case input" % (case.name, name))
         order.append(int(base[2:]))
     for position, index in enumerate(order):
-        np.save(os.path.join(case_dir, "inputs", "%d.npy" % position), case.inputs[index])
+        np.save(os.path.join(case_dir, "inputs", "%d.npy" % position),
+                as_savable(case.inputs[index]))
     with open(os.path.join(case_dir, "node.pb"), "wb") as f:
         f.write(op.node_def.SerializeToString())
     feed = {p: x for p, x in zip(placeholders, case.inputs)}
@@ -67,7 +74,7 @@ def write_case(case, out_dir):
             f.write(str(error).splitlines()[0] + "\n")
         return
     for i, value in enumerate(results):
-        np.save(os.path.join(case_dir, "outputs", "%d.npy" % i), np.asarray(value))
+        np.save(os.path.join(case_dir, "outputs", "%d.npy" % i), as_savable(value))
 
 
 def load_case_modules(directory):

@@ -74,6 +74,22 @@ TEST(ArrayOpsTest, VariantElementsMoveThroughGatherAndConcat) {
   EXPECT_EQ((*concatenated)[0].objects()[4], handles.objects()[0]);
 }
 
+TEST(ArrayOpsTest, AbsurdOutputSizesAreErrors) {
+  const int64_t huge = int64_t{1} << 40;
+  EXPECT_FALSE(
+      RunKernel("Fill", {},
+                MovedInputs(Tensor::FromVector<int64_t>({huge, huge}), Tensor::Scalar<float>(1)))
+          .ok());
+  EXPECT_FALSE(
+      RunKernel("Tile", {},
+                MovedInputs(Tensor::FromVector<float>({1, 2}), Tensor::FromVector<int64_t>({huge})))
+          .ok());
+  EXPECT_FALSE(RunKernel("Range", {},
+                         MovedInputs(Tensor::Scalar<float>(0), Tensor::Scalar<float>(1e30f),
+                                     Tensor::Scalar<float>(1)))
+                   .ok());
+}
+
 TEST(ArrayOpsTest, DynamicStitchRejectsNegativeIndices) {
   auto outputs = RunKernel(
       "DynamicStitch", {},

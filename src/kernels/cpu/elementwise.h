@@ -5,7 +5,8 @@
 // 16-bit floats (half, bfloat16) are computed as TF's Eigen computes them: each operation
 // converts to float, computes in float and rounds the result back. Kernels therefore widen
 // such tensors to float32 (WidenToFloat), run their float code, and narrow the result
-// (NarrowFromFloat), instead of instantiating every operation for them.
+// (NarrowFromFloat), instead of instantiating every operation for them; ops that TF
+// computes in several steps round between the steps (RoundTo).
 #ifndef TFTRT_KERNELS_CPU_ELEMENTWISE_H_
 #define TFTRT_KERNELS_CPU_ELEMENTWISE_H_
 
@@ -25,9 +26,6 @@ namespace tftrt {
 template <typename... Ts>
 struct TypeList {};
 
-using FloatTypes = TypeList<float, double>;
-using SignedIntTypes = TypeList<int8_t, int16_t, int32_t, int64_t>;
-using UnsignedIntTypes = TypeList<uint8_t, uint16_t, uint32_t, uint64_t>;
 // Every numeric type a kernel computes on directly, plus bool (16-bit floats go through
 // float, see above).
 using ComputeTypes = TypeList<float, double, int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t,

@@ -1,5 +1,5 @@
 // StridedCopy: the one data-movement loop behind transpose, slice, strided slice, reverse,
-// tile, broadcast, pad and concat.
+// tile, broadcast and pad.
 //
 // Each of those ops copies an n-d index space where both the source and the destination
 // offset are affine in the index: offset = base + sum(index[k] * stride[k]). Strides are
@@ -9,8 +9,8 @@
 // sides are dense).
 //
 // Element types are storage types (kernels/cpu/element_storage.h); instantiated for all
-// of them. Not thread-safe on overlapping destinations; source and destination must not
-// overlap.
+// of them. Source and destination must not overlap. No shared state: concurrent calls are
+// safe when their destinations are disjoint.
 #ifndef TFTRT_KERNELS_CPU_STRIDED_COPY_H_
 #define TFTRT_KERNELS_CPU_STRIDED_COPY_H_
 

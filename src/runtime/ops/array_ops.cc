@@ -62,6 +62,31 @@ StatusOr<int64_t> ReadIndexScalar(const OpKernelContext& ctx, int index, std::st
   return values[0];
 }
 
+Status CheckAllocatable(const OpKernelContext& ctx, DataType dtype, const Shape& shape) {
+  constexpr int64_t kMaxBytes = int64_t{1} << 40;
+  // Strings and objects are counted at a nominal 32 bytes each.
+  const int64_t element_size = IsPodDataType(dtype) ? DataTypeSize(dtype) : 32;
+  int64_t elements = 1;
+  for (int64_t d : shape) {
+    if (d < 0) return OpError(ctx, "negative dimension in output shape " + ShapeToString(shape));
+    if (d == 0) return Status::Ok();
+  }
+  for (int64_t d : shape) {
+    if (elements > kMaxBytes / element_size / d) {
+      return OpError(ctx, "output shape " + ValuesToString(shape) + " of " +
+                              std::string(DataTypeName(dtype)) + " is too large to allocate");
+    }
+    elements *= d;
+  }
+  return Status::Ok();
+}
+
+int64_t DimsProduct(const Shape& shape, int64_t begin, int64_t end) {
+  int64_t product = 1;
+  for (int64_t d = begin; d < end; ++d) product *= shape[d];
+  return product;
+}
+
 std::string ValuesToString(const std::vector<int64_t>& values) {
   std::string s = "[";
   for (size_t i = 0; i < values.size(); ++i) {

@@ -1,6 +1,6 @@
 // Private to the array op family (runtime/ops/*_ops.cc of reshape, slice, gather, concat,
-// fill): the per-file registration functions that RegisterArrayOps calls, and the small
-// input-reading helpers those kernels share.
+// fill) and image_ops.cc: the per-file registration functions that RegisterArrayOps calls,
+// and the small input-reading and checking helpers those kernels share.
 #ifndef TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
 
@@ -33,6 +33,15 @@ StatusOr<std::vector<int64_t>> ReadIndexValues(const OpKernelContext& ctx, int i
 
 // The single value of input `index` (an integer scalar or 1-element vector).
 StatusOr<int64_t> ReadIndexScalar(const OpKernelContext& ctx, int index, std::string_view what);
+
+// OK if a tensor of `dtype` and `shape` can be allocated: the element count does not
+// overflow and the size stays under 1 TiB. Kernels whose output size comes from input
+// values (Fill, Tile, Range, Pad, ...) check it so that absurd values are an error rather
+// than an allocation failure.
+Status CheckAllocatable(const OpKernelContext& ctx, DataType dtype, const Shape& shape);
+
+// The product of shape[begin..end) (1 for an empty range).
+int64_t DimsProduct(const Shape& shape, int64_t begin, int64_t end);
 
 // "[1,2,3]" for a list of values (shapes and index vectors in error messages).
 std::string ValuesToString(const std::vector<int64_t>& values);

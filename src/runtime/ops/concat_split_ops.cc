@@ -13,12 +13,6 @@
 namespace tftrt::array_ops {
 namespace {
 
-int64_t Product(const Shape& shape, size_t begin, size_t end) {
-  int64_t product = 1;
-  for (size_t d = begin; d < end; ++d) product *= shape[d];
-  return product;
-}
-
 // output[o, :] = concat(pieces[0][o, :], pieces[1][o, :], ...) for o in [0, outer).
 // REQUIRES: each piece has outer * (its row length) elements; output has the sum.
 void ConcatRows(const std::vector<const Tensor*>& pieces, int64_t outer, Tensor& output) {
@@ -109,7 +103,7 @@ Status ConcatImpl(OpKernelContext& ctx, int first_value, int num_values, int axi
     pieces.push_back(&ctx.input(first_value + i));
   }
   Tensor output(ctx.input(first_value).dtype(), output_shape);
-  ConcatRows(pieces, Product(shape0, 0, axis), output);
+  ConcatRows(pieces, DimsProduct(shape0, 0, axis), output);
   ctx.set_output(0, std::move(output));
   return Status::Ok();
 }
@@ -194,7 +188,7 @@ Status Pack(OpKernelContext& ctx) {
   Shape output_shape = shape0;
   output_shape.insert(output_shape.begin() + axis, num);
   Tensor output(ctx.input(0).dtype(), output_shape);
-  ConcatRows(pieces, Product(shape0, 0, axis), output);
+  ConcatRows(pieces, DimsProduct(shape0, 0, axis), output);
   ctx.set_output(0, std::move(output));
   return Status::Ok();
 }
@@ -217,7 +211,7 @@ Status Unpack(OpKernelContext& ctx) {
   Shape piece_shape = input.shape();
   piece_shape.erase(piece_shape.begin() + axis);
   std::vector<Tensor> pieces =
-      SplitRows(input, Product(input.shape(), 0, axis), std::vector<Shape>(num, piece_shape));
+      SplitRows(input, DimsProduct(input.shape(), 0, axis), std::vector<Shape>(num, piece_shape));
   for (int64_t i = 0; i < num; ++i) ctx.set_output(static_cast<int>(i), std::move(pieces[i]));
   return Status::Ok();
 }
@@ -231,7 +225,7 @@ void SplitAlong(OpKernelContext& ctx, const Tensor& input, int64_t axis,
     shape[axis] = size;
     shapes.push_back(shape);
   }
-  std::vector<Tensor> pieces = SplitRows(input, Product(input.shape(), 0, axis), shapes);
+  std::vector<Tensor> pieces = SplitRows(input, DimsProduct(input.shape(), 0, axis), shapes);
   for (size_t i = 0; i < pieces.size(); ++i) ctx.set_output(static_cast<int>(i), pieces[i]);
 }
 
@@ -370,6 +364,7 @@ Status DynamicStitch(OpKernelContext& ctx) {
   }
   Shape output_shape = suffix;
   output_shape.insert(output_shape.begin(), max_index + 1);
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, ctx.input(n).dtype(), output_shape));
   Tensor output(ctx.input(n).dtype(), output_shape);
   const int64_t row = NumElements(suffix);
   Status status;

@@ -41,6 +41,7 @@ Status Fill(OpKernelContext& ctx) {
   if (value.rank() > 1 || value.NumElements() != 1) {
     return OpError(ctx, "value must be a scalar, got shape " + ShapeToString(value.shape()));
   }
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, value.dtype(), shape));
   ctx.set_output(0, Filled(value, shape));
   return Status::Ok();
 }
@@ -112,6 +113,7 @@ Status Empty(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(DataType dtype, GetTypeAttr(ctx.node(), "dtype"));
   TFTRT_RETURN_IF_ERROR(CheckHoldsValues(ctx, dtype));
   TFTRT_ASSIGN_OR_RETURN(Shape shape, ReadShapeInput(ctx, 0, "shape"));
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, dtype, shape));
   ctx.set_output(0, Tensor(dtype, shape));
   return Status::Ok();
 }
@@ -156,6 +158,7 @@ Status RangeOf(OpKernelContext& ctx) {
     }
     size = static_cast<int64_t>(size_real);
   }
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, DataTypeOf<T>(), {size}));
   Tensor output(DataTypeOf<T>(), {size});
   T* out = output.flat<T>();
   // start + i * delta in T, as TF's CPU kernel computes it (accumulating would round
@@ -231,9 +234,9 @@ Status OneHot(OpKernelContext& ctx) {
   Shape output_shape = indices.shape();
   output_shape.insert(output_shape.begin() + axis, depth);
   // The output is [prefix, depth, suffix]; indices are [prefix, suffix].
-  int64_t suffix = 1;
-  for (int d = static_cast<int>(axis); d < indices.rank(); ++d) suffix *= indices.dim(d);
-  const int64_t prefix = suffix == 0 ? 0 : indices.NumElements() / suffix;
+  const int64_t prefix = DimsProduct(indices.shape(), 0, axis);
+  const int64_t suffix = DimsProduct(indices.shape(), axis, indices.rank());
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, on_value.dtype(), output_shape));
   Tensor output(on_value.dtype(), output_shape);
   VisitElementStorage(on_value.dtype(), [&]<typename S>(std::type_identity<S>) {
     const S& on = StorageData<S>(on_value)[0];

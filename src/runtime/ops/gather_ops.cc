@@ -23,12 +23,6 @@ std::string Coordinates(const Shape& shape, int64_t index) {
   return ValuesToString(coords);
 }
 
-int64_t Product(const Shape& shape, int64_t begin, int64_t end) {
-  int64_t product = 1;
-  for (int64_t d = begin; d < end; ++d) product *= shape[d];
-  return product;
-}
-
 // GatherV2(params, indices, axis) with batch_dims, and Gather(params, indices) (axis 0).
 Status GatherImpl(OpKernelContext& ctx, bool has_axis_input) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, has_axis_input ? 3 : 2));
@@ -88,10 +82,10 @@ Status GatherImpl(OpKernelContext& ctx, bool has_axis_input) {
 
   // params: [batch, outer, limit, inner]; output: [batch, outer, indices per batch, inner].
   const Shape& pshape = params.shape();
-  const int64_t batch = Product(pshape, 0, batch_dims);
-  const int64_t outer = Product(pshape, batch_dims, axis);
+  const int64_t batch = DimsProduct(pshape, 0, batch_dims);
+  const int64_t outer = DimsProduct(pshape, batch_dims, axis);
   const int64_t limit = pshape[axis];
-  const int64_t inner = Product(pshape, axis + 1, params_rank);
+  const int64_t inner = DimsProduct(pshape, axis + 1, params_rank);
   Shape output_shape(pshape.begin(), pshape.begin() + axis);
   output_shape.insert(output_shape.end(), indices_tensor.shape().begin() + batch_dims,
                       indices_tensor.shape().end());
@@ -153,7 +147,7 @@ Status GatherNd(OpKernelContext& ctx) {
   Shape output_shape = row_shape;
   output_shape.insert(output_shape.end(), params.shape().begin() + depth, params.shape().end());
   const int64_t num_rows = NumElements(row_shape);
-  const int64_t slice = Product(params.shape(), depth, params.rank());
+  const int64_t slice = DimsProduct(params.shape(), depth, params.rank());
   Tensor output(params.dtype(), output_shape);
   if (num_rows > 0 && params.NumElements() == 0) {
     return OpError(ctx, "Requested more than 0 entries, but params is empty.  Params shape: " +

@@ -10,13 +10,12 @@
 #include "graph/attrs.h"
 #include "kernels/cpu/element_storage.h"
 #include "runtime/kernel.h"
+#include "runtime/ops/array_ops_internal.h"
 
 namespace tftrt {
 namespace {
 
-Status ResizeError(const OpKernelContext& ctx, const std::string& message) {
-  return Status::InvalidArgument(ctx.node().op + ": " + message);
-}
+using array_ops::OpError;
 
 // The validated geometry of a resize (TF's ImageResizerState).
 struct ResizeGeometry {
@@ -38,7 +37,7 @@ float ResizeScale(int64_t in_size, int64_t out_size, bool align_corners) {
 
 StatusOr<ResizeGeometry> ValidateResize(const OpKernelContext& ctx, bool has_half_pixel_attr) {
   if (ctx.num_inputs() < 2 || !ctx.input(0).is_valid() || !ctx.input(1).is_valid()) {
-    return ResizeError(ctx, "expects 2 inputs (images, size)");
+    return OpError(ctx, "expects 2 inputs (images, size)");
   }
   ResizeGeometry g;
   TFTRT_ASSIGN_OR_RETURN(g.align_corners, GetBoolAttr(ctx.node(), "align_corners"));
@@ -47,37 +46,39 @@ StatusOr<ResizeGeometry> ValidateResize(const OpKernelContext& ctx, bool has_hal
                            GetBoolAttrOr(ctx.node(), "half_pixel_centers", false));
   }
   if (g.half_pixel_centers && g.align_corners) {
-    return ResizeError(ctx, "If half_pixel_centers is True, align_corners must be False.");
+    return OpError(ctx, "If half_pixel_centers is True, align_corners must be False.");
   }
   const Tensor& images = ctx.input(0);
   if (images.rank() != 4) {
-    return ResizeError(ctx, "input must be 4-dimensional" + ShapeToString(images.shape()));
+    return OpError(ctx, "input must be 4-dimensional" + ShapeToString(images.shape()));
   }
   g.batch = images.dim(0);
   g.in_height = images.dim(1);
   g.in_width = images.dim(2);
   g.channels = images.dim(3);
-  if (g.channels <= 0) return ResizeError(ctx, "image must have at least one channel");
+  if (g.channels <= 0) return OpError(ctx, "image must have at least one channel");
   if (g.in_height <= 0 || g.in_width <= 0) {
-    return ResizeError(ctx, "input image must be of non-zero size");
+    return OpError(ctx, "input image must be of non-zero size");
   }
   if (g.in_height >= std::numeric_limits<int32_t>::max() ||
       g.in_width >= std::numeric_limits<int32_t>::max()) {
-    return ResizeError(ctx, "input sizes must be between 0 and max int32");
+    return OpError(ctx, "input sizes must be between 0 and max int32");
   }
   const Tensor& size = ctx.input(1);
   if (size.rank() != 1) {
-    return ResizeError(ctx, "shape_t must be 1-dimensional" + ShapeToString(size.shape()));
+    return OpError(ctx, "shape_t must be 1-dimensional" + ShapeToString(size.shape()));
   }
   if (size.NumElements() != 2) {
-    return ResizeError(ctx, "shape_t must have two elements" + ShapeToString(size.shape()));
+    return OpError(ctx, "shape_t must have two elements" + ShapeToString(size.shape()));
   }
-  if (size.dtype() != DataType::kInt32) return ResizeError(ctx, "size must be int32");
+  if (size.dtype() != DataType::kInt32) return OpError(ctx, "size must be int32");
   g.out_height = size.flat<int32_t>()[0];
   g.out_width = size.flat<int32_t>()[1];
   if (g.out_height <= 0 || g.out_width <= 0) {
-    return ResizeError(ctx, "output dimensions must be positive");
+    return OpError(ctx, "output dimensions must be positive");
   }
+  TFTRT_RETURN_IF_ERROR(array_ops::CheckAllocatable(
+      ctx, images.dtype(), {g.batch, g.out_height, g.out_width, g.channels}));
   g.height_scale = ResizeScale(g.in_height, g.out_height, g.align_corners);
   g.width_scale = ResizeScale(g.in_width, g.out_width, g.align_corners);
   return g;
@@ -106,8 +107,7 @@ StatusOr<std::vector<float>> ImagesAsFloat(const OpKernelContext& ctx) {
       for (int64_t i = 0; i < n; ++i) values[i] = static_cast<float>(images.ElementAsInt64(i));
       break;
     default:
-      return ResizeError(ctx,
-                         "unsupported image type " + std::string(DataTypeName(images.dtype())));
+      return OpError(ctx, "unsupported image type " + std::string(DataTypeName(images.dtype())));
   }
   return values;
 }
@@ -194,11 +194,11 @@ std::vector<int64_t> NearestIndices(int64_t out_size, int64_t in_size, float sca
 Status ResizeNearestNeighbor(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(ResizeGeometry g, ValidateResize(ctx, /*has_half_pixel_attr=*/true));
   if (g.in_height >= (1 << 24) || g.in_width >= (1 << 24)) {
-    return ResizeError(ctx, "nearest neighbor requires max height & width of 2^24");
+    return OpError(ctx, "nearest neighbor requires max height & width of 2^24");
   }
   const Tensor& images = ctx.input(0);
   if (!IsPodDataType(images.dtype())) {
-    return ResizeError(ctx, "unsupported image type " + std::string(DataTypeName(images.dtype())));
+    return OpError(ctx, "unsupported image type " + std::string(DataTypeName(images.dtype())));
   }
   const std::vector<int64_t> ys = NearestIndices(g.out_height, g.in_height, g.height_scale, g);
   const std::vector<int64_t> xs = NearestIndices(g.out_width, g.in_width, g.width_scale, g);

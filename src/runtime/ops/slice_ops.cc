@@ -59,7 +59,7 @@ Status Slice(OpKernelContext& ctx) {
       return OpError(ctx, "Expected begin" + index + " in [0, " + std::to_string(dim) +
                               "], but got " + std::to_string(begin[i]));
     }
-    if (size[i] < 0 || begin[i] + size[i] > dim) {
+    if (size[i] < 0 || size[i] > dim - begin[i]) {
       return OpError(ctx, "Expected size" + index + " in [0, " + std::to_string(dim - begin[i]) +
                               "], but got " + std::to_string(size[i]));
     }
@@ -216,8 +216,9 @@ Status Tile(OpKernelContext& ctx) {
     }
     dims.insert(dims.end(), {multiples[i], input.dim(i)});
     src_strides.insert(src_strides.end(), {0, in_strides[i]});
-    output_shape.push_back(multiples[i] * input.dim(i));
   }
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, input.dtype(), dims));
+  for (int i = 0; i < rank; ++i) output_shape.push_back(multiples[i] * input.dim(i));
   ctx.set_output(0, StridedGather(input, dims, 0, src_strides, output_shape));
   return Status::Ok();
 }
@@ -236,6 +237,7 @@ Status BroadcastTo(OpKernelContext& ctx) {
     ctx.set_output(0, input);
     return Status::Ok();
   }
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, input.dtype(), output_shape));
   const int out_rank = static_cast<int>(output_shape.size());
   if (input.rank() > out_rank) {
     return OpError(ctx, "Rank of input (" + std::to_string(input.rank()) +
@@ -284,6 +286,10 @@ StatusOr<std::vector<std::pair<int64_t, int64_t>>> ReadPaddings(const OpKernelCo
       return OpError(ctx, "Paddings must be non-negative: " + std::to_string(before) + " " +
                               std::to_string(after));
     }
+    if (before > (int64_t{1} << 40) || after > (int64_t{1} << 40)) {
+      return OpError(
+          ctx, "Paddings are too large: " + std::to_string(before) + " " + std::to_string(after));
+    }
     pairs.emplace_back(before, after);
   }
   return pairs;
@@ -311,6 +317,7 @@ Status Pad(OpKernelContext& ctx) {
   for (int d = 0; d < rank; ++d) {
     output_shape.push_back(paddings[d].first + input.dim(d) + paddings[d].second);
   }
+  TFTRT_RETURN_IF_ERROR(CheckAllocatable(ctx, input.dtype(), output_shape));
   Tensor output(input.dtype(), output_shape);
   VisitElementStorage(input.dtype(), [&]<typename S>(std::type_identity<S>) {
     S* out = StorageData<S>(output);

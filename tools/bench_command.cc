@@ -1,0 +1,62 @@
+// tftrt bench: times a signature on tftrt's runtime (load once, warm up, then N runs).
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <numeric>
+
+#include "commands.h"
+#include "model_flags.h"
+
+namespace tftrt::cli {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using Ms = std::chrono::duration<double, std::milli>;
+
+Status Bench(const ParsedFlags& flags) {
+  const int runs = std::stoi(flags.Get("runs", "20"));
+  const int warmup = std::stoi(flags.Get("warmup", "3"));
+  if (runs < 1 || warmup < 0) return Status::InvalidArgument("--runs must be >= 1, --warmup >= 0");
+  TFTRT_ASSIGN_OR_RETURN(auto inputs, ReadInputs(flags));
+  const auto load_start = Clock::now();
+  TFTRT_ASSIGN_OR_RETURN(auto model, LoadModel(flags));
+  const double load_ms = Ms(Clock::now() - load_start).count();
+  for (int i = 0; i < warmup; ++i) TFTRT_RETURN_IF_ERROR(model->Run(inputs).status());
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    const auto start = Clock::now();
+    TFTRT_RETURN_IF_ERROR(model->Run(inputs).status());
+    times.push_back(Ms(Clock::now() - start).count());
+  }
+  std::sort(times.begin(), times.end());
+  const double mean = std::accumulate(times.begin(), times.end(), 0.0) / times.size();
+  std::printf("load %.1f ms; %d runs: median %.3f ms, mean %.3f ms, min %.3f ms, max %.3f ms\n",
+              load_ms, runs, times[times.size() / 2], mean, times.front(), times.back());
+  return Status::Ok();
+}
+
+int Run(const ParsedFlags& flags) {
+  Status status = Bench(flags);
+  if (!status.ok()) {
+    std::fprintf(stderr, "tftrt bench: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
+
+}  // namespace
+
+Command BenchCommand() {
+  return {{.name = "bench",
+           .usage = "DIR --input NAME=FILE.npy ... [--runs N] [--warmup N] [options]",
+           .summary = "Times a SavedModel signature on tftrt's runtime. Loads the model once, "
+                      "runs it --warmup times untimed, then --runs times, and prints the median, "
+                      "mean, min and max latency.",
+           .flags = WithModelFlags({{"runs", "N", "timed runs (default 20)"},
+                                    {"warmup", "N", "untimed runs first (default 3)"}}),
+           .min_positional = 1,
+           .max_positional = 1},
+          Run};
+}
+
+}  // namespace tftrt::cli

@@ -1,0 +1,27 @@
+// Options shared by the commands that load and feed a model (run, bench):
+// --input NAME=FILE.npy, --signature KEY, --tag TAG.
+#ifndef TFTRT_TOOLS_MODEL_FLAGS_H_
+#define TFTRT_TOOLS_MODEL_FLAGS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "flags.h"
+#include "tftrt/model.h"
+
+namespace tftrt::cli {
+
+// `own` followed by the specs of --input, --signature and --tag.
+std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own);
+
+// Reads every --input NAME=FILE.npy.
+StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags);
+
+// Loads positional[0] with --signature (default serving_default) and --tag (default serve).
+StatusOr<std::unique_ptr<Model>> LoadModel(const ParsedFlags& flags);
+
+}  // namespace tftrt::cli
+
+#endif  // TFTRT_TOOLS_MODEL_FLAGS_H_
