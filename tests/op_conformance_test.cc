@@ -20,7 +20,8 @@ namespace fs = std::filesystem;
 constexpr double kFloatTolerance = 1e-5;
 
 std::string CasesDir() {
-  return testing::DirFromEnv("TFTRT_OP_CASES_DIR", std::string(TFTRT_BINARY_DIR) + "/op_cases");
+  return testing::DirFromEnv("TFTRT_OP_CASES_DIR",
+                             std::string(TFTRT_SOURCE_DIR) + "/.fixtures/op_cases");
 }
 
 std::vector<std::string> CaseNames() {

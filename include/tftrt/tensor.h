@@ -77,9 +77,11 @@ struct Complex128 {
 // Maps a C++ element type to its DataType: DataTypeOf<float>() == DataType::kFloat.
 template <typename T>
 constexpr DataType DataTypeOf();
-#define TFTRT_DATATYPE_OF_(T, DT) \
-  template <>                     \
-  constexpr DataType DataTypeOf<T>() { return DT; }
+#define TFTRT_DATATYPE_OF_(T, DT)      \
+  template <>                          \
+  constexpr DataType DataTypeOf<T>() { \
+    return DT;                         \
+  }
 TFTRT_DATATYPE_OF_(float, DataType::kFloat)
 TFTRT_DATATYPE_OF_(double, DataType::kDouble)
 TFTRT_DATATYPE_OF_(int32_t, DataType::kInt32)
@@ -182,6 +184,9 @@ class Tensor {
   Tensor Clone() const;
   // True if both share one buffer (no copy was made).
   bool SharesBufferWith(const Tensor& other) const;
+  // True if no other Tensor shares this one's buffer (TensorFlow's name): a kernel that
+  // took such an input may write to it in place.
+  bool RefCountIsOne() const;
 
   // Element i as a double / int64 for any numeric or bool dtype (convenience for
   // attributes, indices and tests; not for hot loops).

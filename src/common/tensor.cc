@@ -36,46 +36,80 @@ bool IsKnownDataType(int value) {
 
 std::string_view DataTypeName(DataType dtype) {
   switch (dtype) {
-    case DataType::kInvalid: return "invalid";
-    case DataType::kFloat: return "float32";
-    case DataType::kDouble: return "float64";
-    case DataType::kInt32: return "int32";
-    case DataType::kUInt8: return "uint8";
-    case DataType::kInt16: return "int16";
-    case DataType::kInt8: return "int8";
-    case DataType::kString: return "string";
-    case DataType::kComplex64: return "complex64";
-    case DataType::kInt64: return "int64";
-    case DataType::kBool: return "bool";
-    case DataType::kBFloat16: return "bfloat16";
-    case DataType::kUInt16: return "uint16";
-    case DataType::kComplex128: return "complex128";
-    case DataType::kHalf: return "float16";
-    case DataType::kResource: return "resource";
-    case DataType::kVariant: return "variant";
-    case DataType::kUInt32: return "uint32";
-    case DataType::kUInt64: return "uint64";
+    case DataType::kInvalid:
+      return "invalid";
+    case DataType::kFloat:
+      return "float32";
+    case DataType::kDouble:
+      return "float64";
+    case DataType::kInt32:
+      return "int32";
+    case DataType::kUInt8:
+      return "uint8";
+    case DataType::kInt16:
+      return "int16";
+    case DataType::kInt8:
+      return "int8";
+    case DataType::kString:
+      return "string";
+    case DataType::kComplex64:
+      return "complex64";
+    case DataType::kInt64:
+      return "int64";
+    case DataType::kBool:
+      return "bool";
+    case DataType::kBFloat16:
+      return "bfloat16";
+    case DataType::kUInt16:
+      return "uint16";
+    case DataType::kComplex128:
+      return "complex128";
+    case DataType::kHalf:
+      return "float16";
+    case DataType::kResource:
+      return "resource";
+    case DataType::kVariant:
+      return "variant";
+    case DataType::kUInt32:
+      return "uint32";
+    case DataType::kUInt64:
+      return "uint64";
   }
   return "unknown";
 }
 
 size_t DataTypeSize(DataType dtype) {
   switch (dtype) {
-    case DataType::kFloat: return 4;
-    case DataType::kDouble: return 8;
-    case DataType::kInt32: return 4;
-    case DataType::kUInt8: return 1;
-    case DataType::kInt16: return 2;
-    case DataType::kInt8: return 1;
-    case DataType::kComplex64: return 8;
-    case DataType::kInt64: return 8;
-    case DataType::kBool: return 1;
-    case DataType::kBFloat16: return 2;
-    case DataType::kUInt16: return 2;
-    case DataType::kComplex128: return 16;
-    case DataType::kHalf: return 2;
-    case DataType::kUInt32: return 4;
-    case DataType::kUInt64: return 8;
+    case DataType::kFloat:
+      return 4;
+    case DataType::kDouble:
+      return 8;
+    case DataType::kInt32:
+      return 4;
+    case DataType::kUInt8:
+      return 1;
+    case DataType::kInt16:
+      return 2;
+    case DataType::kInt8:
+      return 1;
+    case DataType::kComplex64:
+      return 8;
+    case DataType::kInt64:
+      return 8;
+    case DataType::kBool:
+      return 1;
+    case DataType::kBFloat16:
+      return 2;
+    case DataType::kUInt16:
+      return 2;
+    case DataType::kComplex128:
+      return 16;
+    case DataType::kHalf:
+      return 2;
+    case DataType::kUInt32:
+      return 4;
+    case DataType::kUInt64:
+      return 8;
     case DataType::kInvalid:
     case DataType::kString:
     case DataType::kResource:
@@ -95,7 +129,7 @@ Half FloatToHalf(float f) {
     return {static_cast<uint16_t>(sign | 0x7c00u | (x > 0x7f800000u ? 0x200u : 0u))};
   }
   if (x >= 0x477ff000u) return {static_cast<uint16_t>(sign | 0x7c00u)};  // overflow to inf
-  if (x < 0x38800000u) {  // result is subnormal or zero
+  if (x < 0x38800000u) {                                        // result is subnormal or zero
     if (x < 0x33000000u) return {static_cast<uint16_t>(sign)};  // below half the smallest
     const uint32_t exponent = x >> 23;
     const uint32_t mantissa = (x & 0x7fffffu) | 0x800000u;
@@ -224,9 +258,9 @@ StatusOr<Tensor> Tensor::Reshaped(Shape shape) const {
     if (d < 0) return Status::InvalidArgument("cannot reshape to " + ShapeToString(shape));
   }
   if (tftrt::NumElements(shape) != num_elements_) {
-    return Status::InvalidArgument("cannot reshape a tensor of " + ShapeToString(shape_) +
-                                   " (" + std::to_string(num_elements_) +
-                                   " elements) to " + ShapeToString(shape));
+    return Status::InvalidArgument("cannot reshape a tensor of " + ShapeToString(shape_) + " (" +
+                                   std::to_string(num_elements_) + " elements) to " +
+                                   ShapeToString(shape));
   }
   Tensor t = *this;
   t.shape_ = std::move(shape);
@@ -251,29 +285,48 @@ bool Tensor::SharesBufferWith(const Tensor& other) const {
          (objects_ && objects_ == other.objects_);
 }
 
+bool Tensor::RefCountIsOne() const {
+  return (bytes_ && bytes_.use_count() == 1) || (strings_ && strings_.use_count() == 1) ||
+         (objects_ && objects_.use_count() == 1);
+}
+
 double Tensor::ElementAsDouble(int64_t i) const {
   TFTRT_CHECK(i >= 0 && i < num_elements_);
   switch (dtype_) {
-    case DataType::kFloat: return flat<float>()[i];
-    case DataType::kDouble: return flat<double>()[i];
-    case DataType::kHalf: return HalfToFloat(flat<Half>()[i]);
-    case DataType::kBFloat16: return BFloat16ToFloat(flat<BFloat16>()[i]);
-    default: return static_cast<double>(ElementAsInt64(i));
+    case DataType::kFloat:
+      return flat<float>()[i];
+    case DataType::kDouble:
+      return flat<double>()[i];
+    case DataType::kHalf:
+      return HalfToFloat(flat<Half>()[i]);
+    case DataType::kBFloat16:
+      return BFloat16ToFloat(flat<BFloat16>()[i]);
+    default:
+      return static_cast<double>(ElementAsInt64(i));
   }
 }
 
 int64_t Tensor::ElementAsInt64(int64_t i) const {
   TFTRT_CHECK(i >= 0 && i < num_elements_);
   switch (dtype_) {
-    case DataType::kInt32: return flat<int32_t>()[i];
-    case DataType::kInt64: return flat<int64_t>()[i];
-    case DataType::kUInt8: return flat<uint8_t>()[i];
-    case DataType::kInt8: return flat<int8_t>()[i];
-    case DataType::kInt16: return flat<int16_t>()[i];
-    case DataType::kUInt16: return flat<uint16_t>()[i];
-    case DataType::kUInt32: return flat<uint32_t>()[i];
-    case DataType::kUInt64: return static_cast<int64_t>(flat<uint64_t>()[i]);
-    case DataType::kBool: return flat<bool>()[i] ? 1 : 0;
+    case DataType::kInt32:
+      return flat<int32_t>()[i];
+    case DataType::kInt64:
+      return flat<int64_t>()[i];
+    case DataType::kUInt8:
+      return flat<uint8_t>()[i];
+    case DataType::kInt8:
+      return flat<int8_t>()[i];
+    case DataType::kInt16:
+      return flat<int16_t>()[i];
+    case DataType::kUInt16:
+      return flat<uint16_t>()[i];
+    case DataType::kUInt32:
+      return flat<uint32_t>()[i];
+    case DataType::kUInt64:
+      return static_cast<int64_t>(flat<uint64_t>()[i]);
+    case DataType::kBool:
+      return flat<bool>()[i] ? 1 : 0;
     case DataType::kFloat:
     case DataType::kDouble:
     case DataType::kHalf:

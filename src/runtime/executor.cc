@@ -11,15 +11,15 @@ namespace tftrt {
 struct Executor::Plan {
   struct Step {
     const Node* node = nullptr;
-    KernelFn kernel = nullptr;        // null for _Arg
-    int arg_index = -1;               // for _Arg
-    std::vector<Output> inputs;       // node = producer, index = its output
-    std::vector<int> producers;       // step index of each input
-    int num_outputs = 0;              // outputs used by someone
+    KernelFn kernel = nullptr;   // null for _Arg
+    int arg_index = -1;          // for _Arg
+    std::vector<Output> inputs;  // node = producer, index = its output
+    std::vector<int> producers;  // step index of each input
+    int num_outputs = 0;         // outputs used by someone
   };
   std::vector<Step> steps;
-  std::vector<std::pair<int, int>> rets;      // (step, output)
-  std::vector<std::vector<int>> use_counts;   // per step, per output
+  std::vector<std::pair<int, int>> rets;     // (step, output)
+  std::vector<std::vector<int>> use_counts;  // per step, per output
 };
 
 Executor::Executor(std::shared_ptr<const Graph> graph,
@@ -103,7 +103,9 @@ StatusOr<std::vector<Tensor>> Executor::RunGraph(const Graph& graph, std::vector
       if (step.arg_index < 0 || step.arg_index >= static_cast<int>(args.size())) {
         return Status::Internal("arg index out of range in graph '" + graph.name() + "'");
       }
-      values[s] = {args[step.arg_index]};
+      // Moved, not copied: a loop body then holds its loop variables alone and can
+      // update them in place.
+      values[s].push_back(std::move(args[step.arg_index]));
       continue;
     }
     std::vector<Tensor> inputs;

@@ -7,24 +7,6 @@
 namespace tftrt {
 namespace {
 
-// Tensor::RefCountIsOne (TF's name) tells that no other Tensor shares a buffer. Detected
-// rather than called so that this file builds before Tensor has it; while it does not,
-// every buffer counts as shared, which is always correct but copies a list's element
-// handles on each update.
-template <typename T>
-constexpr bool kHasRefCountIsOne = requires(const T& t) {
-  t.RefCountIsOne();
-};
-
-template <typename T>
-bool BufferIsUnshared(const T& tensor) {
-  if constexpr (kHasRefCountIsOne<T>) {
-    return tensor.RefCountIsOne();
-  } else {
-    return false;
-  }
-}
-
 StatusOr<std::shared_ptr<TensorList>> ListObject(const Tensor& tensor) {
   if (tensor.dtype() != DataType::kVariant || tensor.rank() != 0) {
     return Status::InvalidArgument("expected a TensorList (a variant scalar), got " +
@@ -57,15 +39,13 @@ StatusOr<ListUpdate> ListForUpdate(Tensor list_tensor) {
   TFTRT_ASSIGN_OR_RETURN(std::shared_ptr<TensorList> list, ListObject(list_tensor));
   // Two owners to rule out: other tensors sharing this tensor's buffer, and other buffers
   // holding the same list (the local `list` is one reference itself).
-  if (BufferIsUnshared(list_tensor) && list.use_count() == 2) {
+  if (list_tensor.RefCountIsOne() && list.use_count() == 2) {
     return ListUpdate{.tensor = std::move(list_tensor), .list = list.get()};
   }
   auto copy = std::make_shared<TensorList>(*list);
   TensorList* copy_ptr = copy.get();
   return ListUpdate{.tensor = MakeListTensor(std::move(copy)), .list = copy_ptr};
 }
-
-bool ListsCanBeUpdatedInPlace() { return kHasRefCountIsOne<Tensor>; }
 
 StatusOr<PartialShape> PartialShapeFromTensor(const Tensor& shape_tensor) {
   if (shape_tensor.dtype() != DataType::kInt32 && shape_tensor.dtype() != DataType::kInt64) {

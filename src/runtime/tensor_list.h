@@ -54,10 +54,6 @@ struct ListUpdate {
 // InvalidArgument if `list_tensor` does not hold a TensorList.
 StatusOr<ListUpdate> ListForUpdate(Tensor list_tensor);
 
-// False while Tensor cannot tell that nothing else shares its buffer (it needs TF's
-// Tensor::RefCountIsOne): ListForUpdate then always copies.
-bool ListsCanBeUpdatedInPlace();
-
 // --- Partial shapes, with TensorFlow's PartialTensorShape semantics ---
 
 // The partial shape an int32/int64 shape tensor describes: a vector of dims where -1 is an

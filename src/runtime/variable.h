@@ -32,6 +32,10 @@ class Variable : public Object {
   Tensor value_;
 };
 
+// The variable a resource tensor (an op's input `index`, for errors) refers to.
+// InvalidArgument if it is not a scalar resource holding a Variable.
+StatusOr<Variable*> VariableFromHandle(const Tensor& handle, int index);
+
 }  // namespace tftrt
 
 #endif  // TFTRT_RUNTIME_VARIABLE_H_

@@ -33,6 +33,13 @@ def _op_of(result):
     return ops.pop()
 
 
+def _unoptimized():
+    """A session config with Grappler off: the op must run as written, not rewritten."""
+    config = tf.compat.v1.ConfigProto()
+    config.graph_options.rewrite_options.disable_meta_optimizer = True
+    return config
+
+
 def as_savable(value):
     """TF returns string tensors as object arrays; .npy keeps them as fixed-width bytes."""
     value = np.asarray(value)
@@ -67,7 +74,7 @@ def write_case(case, out_dir):
         f.write(op.node_def.SerializeToString())
     feed = {p: x for p, x in zip(placeholders, case.inputs)}
     try:
-        with tf.compat.v1.Session(graph=graph) as session:
+        with tf.compat.v1.Session(graph=graph, config=_unoptimized()) as session:
             results = session.run(list(op.outputs), feed_dict=feed)
     except (tf.errors.OpError, ValueError) as error:
         with open(os.path.join(case_dir, "error.txt"), "w") as f:

@@ -185,16 +185,14 @@ StatusOr<Tensor> ParseDense(const ExampleBatch& batch, const DenseFeature& featu
   T* data = out.flat<T>();
   for (int64_t i = 0; i < batch.size(); ++i) {
     T* dst = data + i * example_size;
-    int64_t copied = 0;
+    T* const end = dst + example_size;
     if (found[i] != nullptr) {
-      std::copy(found[i]->begin(), found[i]->end(), dst);
-      copied = found[i]->size();
+      dst = std::copy(found[i]->begin(), found[i]->end(), dst);
     } else if (!feature.variable_length) {
-      std::copy(default_values, default_values + fixed_size, dst);
-      copied = fixed_size;
+      dst = std::copy(default_values, default_values + fixed_size, dst);
     }
-    // Variable-length rows are padded with the default's single element.
-    if (feature.variable_length) std::fill(dst + copied, dst + example_size, default_values[0]);
+    // The rest of a variable-length example is padding: the default's single element.
+    if (feature.variable_length) std::fill(dst, end, default_values[0]);
   }
   return out;
 }
@@ -218,8 +216,9 @@ StatusOr<ConcatenatedValues> Concatenate(const ExampleBatch& batch, const std::s
   result.values = Tensor(dtype, {result.row_splits.back()});
   T* data = result.values.flat<T>();
   for (int64_t i = 0; i < batch.size(); ++i) {
-    if (found[i] != nullptr)
+    if (found[i] != nullptr) {
       std::copy(found[i]->begin(), found[i]->end(), data + result.row_splits[i]);
+    }
   }
   return result;
 }

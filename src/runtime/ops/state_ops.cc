@@ -35,20 +35,6 @@ Status PlaceholderKernel(OpKernelContext& ctx) {
                                  "' must be fed, and is not an input of the signature");
 }
 
-StatusOr<Variable*> VariableOf(const OpKernelContext& ctx, int input) {
-  const Tensor& handle = ctx.input(input);
-  if (handle.dtype() != DataType::kResource || handle.NumElements() != 1) {
-    return Status::InvalidArgument("input " + std::to_string(input) +
-                                   " must be a scalar resource handle, got " +
-                                   handle.DebugString());
-  }
-  auto* variable = dynamic_cast<Variable*>(handle.objects()[0].get());
-  if (variable == nullptr) {
-    return Status::InvalidArgument("input " + std::to_string(input) + " is not a variable");
-  }
-  return variable;
-}
-
 Status VarHandleKernel(OpKernelContext& ctx) {
   const Node& node = ctx.node();
   if (!node.constant.is_valid()) {
@@ -61,13 +47,13 @@ Status VarHandleKernel(OpKernelContext& ctx) {
 }
 
 Status ReadVariableKernel(OpKernelContext& ctx) {
-  TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableOf(ctx, 0));
+  TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableFromHandle(ctx.input(0), 0));
   ctx.set_output(0, variable->Read());
   return Status::Ok();
 }
 
 Status AssignVariableKernel(OpKernelContext& ctx) {
-  TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableOf(ctx, 0));
+  TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableFromHandle(ctx.input(0), 0));
   const Tensor& old_value = variable->Read();
   const Tensor& value = ctx.input(1);
   if (old_value.dtype() != value.dtype()) {
@@ -79,7 +65,7 @@ Status AssignVariableKernel(OpKernelContext& ctx) {
 }
 
 Status VarIsInitializedKernel(OpKernelContext& ctx) {
-  TFTRT_RETURN_IF_ERROR(VariableOf(ctx, 0).status());
+  TFTRT_RETURN_IF_ERROR(VariableFromHandle(ctx.input(0), 0).status());
   ctx.set_output(0, Tensor::Scalar<bool>(true));
   return Status::Ok();
 }

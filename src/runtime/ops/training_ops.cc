@@ -56,15 +56,7 @@ S Store(ComputeType<S> value) {
 
 // The variable behind resource input `index`, checked to hold a value of `dtype`.
 StatusOr<Variable*> VariableInput(const OpKernelContext& ctx, int index, DataType dtype) {
-  const Tensor& handle = ctx.input(index);
-  if (handle.dtype() != DataType::kResource || handle.NumElements() != 1) {
-    return OpError(ctx, "input " + std::to_string(index) +
-                            " must be a scalar resource handle, got " + handle.DebugString());
-  }
-  auto* variable = dynamic_cast<Variable*>(handle.objects()[0].get());
-  if (variable == nullptr) {
-    return OpError(ctx, "input " + std::to_string(index) + " is not a variable");
-  }
+  TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableFromHandle(ctx.input(index), index));
   const DataType held = variable->Read().dtype();
   if (held != dtype) {
     return OpError(ctx, "variable '" + variable->name() + "' holds " +
@@ -152,14 +144,14 @@ Status ApplyGradientDescentKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckScalar(ctx, alpha, "alpha"));
   TFTRT_RETURN_IF_ERROR(CheckSameShape(ctx, var, "var", delta, "delta"));
   return DispatchUpdate(ctx, dtype, FloatStorageTypes{}, [&]<typename S>() {
-    const auto rounded = [](ComputeType<S> x) { return RoundTo<S>(x); };
+    const auto r = [](ComputeType<S> x) { return RoundTo<S>(x); };  // see RoundTo
     const ComputeType<S> lr = Load(alpha.flat<S>()[0]);
     const S* v = var.flat<S>();
     const S* d = delta.flat<S>();
     Tensor new_var(dtype, var.shape());
     S* out = new_var.flat<S>();
     for (int64_t i = 0; i < var.NumElements(); ++i) {
-      out[i] = Store<S>(Load(v[i]) - rounded(Load(d[i]) * lr));
+      out[i] = Store<S>(Load(v[i]) - r(Load(d[i]) * lr));
     }
     variable->Assign(std::move(new_var));
     return Status::Ok();
@@ -196,7 +188,7 @@ Status ApplyMomentumKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckScalar(ctx, momentum, "momentum"));
   return DispatchUpdate(ctx, dtype, FloatStorageTypes{}, [&]<typename S>() {
     using C = ComputeType<S>;
-    const auto r = [](C x) { return RoundTo<S>(x); };
+    const auto r = [](C x) { return RoundTo<S>(x); };  // see RoundTo
     const C rate = Load(lr.flat<S>()[0]);
     const C mom = Load(momentum.flat<S>()[0]);
     const S* v = var.flat<S>();
