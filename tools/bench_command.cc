@@ -35,15 +35,6 @@ Status Bench(const ParsedFlags& flags) {
   return Status::Ok();
 }
 
-int Run(const ParsedFlags& flags) {
-  Status status = Bench(flags);
-  if (!status.ok()) {
-    std::fprintf(stderr, "tftrt bench: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 Command BenchCommand() {
@@ -56,7 +47,7 @@ Command BenchCommand() {
                                     {"warmup", "N", "untimed runs first (default 3)"}}),
            .min_positional = 1,
            .max_positional = 1},
-          Run};
+          Bench};
 }
 
 }  // namespace tftrt::cli

@@ -1,5 +1,5 @@
-// The subcommands of the `tftrt` program, one file each. Each returns the process exit
-// code: 0 on success, 1 on error (printed to stderr), 2 on bad usage.
+// The subcommands of the `tftrt` program, one file each. main() turns what a command
+// returns into the exit code: 0 when OK, 1 on error (printed to stderr), 2 on bad usage.
 #ifndef TFTRT_TOOLS_COMMANDS_H_
 #define TFTRT_TOOLS_COMMANDS_H_
 
@@ -12,7 +12,7 @@ namespace tftrt::cli {
 
 struct Command {
   CommandSpec spec;
-  int (*run)(const ParsedFlags& flags);
+  Status (*run)(const ParsedFlags& flags);
 };
 
 Command InspectCommand();

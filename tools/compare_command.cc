@@ -26,15 +26,6 @@ Status Compare(const ParsedFlags& flags) {
   return Status::Ok();
 }
 
-int Run(const ParsedFlags& flags) {
-  Status status = Compare(flags);
-  if (!status.ok()) {
-    std::fprintf(stderr, "tftrt compare: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 Command CompareCommand() {
@@ -45,7 +36,7 @@ Command CompareCommand() {
            .flags = {{"tolerance", "T", "largest relative error accepted (default 1e-5)"}},
            .min_positional = 2,
            .max_positional = 2},
-          Run};
+          Compare};
 }
 
 }  // namespace tftrt::cli

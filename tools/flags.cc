@@ -47,8 +47,8 @@ StatusOr<ParsedFlags> ParseFlags(const CommandSpec& spec, const std::vector<std:
     }
     if (!has_value) {
       if (i + 1 >= args.size()) {
-        return Status::InvalidArgument("option --" + name + " needs a value (" +
-                                       flag->value_name + ")");
+        return Status::InvalidArgument("option --" + name + " needs a value (" + flag->value_name +
+                                       ")");
       }
       value = args[++i];
     }
@@ -57,8 +57,8 @@ StatusOr<ParsedFlags> ParseFlags(const CommandSpec& spec, const std::vector<std:
   if (parsed.help) return parsed;
   const int n = static_cast<int>(parsed.positional.size());
   if (n < spec.min_positional || n > spec.max_positional) {
-    return Status::InvalidArgument("usage: tftrt " + spec.name + " " + spec.usage +
-                                   " (see tftrt " + spec.name + " --help)");
+    return Status::InvalidArgument("usage: tftrt " + spec.name + " " + spec.usage + " (see tftrt " +
+                                   spec.name + " --help)");
   }
   return parsed;
 }
@@ -68,8 +68,10 @@ std::string HelpText(const CommandSpec& spec) {
   if (!spec.flags.empty()) text += "\noptions:\n";
   for (const FlagSpec& flag : spec.flags) {
     std::string left = "  --" + flag.name + (flag.value_name.empty() ? "" : " " + flag.value_name);
-    if (left.size() < 30) left.resize(30, ' ');
-    else left += "\n" + std::string(30, ' ');
+    if (left.size() < 30)
+      left.resize(30, ' ');
+    else
+      left += "\n" + std::string(30, ' ');
     text += left + flag.help + "\n";
   }
   text += "  --help                      show this help\n";

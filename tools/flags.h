@@ -13,15 +13,15 @@
 namespace tftrt::cli {
 
 struct FlagSpec {
-  std::string name;         // without dashes
-  std::string value_name;   // empty for a boolean switch
+  std::string name;        // without dashes
+  std::string value_name;  // empty for a boolean switch
   std::string help;
 };
 
 struct CommandSpec {
   std::string name;
-  std::string usage;        // e.g. "DIR [options]"
-  std::string summary;      // one paragraph
+  std::string usage;    // e.g. "DIR [options]"
+  std::string summary;  // one paragraph
   std::vector<FlagSpec> flags;
   int min_positional = 0;
   int max_positional = 0;

@@ -81,7 +81,8 @@ Status Inspect(const ParsedFlags& flags) {
   std::printf("meta graphs: %d\n", saved_model.meta_graphs_size());
   for (const auto& meta_graph : saved_model.meta_graphs()) {
     std::string tags;
-    for (const auto& tag : meta_graph.meta_info_def().tags()) tags += (tags.empty() ? "" : ",") + tag;
+    for (const auto& tag : meta_graph.meta_info_def().tags())
+      tags += (tags.empty() ? "" : ",") + tag;
     std::printf("  tags {%s}, written by TensorFlow %s\n", tags.c_str(),
                 meta_graph.meta_info_def().tensorflow_version().c_str());
   }
@@ -93,15 +94,6 @@ Status Inspect(const ParsedFlags& flags) {
   PrintOps(bundle.meta_graph);
   PrintVariables(bundle);
   return Status::Ok();
-}
-
-int Run(const ParsedFlags& flags) {
-  Status status = Inspect(flags);
-  if (!status.ok()) {
-    std::fprintf(stderr, "tftrt inspect: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
 }
 
 }  // namespace
@@ -116,7 +108,7 @@ Command InspectCommand() {
            .flags = {{"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
            .min_positional = 1,
            .max_positional = 1},
-          Run};
+          Inspect};
 }
 
 }  // namespace tftrt::cli

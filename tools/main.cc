@@ -43,7 +43,8 @@ int main(int argc, char** argv) {
   }
   for (const Command& command : AllCommands()) {
     if (command.spec.name != name) continue;
-    auto flags = tftrt::cli::ParseFlags(command.spec, std::vector<std::string>(argv + 2, argv + argc));
+    auto flags =
+        tftrt::cli::ParseFlags(command.spec, std::vector<std::string>(argv + 2, argv + argc));
     if (!flags.ok()) {
       std::fprintf(stderr, "tftrt %s: %s\n", name.c_str(), flags.status().message().c_str());
       return 2;
@@ -52,7 +53,12 @@ int main(int argc, char** argv) {
       std::fputs(tftrt::cli::HelpText(command.spec).c_str(), stdout);
       return 0;
     }
-    return command.run(*flags);
+    const tftrt::Status status = command.run(*flags);
+    if (!status.ok()) {
+      std::fprintf(stderr, "tftrt %s: %s\n", name.c_str(), status.ToString().c_str());
+      return 1;
+    }
+    return 0;
   }
   std::fprintf(stderr, "tftrt: unknown command '%s'\n\n", name.c_str());
   PrintUsage(stderr);

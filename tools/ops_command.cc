@@ -7,9 +7,9 @@
 namespace tftrt::cli {
 namespace {
 
-int Run(const ParsedFlags&) {
+Status ListOps(const ParsedFlags&) {
   for (const std::string& op : KernelRegistry::Global().Ops()) std::printf("%s\n", op.c_str());
-  return 0;
+  return Status::Ok();
 }
 
 }  // namespace
@@ -21,7 +21,7 @@ Command OpsCommand() {
            .flags = {},
            .min_positional = 0,
            .max_positional = 0},
-          Run};
+          ListOps};
 }
 
 }  // namespace tftrt::cli

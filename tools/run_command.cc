@@ -42,15 +42,6 @@ Status RunModel(const ParsedFlags& flags) {
   return Status::Ok();
 }
 
-int Run(const ParsedFlags& flags) {
-  Status status = RunModel(flags);
-  if (!status.ok()) {
-    std::fprintf(stderr, "tftrt run: %s\n", status.ToString().c_str());
-    return 1;
-  }
-  return 0;
-}
-
 }  // namespace
 
 Command RunCommand() {
@@ -63,7 +54,7 @@ Command RunCommand() {
                {{"output-dir", "OUT", "directory for the outputs (created if missing)"}}),
            .min_positional = 1,
            .max_positional = 1},
-          Run};
+          RunModel};
 }
 
 }  // namespace tftrt::cli

@@ -1,5 +1,6 @@
 #include "common/npy.h"
 
+#include <cstdlib>
 #include <cstring>
 #include <sstream>
 
@@ -15,10 +16,10 @@ struct DescrEntry {
   DataType dtype;
 };
 constexpr DescrEntry kDescrs[] = {
-    {"<f4", DataType::kFloat},   {"<f8", DataType::kDouble}, {"<f2", DataType::kHalf},
-    {"<i4", DataType::kInt32},   {"<i8", DataType::kInt64},  {"<i2", DataType::kInt16},
-    {"|i1", DataType::kInt8},    {"|u1", DataType::kUInt8},  {"<u2", DataType::kUInt16},
-    {"<u4", DataType::kUInt32},  {"<u8", DataType::kUInt64}, {"|b1", DataType::kBool},
+    {"<f4", DataType::kFloat},     {"<f8", DataType::kDouble},      {"<f2", DataType::kHalf},
+    {"<i4", DataType::kInt32},     {"<i8", DataType::kInt64},       {"<i2", DataType::kInt16},
+    {"|i1", DataType::kInt8},      {"|u1", DataType::kUInt8},       {"<u2", DataType::kUInt16},
+    {"<u4", DataType::kUInt32},    {"<u8", DataType::kUInt64},      {"|b1", DataType::kBool},
     {"<c8", DataType::kComplex64}, {"<c16", DataType::kComplex128},
 };
 
@@ -79,7 +80,8 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
     header_start = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12) return Status::DataLoss(name + ": truncated .npy header");
-    for (int i = 3; i >= 0; --i) header_len = (header_len << 8) | static_cast<uint8_t>(bytes[8 + i]);
+    for (int i = 3; i >= 0; --i)
+      header_len = (header_len << 8) | static_cast<uint8_t>(bytes[8 + i]);
     header_start = 12;
   } else {
     return Status::Unimplemented(name + ": .npy format version " + std::to_string(major));
@@ -99,7 +101,8 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
   const size_t available = bytes.size() - data_start;
 
   if (descr.size() >= 3 && descr[1] == 'S') {  // fixed-width byte strings: "|S5"
-    const size_t width = std::stoul(descr.substr(2));
+    const size_t width = std::strtoul(descr.c_str() + 2, nullptr, 10);
+    if (width == 0) return Status::DataLoss(name + ": bad .npy string type '" + descr + "'");
     Tensor t(DataType::kString, shape);
     if (available < width * t.NumElements()) {
       return Status::DataLoss(name + ": .npy data is truncated");

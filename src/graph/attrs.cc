@@ -9,17 +9,28 @@ using tensorflow::AttrValue;
 
 const char* KindName(AttrValue::ValueCase kind) {
   switch (kind) {
-    case AttrValue::kS: return "string";
-    case AttrValue::kI: return "int";
-    case AttrValue::kF: return "float";
-    case AttrValue::kB: return "bool";
-    case AttrValue::kType: return "type";
-    case AttrValue::kShape: return "shape";
-    case AttrValue::kTensor: return "tensor";
-    case AttrValue::kList: return "list";
-    case AttrValue::kFunc: return "func";
-    case AttrValue::kPlaceholder: return "placeholder";
-    case AttrValue::VALUE_NOT_SET: return "empty";
+    case AttrValue::kS:
+      return "string";
+    case AttrValue::kI:
+      return "int";
+    case AttrValue::kF:
+      return "float";
+    case AttrValue::kB:
+      return "bool";
+    case AttrValue::kType:
+      return "type";
+    case AttrValue::kShape:
+      return "shape";
+    case AttrValue::kTensor:
+      return "tensor";
+    case AttrValue::kList:
+      return "list";
+    case AttrValue::kFunc:
+      return "func";
+    case AttrValue::kPlaceholder:
+      return "placeholder";
+    case AttrValue::VALUE_NOT_SET:
+      return "empty";
   }
   return "unknown";
 }
@@ -36,9 +47,8 @@ StatusOr<const AttrValue*> Find(const Node& node, std::string_view name,
   if (it->second.value_case() != kind &&
       !(kind == AttrValue::kList && it->second.value_case() == AttrValue::VALUE_NOT_SET)) {
     return Status::InvalidArgument("attribute '" + std::string(name) + "' of node " +
-                                   node.Describe() + " is a " +
-                                   KindName(it->second.value_case()) + ", expected a " +
-                                   KindName(kind));
+                                   node.Describe() + " is a " + KindName(it->second.value_case()) +
+                                   ", expected a " + KindName(kind));
   }
   return &it->second;
 }

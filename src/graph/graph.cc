@@ -1,5 +1,6 @@
 #include "graph/graph.h"
 
+#include <algorithm>
 #include <set>
 
 #include "common/check.h"
@@ -50,8 +51,14 @@ void Graph::ReplaceControlUses(Node* from, Node* to) {
       controls.push_back(to);
     }
   }
-  std::erase(control_rets_, from);
-  if (to != nullptr) control_rets_.push_back(to);
+  auto it = std::find(control_rets_.begin(), control_rets_.end(), from);
+  if (it != control_rets_.end()) {
+    if (to != nullptr) {
+      *it = to;
+    } else {
+      control_rets_.erase(it);
+    }
+  }
 }
 
 Node* Graph::FindNode(const std::string& name) const {
@@ -100,7 +107,8 @@ StatusOr<std::vector<Node*>> TopologicalOrder(const Graph& graph, bool only_need
       const size_t num_data = node->inputs.size();
       const size_t num_all = num_data + node->control_inputs.size();
       if (next < num_all) {
-        Node* dep = next < num_data ? node->inputs[next].node : node->control_inputs[next - num_data];
+        Node* dep =
+            next < num_data ? node->inputs[next].node : node->control_inputs[next - num_data];
         ++next;
         int& dep_state = state[dep];
         if (dep_state == 1) {

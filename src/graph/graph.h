@@ -80,7 +80,7 @@ class Graph {
   // Points every use of `from` (data inputs of nodes and rets) at `to`.
   void ReplaceUses(Output from, Output to);
   // Makes every node that has `from` as a control input depend on `to` instead (or on
-  // nothing when `to` is null).
+  // nothing when `to` is null); a control ret `from` becomes `to` likewise.
   void ReplaceControlUses(Node* from, Node* to);
 
   Node* FindNode(const std::string& name) const;

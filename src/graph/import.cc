@@ -66,9 +66,8 @@ StatusOr<Output> ResolveFunctionInput(const std::string& input, const FunctionDe
   auto it = nodes.find(input.substr(0, colon));
   if (it == nodes.end()) return Status::InvalidArgument("unknown node in " + where);
   const size_t second = input.find(':', colon + 1);
-  const std::string arg_name = input.substr(colon + 1, second == std::string::npos
-                                                           ? std::string::npos
-                                                           : second - colon - 1);
+  const std::string arg_name =
+      input.substr(colon + 1, second == std::string::npos ? std::string::npos : second - colon - 1);
   int index = 0;
   if (second != std::string::npos) {
     try {
@@ -82,6 +81,7 @@ StatusOr<Output> ResolveFunctionInput(const std::string& input, const FunctionDe
 }
 
 struct BodyResult {
+  std::vector<Node*> nodes;  // every node the body added
   std::vector<Output> rets;
   std::vector<Node*> control_rets;
 };
@@ -89,8 +89,8 @@ struct BodyResult {
 // Adds the body of `fdef` to `graph`, node names prefixed by `prefix`, its arguments
 // bound to `args`.
 StatusOr<BodyResult> ImportFunctionBody(const FunctionDef& fdef, const std::string& prefix,
-                                        const std::vector<Output>& args,
-                                        const ImportContext& ctx, Graph* graph) {
+                                        const std::vector<Output>& args, const ImportContext& ctx,
+                                        Graph* graph) {
   const auto& signature = fdef.signature();
   if (static_cast<int>(args.size()) != signature.input_arg_size()) {
     return Status::InvalidArgument("function '" + signature.name() + "' takes " +
@@ -120,11 +120,12 @@ StatusOr<BodyResult> ImportFunctionBody(const FunctionDef& fdef, const std::stri
     }
   }
   BodyResult result;
+  for (const auto& [name, node] : nodes) result.nodes.push_back(node);
   for (const auto& output_arg : signature.output_arg()) {
     auto it = fdef.ret().find(output_arg.name());
     if (it == fdef.ret().end()) {
-      return Status::InvalidArgument("function '" + signature.name() + "' has no value for output '" +
-                                     output_arg.name() + "'");
+      return Status::InvalidArgument("function '" + signature.name() +
+                                     "' has no value for output '" + output_arg.name() + "'");
     }
     TFTRT_ASSIGN_OR_RETURN(Output source,
                            ResolveFunctionInput(it->second, fdef, nodes, arg_values, ctx.op_defs));
@@ -162,41 +163,37 @@ StatusOr<const FunctionDef*> CalledFunction(const Node& node, const ImportContex
 // Replaces every call node in `graph` by the body of the function it calls, until none
 // is left (bodies may call further functions).
 Status InlineCalls(const ImportContext& ctx, Graph* graph) {
+  const std::vector<Node*> nodes = graph->nodes();
+  std::deque<Node*> calls(nodes.begin(), nodes.end());
   int inlined = 0;
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (Node* call : graph->nodes()) {
-      TFTRT_ASSIGN_OR_RETURN(const FunctionDef* fdef, CalledFunction(*call, ctx));
-      if (fdef == nullptr) continue;
-      if (++inlined > kMaxInlinedCalls) {
-        return Status::InvalidArgument("function '" + fdef->signature().name() +
-                                       "' calls itself: recursive functions are not supported");
-      }
-      auto body = ImportFunctionBody(*fdef, call->name + "/", call->inputs, ctx, graph);
-      if (!body.ok()) return body.status().WithContext("while inlining call " + call->Describe());
-      // The call's control inputs must still precede the body: hang them on its sources.
-      for (Node* node : graph->nodes()) {
-        if (node->name.starts_with(call->name + "/") && node->inputs.empty() &&
-            node->control_inputs.empty()) {
-          node->control_inputs = call->control_inputs;
-        }
-      }
-      for (size_t i = 0; i < body->rets.size(); ++i) {
-        graph->ReplaceUses(Output{call, static_cast<int>(i)}, body->rets[i]);
-      }
-      // What waited for the call now waits for the body's outputs and side effects.
-      Node* done = graph->AddNode(graph->UniqueName(call->name + "/done"), "NoOp");
-      for (const Output& ret : body->rets) done->control_inputs.push_back(ret.node);
-      for (Node* node : body->control_rets) done->control_inputs.push_back(node);
-      const bool was_control_ret = std::ranges::find(graph->control_rets(), call) !=
-                                   graph->control_rets().end();
-      graph->ReplaceControlUses(call, done);
-      if (!was_control_ret) std::erase(graph->control_rets(), done);
-      for (Node* node : body->control_rets) graph->control_rets().push_back(node);
-      graph->RemoveNode(call);
-      changed = true;
-      break;  // node list changed; rescan
+  while (!calls.empty()) {
+    Node* call = calls.front();
+    calls.pop_front();
+    TFTRT_ASSIGN_OR_RETURN(const FunctionDef* fdef, CalledFunction(*call, ctx));
+    if (fdef == nullptr) continue;
+    if (++inlined > kMaxInlinedCalls) {
+      return Status::InvalidArgument("function '" + fdef->signature().name() +
+                                     "' calls itself: recursive functions are not supported");
     }
+    auto body = ImportFunctionBody(*fdef, call->name + "/", call->inputs, ctx, graph);
+    if (!body.ok()) return body.status().WithContext("while inlining call " + call->Describe());
+    for (Node* node : body->nodes) {
+      // The call's control inputs must still precede the body: hang them on its sources.
+      if (node->inputs.empty() && node->control_inputs.empty()) {
+        node->control_inputs = call->control_inputs;
+      }
+      calls.push_back(node);  // bodies may call further functions
+    }
+    for (size_t i = 0; i < body->rets.size(); ++i) {
+      graph->ReplaceUses(Output{call, static_cast<int>(i)}, body->rets[i]);
+    }
+    // What waited for the call now waits for the body's outputs and side effects.
+    Node* done = graph->AddNode(graph->UniqueName(call->name + "/done"), "NoOp");
+    for (const Output& ret : body->rets) done->control_inputs.push_back(ret.node);
+    for (Node* node : body->control_rets) done->control_inputs.push_back(node);
+    graph->ReplaceControlUses(call, done);
+    for (Node* node : body->control_rets) graph->control_rets().push_back(node);
+    graph->RemoveNode(call);
   }
   return Status::Ok();
 }
@@ -309,7 +306,8 @@ Status AttachVariableValues(const ImportContext& ctx, const VariableLookup& vari
                               " is not bound to any saved object: cannot find its value");
     }
     auto value = variables(it->second);
-    if (!value.ok()) return value.status().WithContext("while reading variable " + node->Describe());
+    if (!value.ok())
+      return value.status().WithContext("while reading variable " + node->Describe());
     node->constant = std::move(value).value();
   }
   return Status::Ok();
@@ -325,8 +323,9 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
   std::map<std::string, std::string> input_keys;
   for (const auto& [key, info] : signature.inputs()) {
     if (info.encoding_case() != tensorflow::TensorInfo::kName) {
-      return Status::Unimplemented("signature input '" + key +
-                                   "' is a sparse or composite tensor; only dense tensors are supported");
+      return Status::Unimplemented(
+          "signature input '" + key +
+          "' is a sparse or composite tensor; only dense tensors are supported");
     }
     TFTRT_ASSIGN_OR_RETURN(auto name, ParseTensorName(info.name()));
     input_keys[name.first] = key;
@@ -338,8 +337,9 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
   std::deque<std::string> pending;
   for (const auto& [key, info] : signature.outputs()) {
     if (info.encoding_case() != tensorflow::TensorInfo::kName) {
-      return Status::Unimplemented("signature output '" + key +
-                                   "' is a sparse or composite tensor; only dense tensors are supported");
+      return Status::Unimplemented(
+          "signature output '" + key +
+          "' is a sparse or composite tensor; only dense tensors are supported");
     }
     TFTRT_ASSIGN_OR_RETURN(auto name, ParseTensorName(info.name()));
     pending.push_back(name.first);
@@ -349,11 +349,13 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
     pending.pop_front();
     if (!needed.insert(name).second) continue;
     auto it = defs.find(name);
-    if (it == defs.end()) return Status::NotFound("the signature refers to missing node '" + name + "'");
+    if (it == defs.end())
+      return Status::NotFound("the signature refers to missing node '" + name + "'");
     order.push_back(name);
     if (input_keys.contains(name)) continue;  // becomes an arg: its inputs are not needed
     for (const std::string& input : it->second->input()) {
-      std::string source = input.starts_with("^") ? input.substr(1) : input.substr(0, input.find(':'));
+      std::string source =
+          input.starts_with("^") ? input.substr(1) : input.substr(0, input.find(':'));
       pending.push_back(source);
     }
   }

@@ -166,7 +166,6 @@ Status CheckArgs(const Graph& graph, const std::vector<Tensor>& args) {
 }
 
 StatusOr<std::vector<Tensor>> Executor::Run(std::vector<Tensor> args) {
-  TFTRT_RETURN_IF_ERROR(Prepare());
   TFTRT_RETURN_IF_ERROR(CheckArgs(*graph_, args));
   return RunGraph(*graph_, std::move(args));
 }

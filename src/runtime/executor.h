@@ -23,7 +23,8 @@ class Executor : public FunctionRunner {
   ~Executor() override;
 
   // Checks that every node of every graph has a kernel; Unimplemented otherwise, naming
-  // each unsupported op and a node that uses it. Run calls it too.
+  // each unsupported op and a node that uses it. Call it once after construction; Run
+  // builds only the plans it needs and reports an unsupported op when it reaches it.
   Status Prepare();
 
   // Runs the main graph: `args` in the order of graph->args(); returns its rets in order.

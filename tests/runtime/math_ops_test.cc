@@ -51,6 +51,10 @@ TEST(BroadcastTest, GradientArgsMatchBCast) {
   axes = BroadcastGradientArgs({1, 0}, {3, 1});
   EXPECT_EQ(axes->a_axes, (std::vector<int64_t>{0}));
   EXPECT_EQ(axes->b_axes, (std::vector<int64_t>{1}));
+  // Equal shapes reduce nothing, not even along their 1s.
+  axes = BroadcastGradientArgs({1}, {1});
+  EXPECT_TRUE(axes->a_axes.empty());
+  EXPECT_TRUE(axes->b_axes.empty());
 }
 
 // The runs a plan visits, as (out_offset, offset0, step0, offset1, step1, length).

@@ -55,6 +55,9 @@ StatusOr<BroadcastGradientAxes> BroadcastGradientArgs(const Shape& a, const Shap
   TFTRT_ASSIGN_OR_RETURN(Shape result, BroadcastShapes(a, b));
   const size_t rank = result.size();
   BroadcastGradientAxes axes;
+  // BCast reduces nothing when both shapes are equal, even along their dimensions of
+  // size 1 (x + y with x, y of shape [1] needs no reduction).
+  if (a == b) return axes;
   for (size_t d = 0; d < rank; ++d) {
     // A dimension where the result is 1 is reduced for both, as BCast does.
     if (AlignedDim(a, rank, d) == 1) axes.a_axes.push_back(static_cast<int64_t>(d));

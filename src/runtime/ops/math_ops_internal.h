@@ -1,5 +1,6 @@
-// Private to the math op families (runtime/ops/{unary,binary,cast,reduction}_ops.cc):
-// input checks and error helpers their kernels share.
+// Input checks and error helpers shared by the math op families
+// (runtime/ops/{unary,binary,cast,reduction}_ops.cc) and the training ops, which do math on
+// variables.
 #ifndef TFTRT_RUNTIME_OPS_MATH_OPS_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_MATH_OPS_INTERNAL_H_
 

@@ -16,6 +16,7 @@
 #include "graph/attrs.h"
 #include "kernels/cpu/broadcast.h"
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/nn_numeric.h"
 #include "runtime/kernel.h"
 #include "runtime/ops/math_ops_internal.h"
 #include "runtime/variable.h"
@@ -31,28 +32,6 @@ using FloatStorageTypes = TypeList<float, double, Half, BFloat16>;
 // Element types of AssignAdd/AssignSubVariableOp.
 using AssignUpdateTypes = TypeList<float, double, Half, BFloat16, int8_t, int16_t, int32_t, int64_t,
                                    uint8_t, uint16_t, uint32_t, uint64_t>;
-
-// The type an element of storage type S is computed in: float for 16-bit floats.
-template <typename S>
-using ComputeType = std::conditional_t<kIsFloat16<S>, float, S>;
-
-template <typename S>
-ComputeType<S> Load(S value) {
-  if constexpr (kIsFloat16<S>) {
-    return ToFloat(value);
-  } else {
-    return value;
-  }
-}
-
-template <typename S>
-S Store(ComputeType<S> value) {
-  if constexpr (kIsFloat16<S>) {
-    return FromFloat<S>(value);
-  } else {
-    return value;
-  }
-}
 
 // The variable behind resource input `index`, checked to hold a value of `dtype`.
 StatusOr<Variable*> VariableInput(const OpKernelContext& ctx, int index, DataType dtype) {
@@ -122,8 +101,8 @@ Status AssignUpdateKernel(OpKernelContext& ctx) {
     const S* delta = value.flat<S>();
     S* out = new_value.flat<S>();
     for (int64_t i = 0; i < value.NumElements(); ++i) {
-      const ComputeType<S> a = Load(var[i]), b = Load(delta[i]);
-      out[i] = Store<S>(kAdd ? WrappingAdd(a, b) : WrappingSub(a, b));
+      const WideType<S> a = Widen(var[i]), b = Widen(delta[i]);
+      out[i] = Narrow<S>(kAdd ? WrappingAdd(a, b) : WrappingSub(a, b));
     }
     variable->Assign(std::move(new_value));
     return Status::Ok();
@@ -144,14 +123,14 @@ Status ApplyGradientDescentKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckScalar(ctx, alpha, "alpha"));
   TFTRT_RETURN_IF_ERROR(CheckSameShape(ctx, var, "var", delta, "delta"));
   return DispatchUpdate(ctx, dtype, FloatStorageTypes{}, [&]<typename S>() {
-    const auto r = [](ComputeType<S> x) { return RoundTo<S>(x); };  // see RoundTo
-    const ComputeType<S> lr = Load(alpha.flat<S>()[0]);
+    const auto r = [](WideType<S> x) { return RoundTo<S>(x); };  // see RoundTo
+    const WideType<S> lr = Widen(alpha.flat<S>()[0]);
     const S* v = var.flat<S>();
     const S* d = delta.flat<S>();
     Tensor new_var(dtype, var.shape());
     S* out = new_var.flat<S>();
     for (int64_t i = 0; i < var.NumElements(); ++i) {
-      out[i] = Store<S>(Load(v[i]) - r(Load(d[i]) * lr));
+      out[i] = Narrow<S>(Widen(v[i]) - r(Widen(d[i]) * lr));
     }
     variable->Assign(std::move(new_var));
     return Status::Ok();
@@ -187,10 +166,10 @@ Status ApplyMomentumKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckSameShape(ctx, var, "var", grad, "grad"));
   TFTRT_RETURN_IF_ERROR(CheckScalar(ctx, momentum, "momentum"));
   return DispatchUpdate(ctx, dtype, FloatStorageTypes{}, [&]<typename S>() {
-    using C = ComputeType<S>;
+    using C = WideType<S>;
     const auto r = [](C x) { return RoundTo<S>(x); };  // see RoundTo
-    const C rate = Load(lr.flat<S>()[0]);
-    const C mom = Load(momentum.flat<S>()[0]);
+    const C rate = Widen(lr.flat<S>()[0]);
+    const C mom = Widen(momentum.flat<S>()[0]);
     const S* v = var.flat<S>();
     const S* a = accum.flat<S>();
     const S* g = grad.flat<S>();
@@ -199,18 +178,18 @@ Status ApplyMomentumKernel(OpKernelContext& ctx) {
     S* v_out = new_var.flat<S>();
     S* a_out = new_accum.flat<S>();
     for (int64_t i = 0; i < var.NumElements(); ++i) {
-      const C gi = Load(g[i]);
-      C vi = Load(v[i]);
+      const C gi = Widen(g[i]);
+      C vi = Widen(v[i]);
       C ai;
       if constexpr (kKeras) {
-        ai = r(r(Load(a[i]) * mom) - r(gi * rate));
+        ai = r(r(Widen(a[i]) * mom) - r(gi * rate));
         vi = nesterov ? vi + r(r(ai * mom) - r(gi * rate)) : vi + ai;
       } else {
-        ai = r(r(Load(a[i]) * mom) + gi);
+        ai = r(r(Widen(a[i]) * mom) + gi);
         vi = nesterov ? vi - r(r(gi * rate) + r(r(ai * mom) * rate)) : vi - r(ai * rate);
       }
-      v_out[i] = Store<S>(vi);
-      a_out[i] = Store<S>(ai);
+      v_out[i] = Narrow<S>(vi);
+      a_out[i] = Narrow<S>(ai);
     }
     accum_variable->Assign(std::move(new_accum));
     var_variable->Assign(std::move(new_var));
@@ -257,16 +236,10 @@ Status BroadcastGradientArgsKernel(OpKernelContext& ctx) {
                             " and " + ctx.input(1).DebugString());
   }
   const DataType dtype = ctx.input(0).dtype();
-  BroadcastGradientAxes axes;
-  // tensorflow::BCast returns no reduction axes at all when both shapes are equal, even
-  // for their dimensions of size 1 (x + y with x, y of shape [1] reduces nothing).
-  if (a != b) {
-    auto computed = BroadcastGradientArgs(a, b);
-    if (!computed.ok()) return OpError(ctx, computed.status().message());
-    axes = *std::move(computed);
-  }
-  ctx.set_output(0, AxesTensor(axes.a_axes, dtype));
-  ctx.set_output(1, AxesTensor(axes.b_axes, dtype));
+  auto axes = BroadcastGradientArgs(a, b);
+  if (!axes.ok()) return OpError(ctx, axes.status().message());
+  ctx.set_output(0, AxesTensor(axes->a_axes, dtype));
+  ctx.set_output(1, AxesTensor(axes->b_axes, dtype));
   return Status::Ok();
 }
 
