@@ -1,9 +1,12 @@
 #!/usr/bin/env python3
 """Times one SavedModel signature in TensorFlow and in `tftrt bench`, in the same run on
-the same machine, and prints the latency ratio.
+the same machine, and prints the latency ratios. With --convert, it also times `tftrt
+convert` (FP32 and FP16, engines pre-built for the input) and benches the converted models,
+so the engines on the cpu backend are compared with the native runtime and with TF.
 
 Usage (after scripts/test.sh made the fixtures):
   .venv/bin/python bench/cpu_vs_tensorflow.py .fixtures/models/resnet50 [--case DIR] [--runs N]
+      [--convert]
 The inputs are the fixture's recorded inputs (<fixture>/cases/<signature>/0/inputs/*.npy).
 """
 import argparse
@@ -44,6 +47,17 @@ def time_tftrt(tftrt, model_dir, signature, input_files, runs, warmup):
     return float(match.group(1)), float(match.group(2))
 
 
+def convert(tftrt, model_dir, signature, input_files, precision, out_dir):
+    """Runs `tftrt convert` with engines built for the inputs; returns its wall time (ms)."""
+    args = [tftrt, "convert", model_dir, out_dir, "--overwrite", "--precision", precision,
+            "--signature", signature]
+    for name, path in input_files.items():
+        args += ["--build-input", "%s=%s" % (name, path)]
+    start = time.perf_counter()
+    subprocess.run(args, check=True, capture_output=True, text=True)
+    return (time.perf_counter() - start) * 1e3
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -53,6 +67,9 @@ def main():
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=3)
     parser.add_argument("--tftrt", default="build/tftrt")
+    parser.add_argument("--convert", action="store_true",
+                        help="also convert (FP32, FP16) and bench the converted models")
+    parser.add_argument("--converted-dir", default="/tmp/tftrt-bench-converted")
     args = parser.parse_args()
     model_dir = os.path.join(args.fixture, "model")
     case_dir = os.path.join(args.fixture, "cases", args.signature, args.case, "inputs")
@@ -68,6 +85,17 @@ def main():
     print("TensorFlow %s: load %.0f ms, median run %.2f ms" % (tf.__version__, tf_load, tf_ms))
     print("tftrt:            load %.0f ms, median run %.2f ms" % (rt_load, rt_ms))
     print("tftrt / TensorFlow run time: %.2fx (lower is better)" % (rt_ms / tf_ms))
+    if not args.convert:
+        return
+    for precision in ("FP32", "FP16"):
+        out_dir = os.path.join(args.converted_dir, precision)
+        convert_ms = convert(args.tftrt, model_dir, args.signature, input_files, precision,
+                             out_dir)
+        load, run = time_tftrt(args.tftrt, out_dir, args.signature, input_files, args.runs,
+                               args.warmup)
+        print("tftrt %s engines: convert+build %.0f ms, load %.0f ms, median run %.2f ms "
+              "(%.2fx native tftrt, %.2fx TensorFlow)"
+              % (precision, convert_ms, load, run, run / rt_ms, run / tf_ms))
 
 
 if __name__ == "__main__":

@@ -35,9 +35,15 @@ def slim(op_def):
     return out
 
 
+# Ops that TensorFlow's registry does not have (TF-TRT's engine node, gone since TF 2.18):
+# src/graph/op_defs.cc defines their OpDefs by hand.
+TFTRT_OWN_OPS = {"TRTEngineOp"}
+
+
 def main():
     ops = subprocess.run([sys.argv[1], "ops"], check=True, capture_output=True,
                          text=True).stdout.split()
+    ops = [op for op in ops if op not in TFTRT_OWN_OPS]
     op_list = op_def_pb2.OpList()
     for name in sorted(ops):
         op_def = op_def_registry.get(name)

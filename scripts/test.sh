@@ -3,7 +3,10 @@
 #   1. scripts/setup.sh (packages + Release build) and the Python env with TensorFlow;
 #   2. fixtures: SavedModels + TF outputs (tests/fixtures), single-op cases (tests/op_cases)
 #      into .fixtures/ (regenerated only when their scripts change);
-#   3. ctest on the Release build;
+#   3. ctest on the Release build; the tests keep the models they export and convert in
+#      .fixtures/{exported,converted}, and stock TensorFlow then loads and checks them
+#      (tests/fixtures/check_tf_loads.py: converted models with each engine node replaced
+#      by a call of its native segment);
 #   4. the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
 # Set TFTRT_SKIP_SANITIZERS=1 to skip step 4 while iterating.
 set -euo pipefail
@@ -31,7 +34,15 @@ export TFTRT_OP_CASES_DIR=$fixtures/op_cases
 export TFTRT_SHARED_DIR=$shared
 
 echo "test: running tests (Release)"
-ctest --test-dir build --output-on-failure -j"$(nproc)"
+rm -rf "$fixtures/exported" "$fixtures/converted"
+TFTRT_EXPORT_DIR=$fixtures/exported TFTRT_CONVERTED_DIR=$fixtures/converted \
+  ctest --test-dir build --output-on-failure -j"$(nproc)"
+
+echo "test: stock TensorFlow loads the models tftrt exported and converted"
+TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/fixtures/check_tf_loads.py "$fixtures/exported"
+# Stock TF runs the native segments in float32: the passes' rounding is all that differs.
+TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/fixtures/check_tf_loads.py --tolerance 1e-4 \
+  "$fixtures/converted/FP32" "$fixtures/converted/FP16"
 
 if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "test: running tests under AddressSanitizer + UndefinedBehaviorSanitizer"

@@ -9,6 +9,7 @@
 
 #include "common/env.h"
 #include "proto/saved_model.pb.h"
+#include "testing/tool_runner.h"
 #include "tftrt/model.h"
 
 namespace tftrt {
@@ -122,8 +123,10 @@ TEST_F(BadInputTest, UnsupportedOp) {
   tensorflow::SavedModel saved_model;
   ASSERT_TRUE(saved_model.ParseFromString(ReadAll(dir_ / "saved_model.pb")));
   bool renamed = false;
-  for (auto& function : *saved_model.mutable_meta_graphs(0)->mutable_graph_def()
-                             ->mutable_library()->mutable_function()) {
+  for (auto& function : *saved_model.mutable_meta_graphs(0)
+                             ->mutable_graph_def()
+                             ->mutable_library()
+                             ->mutable_function()) {
     for (auto& node : *function.mutable_node_def()) {
       if (node.op() == "Relu" && !renamed) {
         node.set_op("TotallyNewOp");
@@ -173,23 +176,16 @@ TEST_F(BadRunInputTest, UnknownInputName) {
 
 TEST_F(BadRunInputTest, MissingInput) { ExpectRunError({}, {"missing input 'image'"}); }
 
-// The program reports errors on stderr with a non-zero exit status.
-int RunTool(const std::string& args, std::string* output) {
-  const std::string command = std::string(TFTRT_BINARY_DIR) + "/tftrt " + args + " 2>&1";
-  FILE* pipe = ::popen(command.c_str(), "r");
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) output->append(buffer, n);
-  return WEXITSTATUS(::pclose(pipe));
-}
+using testing::RunTool;
 
+// The program reports errors on stderr with a non-zero exit status.
 TEST_F(BadInputTest, ToolReportsBadSavedModel) {
   fs::remove(DataShard());
   std::string output;
-  EXPECT_EQ(RunTool("run " + Dir() + " --input image=/nonexistent.npy --output-dir " + Dir() +
-                        "/out",
-                    &output),
-            1);
+  EXPECT_EQ(
+      RunTool("run " + Dir() + " --input image=/nonexistent.npy --output-dir " + Dir() + "/out",
+              &output),
+      1);
   EXPECT_NE(output.find("/nonexistent.npy"), std::string::npos) << output;
   output.clear();
   EXPECT_EQ(RunTool("inspect " + Dir() + "/nope", &output), 1);

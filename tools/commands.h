@@ -20,6 +20,8 @@ Command RunCommand();
 Command CompareCommand();
 Command OpsCommand();
 Command BenchCommand();
+Command ConvertCommand();
+Command SummaryCommand();
 
 }  // namespace tftrt::cli
 

@@ -1,4 +1,4 @@
-// tftrt: read, run (and later convert) TensorFlow SavedModels without TensorFlow.
+// tftrt: convert, run and inspect TensorFlow SavedModels without TensorFlow or TensorRT.
 #include <cstdio>
 #include <string>
 #include <vector>
@@ -10,14 +10,16 @@ namespace {
 using tftrt::cli::Command;
 
 std::vector<Command> AllCommands() {
-  return {tftrt::cli::InspectCommand(), tftrt::cli::RunCommand(), tftrt::cli::CompareCommand(),
-          tftrt::cli::BenchCommand(), tftrt::cli::OpsCommand()};
+  return {tftrt::cli::ConvertCommand(), tftrt::cli::SummaryCommand(), tftrt::cli::InspectCommand(),
+          tftrt::cli::RunCommand(),     tftrt::cli::CompareCommand(), tftrt::cli::BenchCommand(),
+          tftrt::cli::OpsCommand()};
 }
 
 void PrintUsage(std::FILE* out) {
   std::fprintf(out,
                "usage: tftrt COMMAND [arguments]\n\n"
-               "tftrt reads and runs TensorFlow 2 SavedModels without TensorFlow.\n\n"
+               "tftrt converts TensorFlow 2 SavedModels as TF-TRT does and runs them, without\n"
+               "TensorFlow or TensorRT.\n\n"
                "commands:\n");
   for (const Command& command : AllCommands()) {
     // The summary's first sentence.

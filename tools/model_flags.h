@@ -5,7 +5,9 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "flags.h"
@@ -16,8 +18,15 @@ namespace tftrt::cli {
 // `own` followed by the specs of --input, --signature and --tag.
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own);
 
+// Reads one NAME=FILE.npy value of option --`flag`.
+StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,
+                                                       const std::string& spec);
+
 // Reads every --input NAME=FILE.npy.
 StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags);
+
+// The --tag values (default {"serve"}).
+std::set<std::string> Tags(const ParsedFlags& flags);
 
 // Loads positional[0] with --signature (default serving_default) and --tag (default serve).
 StatusOr<std::unique_ptr<Model>> LoadModel(const ParsedFlags& flags);

@@ -32,11 +32,13 @@ struct SignatureInfo {
   std::vector<TensorSpec> outputs;  // sorted by name
 };
 
+class ModelFactory;  // builds models from in-memory graphs (src/runtime/model_factory.h)
+
 class Model {
  public:
-  static StatusOr<std::unique_ptr<Model>> Load(
-      const std::string& saved_model_dir, const std::string& signature_key = "serving_default",
-      const std::set<std::string>& tags = {"serve"});
+  static StatusOr<std::unique_ptr<Model>> Load(const std::string& saved_model_dir,
+                                               const std::string& signature_key = "serving_default",
+                                               const std::set<std::string>& tags = {"serve"});
   ~Model();
 
   const SignatureInfo& signature() const { return signature_; }
@@ -45,6 +47,7 @@ class Model {
   StatusOr<std::map<std::string, Tensor>> Run(const std::map<std::string, Tensor>& inputs);
 
  private:
+  friend class ModelFactory;
   struct State;
   Model(SignatureInfo signature, std::unique_ptr<State> state);
 

@@ -160,6 +160,19 @@ StatusOr<const FunctionDef*> CalledFunction(const Node& node, const ImportContex
   return it->second;
 }
 
+// Whether a node has control users (control inputs of other nodes, or a control ret).
+bool IsWaitedFor(const Graph& graph, const Node* node) {
+  for (const Node* other : graph.nodes()) {
+    for (const Node* control : other->control_inputs) {
+      if (control == node) return true;
+    }
+  }
+  for (const Node* control : graph.control_rets()) {
+    if (control == node) return true;
+  }
+  return false;
+}
+
 // Replaces every call node in `graph` by the body of the function it calls, until none
 // is left (bodies may call further functions).
 Status InlineCalls(const ImportContext& ctx, Graph* graph) {
@@ -188,10 +201,12 @@ Status InlineCalls(const ImportContext& ctx, Graph* graph) {
       graph->ReplaceUses(Output{call, static_cast<int>(i)}, body->rets[i]);
     }
     // What waited for the call now waits for the body's outputs and side effects.
-    Node* done = graph->AddNode(graph->UniqueName(call->name + "/done"), "NoOp");
-    for (const Output& ret : body->rets) done->control_inputs.push_back(ret.node);
-    for (Node* node : body->control_rets) done->control_inputs.push_back(node);
-    graph->ReplaceControlUses(call, done);
+    if (IsWaitedFor(*graph, call)) {
+      Node* done = graph->AddNode(graph->UniqueName(call->name + "/done"), "NoOp");
+      for (const Output& ret : body->rets) done->control_inputs.push_back(ret.node);
+      for (Node* node : body->control_rets) done->control_inputs.push_back(node);
+      graph->ReplaceControlUses(call, done);
+    }
     for (Node* node : body->control_rets) graph->control_rets().push_back(node);
     graph->RemoveNode(call);
   }
@@ -455,7 +470,7 @@ StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta
   TFTRT_RETURN_IF_ERROR_CTX(VerifyGraph(*graph), context);
   // Variables that branches use arrive there as resource args: nothing to attach.
   TFTRT_ASSIGN_OR_RETURN(auto functions, ImportReferencedFunctions(*graph, ctx));
-  return ImportedSignature{graph, functions};
+  return ImportedSignature{graph, functions, std::make_shared<OpDefs>(std::move(ctx.op_defs))};
 }
 
 }  // namespace tftrt

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "graph/graph.h"
+#include "graph/op_defs.h"
 #include "proto/meta_graph.pb.h"
 
 namespace tftrt {
@@ -26,6 +27,8 @@ using VariableLookup = std::function<StatusOr<Tensor>(int object_id)>;
 struct ImportedSignature {
   std::shared_ptr<Graph> graph;
   std::shared_ptr<FunctionGraphs> functions;
+  // The OpDefs the graphs' ops refer to (the model's op list, then tftrt's builtin ones).
+  std::shared_ptr<const OpDefs> op_defs;
 };
 
 StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta_graph,

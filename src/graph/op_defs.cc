@@ -9,14 +9,111 @@ namespace {
 
 #include "graph/builtin_op_defs.inc"
 
+// Ops that tftrt runs but TensorFlow's registry (the source of builtin_op_defs.inc) lacks:
+// TF-TRT's engine node, as tensorflow/compiler/tf2tensorrt/ops/trt_engine_op.cc registers
+// it (the last six attributes are deprecated and kept for compatibility).
+constexpr char kTftrtOpDefs[] = R"pb(
+  op {
+    name: "TRTEngineOp"
+    input_arg { name: "in_tensor" type_list_attr: "InT" }
+    output_arg { name: "out_tensor" type_list_attr: "OutT" }
+    attr { name: "serialized_segment" type: "string" }
+    attr {
+      name: "segment_func"
+      type: "func"
+      default_value { func {} }
+    }
+    attr {
+      name: "InT"
+      type: "list(type)"
+      allowed_values {
+        list { type: [ DT_BOOL, DT_INT8, DT_HALF, DT_FLOAT, DT_INT32, DT_RESOURCE ] }
+      }
+    }
+    attr {
+      name: "OutT"
+      type: "list(type)"
+      allowed_values { list { type: [ DT_BOOL, DT_INT8, DT_HALF, DT_FLOAT, DT_INT32 ] } }
+    }
+    attr {
+      name: "input_shapes"
+      type: "list(shape)"
+      default_value { list {} }
+    }
+    attr {
+      name: "output_shapes"
+      type: "list(shape)"
+      default_value { list {} }
+    }
+    attr {
+      name: "max_cached_engines_count"
+      type: "int"
+      default_value { i: 1 }
+    }
+    attr {
+      name: "max_batch_size"
+      type: "int"
+      default_value { i: 1 }
+    }
+    attr { name: "workspace_size_bytes" type: "int" }
+    attr {
+      name: "precision_mode"
+      type: "string"
+      allowed_values { list { s: [ "FP32", "FP16", "INT8" ] } }
+    }
+    attr {
+      name: "calibration_data"
+      type: "string"
+      default_value { s: "" }
+    }
+    attr {
+      name: "use_calibration"
+      type: "bool"
+      default_value { b: true }
+    }
+    attr {
+      name: "segment_funcdef_name"
+      type: "string"
+      default_value { s: "" }
+    }
+    attr {
+      name: "cached_engine_batches"
+      type: "list(int)"
+      default_value { list {} }
+      has_minimum: true
+    }
+    attr {
+      name: "fixed_input_size"
+      type: "bool"
+      default_value { b: true }
+    }
+    attr {
+      name: "static_engine"
+      type: "bool"
+      default_value { b: true }
+    }
+    attr {
+      name: "profile_strategy"
+      type: "string"
+      default_value { s: "" }
+    }
+    attr {
+      name: "use_explicit_precision"
+      type: "bool"
+      default_value { b: false }
+    }
+  }
+)pb";
+
 // The OpDefs of the ops tftrt runs, parsed once.
 const tensorflow::OpList& BuiltinOpDefs() {
   static const tensorflow::OpList* op_list = [] {
     std::string text;
     for (const char* chunk : kBuiltinOpDefChunks) text += chunk;
+    text += kTftrtOpDefs;
     auto* list = new tensorflow::OpList();
     TFTRT_CHECK_MSG(google::protobuf::TextFormat::ParseFromString(text, list),
-                    "builtin_op_defs.inc does not parse");
+                    "the builtin OpDefs do not parse");
     return list;
   }();
   return *op_list;

@@ -23,9 +23,11 @@ struct Executor::Plan {
 };
 
 Executor::Executor(std::shared_ptr<const Graph> graph,
-                   std::shared_ptr<const FunctionGraphs> functions)
+                   std::shared_ptr<const FunctionGraphs> functions,
+                   std::shared_ptr<EngineCaches> engine_caches)
     : graph_(std::move(graph)),
-      functions_(functions ? std::move(functions) : std::make_shared<FunctionGraphs>()) {}
+      functions_(functions ? std::move(functions) : std::make_shared<FunctionGraphs>()),
+      engine_caches_(engine_caches ? std::move(engine_caches) : std::make_shared<EngineCaches>()) {}
 
 Executor::~Executor() = default;
 
@@ -178,6 +180,11 @@ StatusOr<std::vector<Tensor>> Executor::Run(const std::string& function_name,
   }
   TFTRT_RETURN_IF_ERROR(CheckArgs(*it->second, args));
   return RunGraph(*it->second, std::move(args));
+}
+
+const Graph* Executor::FindFunction(const std::string& function_name) const {
+  auto it = functions_->find(function_name);
+  return it == functions_->end() ? nullptr : it->second.get();
 }
 
 }  // namespace tftrt

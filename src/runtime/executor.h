@@ -13,13 +13,17 @@
 #include <vector>
 
 #include "graph/graph.h"
+#include "runtime/engine_cache.h"
 #include "runtime/kernel.h"
 
 namespace tftrt {
 
 class Executor : public FunctionRunner {
  public:
-  Executor(std::shared_ptr<const Graph> graph, std::shared_ptr<const FunctionGraphs> functions);
+  // `engine_caches`: the caches of the graph's engine nodes (pre-built engines); fresh
+  // ones when null.
+  Executor(std::shared_ptr<const Graph> graph, std::shared_ptr<const FunctionGraphs> functions,
+           std::shared_ptr<EngineCaches> engine_caches = nullptr);
   ~Executor() override;
 
   // Checks that every node of every graph has a kernel; Unimplemented otherwise, naming
@@ -34,6 +38,8 @@ class Executor : public FunctionRunner {
   // FunctionRunner: runs one of the function graphs.
   StatusOr<std::vector<Tensor>> Run(const std::string& function_name,
                                     std::vector<Tensor> args) override;
+  const Graph* FindFunction(const std::string& function_name) const override;
+  EngineCaches& engine_caches() override { return *engine_caches_; }
 
  private:
   struct Plan;
@@ -42,6 +48,7 @@ class Executor : public FunctionRunner {
 
   std::shared_ptr<const Graph> graph_;
   std::shared_ptr<const FunctionGraphs> functions_;
+  std::shared_ptr<EngineCaches> engine_caches_;
   std::mutex mutex_;
   std::map<const Graph*, std::unique_ptr<Plan>> plans_;
 };

@@ -20,12 +20,18 @@
 
 namespace tftrt {
 
-// Runs one of the model's functions (If/While branches, loop bodies) on the executor.
+class EngineCaches;
+
+// What kernels may use of the model they run in: its functions (If/While branches, loop
+// bodies, engine segments), run on the executor, and the engine caches of its engine nodes.
 class FunctionRunner {
  public:
   virtual ~FunctionRunner() = default;
   virtual StatusOr<std::vector<Tensor>> Run(const std::string& function_name,
                                             std::vector<Tensor> args) = 0;
+  // The graph of a function, or null.
+  virtual const Graph* FindFunction(const std::string& function_name) const = 0;
+  virtual EngineCaches& engine_caches() = 0;
 };
 
 class OpKernelContext {
@@ -56,6 +62,16 @@ class OpKernelContext {
 };
 
 using KernelFn = Status (*)(OpKernelContext& ctx);
+
+// The model's functions, for kernels that call them (If, While, engine nodes);
+// FailedPrecondition where none are available.
+inline StatusOr<FunctionRunner*> ModelFunctions(const OpKernelContext& ctx) {
+  if (ctx.functions() == nullptr) {
+    return Status::FailedPrecondition(ctx.node().op +
+                                      " needs the model's functions, and none were given");
+  }
+  return ctx.functions();
+}
 
 class KernelRegistry {
  public:

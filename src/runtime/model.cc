@@ -1,11 +1,10 @@
 #include "tftrt/model.h"
 
-#include <optional>
-
 #include "common/env.h"
-#include "graph/import.h"
+#include "graph/load_signature.h"
+#include "runtime/engine_assets.h"
 #include "runtime/executor.h"
-#include "savedmodel/saved_model_reader.h"
+#include "runtime/model_factory.h"
 
 namespace tftrt {
 namespace {
@@ -32,7 +31,6 @@ std::string InputNames(const SignatureInfo& signature) {
 }  // namespace
 
 struct Model::State {
-  std::shared_ptr<Graph> graph;
   std::unique_ptr<Executor> executor;
 };
 
@@ -44,31 +42,24 @@ Model::~Model() = default;
 StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& saved_model_dir,
                                              const std::string& signature_key,
                                              const std::set<std::string>& tags) {
-  TFTRT_ASSIGN_OR_RETURN(SavedModelBundle bundle,
-                         ReadSavedModel(Env::Default(), saved_model_dir, tags));
-  // Computed on the first variable: a model without variables (or a TF1 model, which
-  // import rejects) never needs the object-graph walk.
-  std::optional<StatusOr<std::map<int, std::string>>> checkpoint_keys;
-  VariableLookup variables = [&](int object_id) -> StatusOr<Tensor> {
-    if (!checkpoint_keys) checkpoint_keys = VariableCheckpointKeys(bundle);
-    if (!checkpoint_keys->ok()) return checkpoint_keys->status();
-    auto it = (*checkpoint_keys)->find(object_id);
-    if (it == (*checkpoint_keys)->end() || bundle.variables == nullptr) {
-      return Status::NotFound("saved object " + std::to_string(object_id) +
-                              " has no value in the checkpoint");
-    }
-    return bundle.variables->Read(it->second);
-  };
-  auto imported = ImportSignature(bundle.meta_graph, signature_key, variables);
-  if (!imported.ok()) return imported.status().WithContext("in SavedModel " + saved_model_dir);
+  TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
+                         LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
+  auto engine_caches = std::make_shared<EngineCaches>();
+  LoadEngineAssets(Env::Default(), saved_model_dir, *imported.graph, engine_caches.get());
+  auto model = ModelFactory::FromGraph(signature_key, imported.graph, imported.functions,
+                                       std::move(engine_caches));
+  if (!model.ok()) return model.status().WithContext("in SavedModel " + saved_model_dir);
+  return model;
+}
 
-  auto state = std::make_unique<State>();
-  state->graph = imported->graph;
-  state->executor = std::make_unique<Executor>(imported->graph, imported->functions);
-  Status prepared = state->executor->Prepare();
-  if (!prepared.ok()) return prepared.WithContext("in SavedModel " + saved_model_dir);
-  SignatureInfo signature{signature_key, SpecsOf(state->graph->args()),
-                          SpecsOf(state->graph->rets())};
+StatusOr<std::unique_ptr<Model>> ModelFactory::FromGraph(
+    std::string signature_key, std::shared_ptr<const Graph> graph,
+    std::shared_ptr<const FunctionGraphs> functions, std::shared_ptr<EngineCaches> engine_caches) {
+  auto state = std::make_unique<Model::State>();
+  state->executor =
+      std::make_unique<Executor>(graph, std::move(functions), std::move(engine_caches));
+  TFTRT_RETURN_IF_ERROR(state->executor->Prepare());
+  SignatureInfo signature{std::move(signature_key), SpecsOf(graph->args()), SpecsOf(graph->rets())};
   return std::unique_ptr<Model>(new Model(std::move(signature), std::move(state)));
 }
 

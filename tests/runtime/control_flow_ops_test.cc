@@ -6,6 +6,7 @@
 #include <limits>
 #include <map>
 
+#include "runtime/engine_cache.h"
 #include "runtime/kernel_test_util.h"
 #include "runtime/tensor_list.h"
 #include "testing/tensor_compare.h"
@@ -34,9 +35,12 @@ class FakeFunctions : public FunctionRunner {
     ++calls_[name];
     return it->second(std::move(args));
   }
+  const Graph* FindFunction(const std::string&) const override { return nullptr; }
+  EngineCaches& engine_caches() override { return *engine_caches_; }
 
  private:
   std::map<std::string, Function> functions_;
+  std::shared_ptr<EngineCaches> engine_caches_ = std::make_shared<EngineCaches>();
   std::map<std::string, int> calls_;
 };
 

@@ -38,14 +38,6 @@ StatusOr<bool> PredicateValue(const Tensor& predicate) {
   }
 }
 
-StatusOr<FunctionRunner*> Functions(const OpKernelContext& ctx) {
-  if (ctx.functions() == nullptr) {
-    return Status::FailedPrecondition(ctx.node().op +
-                                      " needs the model's functions, and none were given");
-  }
-  return ctx.functions();
-}
-
 // Inputs [first, num_inputs), moved out of the context.
 std::vector<Tensor> TakeInputsFrom(OpKernelContext& ctx, int first) {
   std::vector<Tensor> args;
@@ -58,7 +50,7 @@ std::vector<Tensor> TakeInputsFrom(OpKernelContext& ctx, int first) {
 // has one): count, and dtype of each result.
 StatusOr<std::vector<Tensor>> RunBranch(OpKernelContext& ctx, const std::string& function,
                                         std::vector<Tensor> args) {
-  TFTRT_ASSIGN_OR_RETURN(FunctionRunner * functions, Functions(ctx));
+  TFTRT_ASSIGN_OR_RETURN(FunctionRunner * functions, ModelFunctions(ctx));
   auto results = functions->Run(function, std::move(args));
   if (!results.ok()) {
     return results.status().WithContext("in branch function '" + function + "'");
@@ -127,7 +119,7 @@ Status CaseKernel(OpKernelContext& ctx) {
 // vars = body(vars). The outputs are the final vars. Iterative, with no iteration cap
 // (TF has none either): a loop that never ends here never ends in TF.
 Status WhileKernel(OpKernelContext& ctx) {
-  TFTRT_ASSIGN_OR_RETURN(FunctionRunner * functions, Functions(ctx));
+  TFTRT_ASSIGN_OR_RETURN(FunctionRunner * functions, ModelFunctions(ctx));
   TFTRT_ASSIGN_OR_RETURN(std::string cond, GetFuncAttr(ctx.node(), "cond"));
   TFTRT_ASSIGN_OR_RETURN(std::string body, GetFuncAttr(ctx.node(), "body"));
   std::vector<Tensor> vars = TakeInputsFrom(ctx, 0);

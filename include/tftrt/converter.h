@@ -1,0 +1,123 @@
+// Converter: the seed's tf.experimental.tensorrt.Converter (TrtGraphConverterV2) in C++.
+//
+//   tftrt::ConversionParams params;
+//   params.precision_mode = "FP16";
+//   TFTRT_ASSIGN_OR_RETURN(auto converter, tftrt::Converter::Create(
+//       {.input_saved_model_dir = "my_dir", .conversion_params = params}));
+//   TFTRT_ASSIGN_OR_RETURN(auto function, converter.Convert());  // callable in-process
+//   TFTRT_RETURN_IF_ERROR(converter.Build(input_fn));            // optional: pre-build engines
+//   TFTRT_RETURN_IF_ERROR(converter.Save("my_dir_trt"));
+//
+// Errors keep the seed's meaning: invalid argument = ValueError, unimplemented =
+// NotImplementedError, failed precondition = RuntimeError.
+//
+// Thread safety: a Converter is used by one thread; the converted function may be run
+// concurrently.
+#ifndef TFTRT_CONVERTER_H_
+#define TFTRT_CONVERTER_H_
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "tftrt/conversion_params.h"
+#include "tftrt/model.h"
+
+namespace tftrt {
+
+// One set of inputs, by signature input name (the dict form of the seed's generators).
+using InputSet = std::map<std::string, Tensor>;
+// A generator: each call yields the next input set, nullopt when exhausted.
+using InputFn = std::function<std::optional<InputSet>()>;
+
+struct ConverterOptions {
+  std::string input_saved_model_dir;
+  std::set<std::string> input_saved_model_tags = {"serve"};
+  std::string input_saved_model_signature_key = "serving_default";
+  ConversionParams conversion_params;
+  // tftrt extension: passes to skip by name (see `tftrt convert --help`).
+  std::set<std::string> disabled_passes;
+};
+
+// What summary() reports: per engine, and for the nodes left native.
+struct EngineSummary {
+  std::string name;
+  std::string precision;
+  int num_nodes = 0;
+  std::vector<TensorSpec> inputs;
+  std::vector<TensorSpec> outputs;
+  std::map<std::string, int> op_counts;  // op type -> nodes of that type in the engine
+};
+
+struct NativeNodeSummary {
+  std::string node;
+  std::string op;
+  std::string reason;  // "<kind>: <detail>"
+};
+
+struct PassSummary {
+  std::string name;
+  bool ran = false;
+  double milliseconds = 0;
+  int nodes_before = 0;
+  int nodes_after = 0;
+};
+
+struct ConversionSummary {
+  std::vector<EngineSummary> engines;
+  std::vector<NativeNodeSummary> native_nodes;
+  int converted_ops = 0;            // nodes inside engines
+  int total_ops = 0;                // converted + native nodes of the converted graph
+  std::vector<PassSummary> passes;  // empty when read back from a saved model
+};
+
+// TF-TRT's summary() table: engines with their inputs, outputs and op counts, the engine
+// count and the % of ops converted, then each native node and its reason.
+std::string FormatSummary(const ConversionSummary& summary);
+
+// The summary of a converted SavedModel directory.
+StatusOr<ConversionSummary> SummarizeSavedModel(
+    const std::string& saved_model_dir, const std::string& signature_key = "serving_default",
+    const std::set<std::string>& tags = {"serve"});
+
+class Converter {
+ public:
+  // Validates the parameters and reads the model: InvalidArgument for a bad parameter, a
+  // directory that is not a SavedModel, a missing tag set or signature key.
+  static StatusOr<Converter> Create(ConverterOptions options);
+  Converter(Converter&&) noexcept;
+  Converter& operator=(Converter&&) noexcept;
+  ~Converter();
+
+  // Converts: passes, segmenting, engine nodes. Returns the converted function.
+  // InvalidArgument when a calibration function is missing for INT8 with use_calibration,
+  // or given when none is needed; Unimplemented for INT8 engines (not available yet);
+  // FailedPrecondition when called twice.
+  StatusOr<std::shared_ptr<Model>> Convert(InputFn calibration_input_fn = nullptr);
+
+  // Runs every input set through the converted function so each engine node builds (and
+  // caches, up to maximum_cached_engines) an engine per distinct input shapes.
+  // Unimplemented on a second call; FailedPrecondition without an input function or
+  // before Convert.
+  Status Build(InputFn input_fn);
+
+  // Writes the converted SavedModel atomically; AlreadyExists for a non-empty directory
+  // unless `overwrite`. FailedPrecondition before Convert.
+  Status Save(const std::string& output_saved_model_dir, bool overwrite = false);
+
+  // FailedPrecondition before Convert.
+  StatusOr<ConversionSummary> Summary() const;
+
+ private:
+  struct State;
+  explicit Converter(std::unique_ptr<State> state);
+  std::unique_ptr<State> state_;
+};
+
+}  // namespace tftrt
+
+#endif  // TFTRT_CONVERTER_H_

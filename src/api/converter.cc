@@ -1,0 +1,190 @@
+#include "tftrt/converter.h"
+
+#include <atomic>
+
+#include "api/conversion_summary.h"
+#include "common/logging.h"
+#include "engine/precision.h"
+#include "graph/attrs.h"
+#include "graph/graph_copy.h"
+#include "graph/load_signature.h"
+#include "graph/output_types.h"
+#include "graph/signature_export.h"
+#include "passes/pass_manager.h"
+#include "runtime/engine_assets.h"
+#include "runtime/model_factory.h"
+#include "segment/engine_node.h"
+#include "segment/lift_weights.h"
+#include "segment/segmenter.h"
+
+namespace tftrt {
+namespace {
+
+// Constants at least this large are saved in the variables bundle, not in saved_model.pb.
+constexpr int64_t kMinVariableBytes = 256;
+
+// TF-TRT numbers converted graphs with a process-wide counter: TRTEngineOp_<graph>_<segment>.
+int NextGraphSequence() {
+  static std::atomic<int> next{0};
+  return next++;
+}
+
+// Problems with the input model are the caller's bad argument (the seed's ValueError).
+Status AsInvalidArgument(const Status& status) {
+  if (status.ok() || status.code() == StatusCode::kInvalidArgument) return status;
+  return Status::InvalidArgument(status.message());
+}
+
+// Records why each node stays native, for summaries of the saved model.
+void AnnotateNativeReasons(const Segmentation& segmentation) {
+  for (const auto& [node, reason] : segmentation.native) {
+    const_cast<Node*>(node)->attrs["_tftrt_native_reason"] =
+        StringAttr(std::string(NativeReasonKindName(reason.kind)) + ": " + reason.detail);
+  }
+}
+
+}  // namespace
+
+struct Converter::State {
+  ConverterOptions options;
+  Precision precision = Precision::kFP32;
+  ImportedSignature imported;
+  std::shared_ptr<EngineCaches> engine_caches = std::make_shared<EngineCaches>();
+  std::shared_ptr<Model> function;
+  std::vector<PassRun> passes;
+  bool built = false;
+};
+
+Converter::Converter(std::unique_ptr<State> state) : state_(std::move(state)) {}
+Converter::Converter(Converter&&) noexcept = default;
+Converter& Converter::operator=(Converter&&) noexcept = default;
+Converter::~Converter() = default;
+
+StatusOr<Converter> Converter::Create(ConverterOptions options) {
+  TFTRT_RETURN_IF_ERROR(ValidateConversionParams(options.conversion_params));
+  TFTRT_RETURN_IF_ERROR(CheckPassOptions({options.disabled_passes}));
+  if (!Env::Default()->IsDirectory(options.input_saved_model_dir)) {
+    return Status::InvalidArgument("input_saved_model_dir '" + options.input_saved_model_dir +
+                                   "' is not a directory");
+  }
+  auto state = std::make_unique<State>();
+  TFTRT_ASSIGN_OR_RETURN(state->precision,
+                         ParsePrecision(options.conversion_params.precision_mode));
+  auto imported =
+      LoadSignature(Env::Default(), options.input_saved_model_dir,
+                    options.input_saved_model_signature_key, options.input_saved_model_tags);
+  if (!imported.ok()) return AsInvalidArgument(imported.status());
+  state->imported = std::move(imported).value();
+  state->options = std::move(options);
+  return Converter(std::move(state));
+}
+
+StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn) {
+  const ConversionParams& params = state_->options.conversion_params;
+  const bool needs_calibration = state_->precision == Precision::kINT8 && params.use_calibration;
+  if (needs_calibration && !calibration_input_fn) {
+    return Status::InvalidArgument(
+        "Should specify calibration_input_fn because INT8 calibration is needed");
+  }
+  if (!needs_calibration && calibration_input_fn) {
+    return Status::InvalidArgument(
+        "Should not specify calibration_input_fn because INT8 calibration is not needed");
+  }
+  if (state_->function != nullptr) {
+    return Status::FailedPrecondition("convert() was already called on this converter");
+  }
+  if (state_->precision == Precision::kINT8) {
+    return Status::Unimplemented(
+        "INT8 engines (calibration and quantized kernels) are not implemented yet; convert "
+        "with precision_mode FP32 or FP16");
+  }
+  Graph& graph = *state_->imported.graph;
+  TFTRT_ASSIGN_OR_RETURN(state_->passes, RunPasses(graph, {state_->options.disabled_passes}));
+  if (params.minimum_segment_size != -1) {
+    TFTRT_ASSIGN_OR_RETURN(GraphTypes types, GraphTypes::Infer(graph, *state_->imported.op_defs));
+    TFTRT_ASSIGN_OR_RETURN(SegmenterOptions segmenter,
+                           SegmenterOptionsFromEnv(params.minimum_segment_size));
+    TFTRT_ASSIGN_OR_RETURN(Segmentation segmentation, FindSegments(graph, types, segmenter));
+    AnnotateNativeReasons(segmentation);
+    EngineNodeParams engine_params{state_->precision, params.max_workspace_size_bytes,
+                                   params.maximum_cached_engines,
+                                   /*use_calibration=*/false,
+                                   /*allow_build_at_runtime=*/true};
+    TFTRT_RETURN_IF_ERROR(CreateEngineNodes(graph, segmentation.segments, types, engine_params,
+                                            NextGraphSequence(), state_->imported.functions.get())
+                              .status());
+    LogInfo("converted signature '" + state_->options.input_saved_model_signature_key +
+            "': " + std::to_string(segmentation.segments.size()) + " engine(s)");
+  }
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<Model> function,
+                         ModelFactory::FromGraph(state_->options.input_saved_model_signature_key,
+                                                 state_->imported.graph, state_->imported.functions,
+                                                 state_->engine_caches));
+  state_->function = std::move(function);
+  return state_->function;
+}
+
+Status Converter::Build(InputFn input_fn) {
+  if (state_->built) {
+    return Status::Unimplemented(
+        "build() is already called. It is not supported to call build() more than once.");
+  }
+  if (!input_fn) {
+    return Status::FailedPrecondition(
+        "input_fn is None. Method build() needs input_fn to be specified in order to build "
+        "TensorRT engines");
+  }
+  if (state_->function == nullptr) {
+    return Status::FailedPrecondition("Need to call convert() before build()");
+  }
+  int count = 0;
+  while (std::optional<InputSet> inputs = input_fn()) {
+    auto outputs = state_->function->Run(*inputs);
+    if (!outputs.ok()) {
+      return outputs.status().WithContext("while building engines for input set " +
+                                          std::to_string(count));
+    }
+    ++count;
+  }
+  LogInfo("built engines for " + std::to_string(count) + " input set(s)");
+  state_->built = true;
+  return Status::Ok();
+}
+
+Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite) {
+  if (state_->function == nullptr) {
+    return Status::FailedPrecondition("Need to call convert() before save()");
+  }
+  std::shared_ptr<Graph> graph = CopyGraph(*state_->imported.graph);
+  std::shared_ptr<FunctionGraphs> functions = CopyFunctions(*state_->imported.functions);
+  const bool allow_build = state_->options.conversion_params.allow_build_at_runtime;
+  for (Node* node : graph->nodes()) {
+    if (node->op == "TRTEngineOp") node->attrs["_allow_build_at_runtime"] = BoolAttr(allow_build);
+  }
+  TFTRT_RETURN_IF_ERROR(LiftEngineWeights(*graph, *functions, kMinVariableBytes));
+  SignatureExport what;
+  what.signature_key = state_->options.input_saved_model_signature_key;
+  what.graph = graph;
+  what.functions = functions;
+  what.assets = EngineAssetFiles(*state_->engine_caches);
+  what.min_variable_bytes = kMinVariableBytes;
+  what.op_defs = state_->imported.op_defs;
+  TFTRT_RETURN_IF_ERROR_CTX(
+      ExportSignature(Env::Default(), output_saved_model_dir, what, {.overwrite = overwrite}),
+      "while saving the converted model to " + output_saved_model_dir);
+  return Status::Ok();
+}
+
+StatusOr<ConversionSummary> Converter::Summary() const {
+  if (state_->function == nullptr) {
+    return Status::FailedPrecondition("Need to call convert() before summary()");
+  }
+  ConversionSummary summary = SummarizeGraph(*state_->imported.graph, *state_->imported.functions);
+  for (const PassRun& run : state_->passes) {
+    summary.passes.push_back(
+        {run.name, run.ran, run.milliseconds, run.nodes_before, run.nodes_after});
+  }
+  return summary;
+}
+
+}  // namespace tftrt

@@ -1,0 +1,310 @@
+#include "backends/cpu/cpu_engine.h"
+
+#include <algorithm>
+#include <cstring>
+#include <set>
+
+#include "kernels/cpu/elementwise.h"
+#include "runtime/kernel.h"
+#include "savedmodel/tensor_proto.h"
+
+namespace tftrt {
+namespace {
+
+// Rows of an epilogue block: about 64 KiB of float32, so every fused step works in cache.
+constexpr int64_t kBlockElements = 16384;
+
+// Ops whose float outputs are values of their inputs: an fp16 network needs no rounding
+// after them (their inputs already hold half-precision values).
+bool PreservesValues(const std::string& op) {
+  static const std::set<std::string> kOps = {
+      "Reshape",   "ExpandDims", "Squeeze",  "Transpose", "ConcatV2", "Slice",  "StridedSlice",
+      "Pack",      "Unpack",     "GatherV2", "Tile",      "Split",    "SplitV", "Pad",
+      "MirrorPad", "MaxPool",    "Max",      "Min",       "Relu"};
+  return kOps.contains(op);
+}
+
+struct Operand {
+  int tensor = -1;
+  Tensor weight;
+};
+
+StatusOr<Operand> CompileOperand(const EngineOperand& proto, int num_tensors) {
+  Operand operand;
+  if (proto.has_tensor()) {
+    if (proto.tensor() < 0 || proto.tensor() >= num_tensors) {
+      return Status::InvalidArgument("engine operand refers to tensor " +
+                                     std::to_string(proto.tensor()) + " of " +
+                                     std::to_string(num_tensors));
+    }
+    operand.tensor = proto.tensor();
+    return operand;
+  }
+  TFTRT_ASSIGN_OR_RETURN(operand.weight, TensorFromProto(proto.weight()));
+  if (proto.compute_dtype() == tensorflow::DT_FLOAT && IsFloat16(operand.weight.dtype())) {
+    operand.weight = WidenToFloat(operand.weight);
+  }
+  return operand;
+}
+
+StatusOr<Node> MakeNode(const std::string& name, const std::string& op,
+                        const google::protobuf::Map<std::string, tensorflow::AttrValue>& attrs,
+                        KernelFn* kernel) {
+  *kernel = KernelRegistry::Global().Find(op);
+  if (*kernel == nullptr) return Status::Unimplemented("no cpu kernel for op " + op);
+  Node node;
+  node.name = name;
+  node.op = op;
+  for (const auto& [key, value] : attrs) node.attrs[key] = value;
+  return node;
+}
+
+// Runs one kernel on `inputs`; returns its outputs.
+StatusOr<std::vector<Tensor>> RunKernel(const Node& node, KernelFn kernel,
+                                        std::vector<Tensor> inputs) {
+  OpKernelContext ctx(node, std::move(inputs), nullptr);
+  TFTRT_RETURN_IF_ERROR_CTX(kernel(ctx),
+                            "while running engine layer '" + node.name + "' (" + node.op + ")");
+  return std::move(ctx.outputs());
+}
+
+// Rounds every element of a float tensor to the nearest half, in place when the buffer
+// is not shared.
+void RoundToHalf(Tensor& tensor) {
+  if (tensor.dtype() != DataType::kFloat) return;
+  if (!tensor.RefCountIsOne()) tensor = tensor.Clone();
+  float* data = tensor.flat<float>();
+  for (int64_t i = 0; i < tensor.NumElements(); ++i) data[i] = HalfToFloat(FloatToHalf(data[i]));
+}
+
+// Rows [row, row + rows) of a tensor viewed as [N / C, C], as a new [rows, C] tensor.
+Tensor CopyRows(const Tensor& tensor, int64_t row, int64_t rows, int64_t columns) {
+  Tensor block(tensor.dtype(), {rows, columns});
+  const size_t row_bytes = columns * DataTypeSize(tensor.dtype());
+  std::memcpy(block.raw_data(), static_cast<const uint8_t*>(tensor.raw_data()) + row * row_bytes,
+              rows * row_bytes);
+  return block;
+}
+
+void StoreRows(const Tensor& block, int64_t row, Tensor& tensor) {
+  const size_t row_bytes = block.dim(1) * DataTypeSize(tensor.dtype());
+  std::memcpy(static_cast<uint8_t*>(tensor.raw_data()) + row * row_bytes, block.raw_data(),
+              block.dim(0) * row_bytes);
+}
+
+}  // namespace
+
+struct Step {
+  Node node;
+  KernelFn kernel = nullptr;
+  bool unary = true;
+  Operand operand;
+  bool operand_first = false;
+};
+
+struct CpuEngine::Layer {
+  Node node;
+  KernelFn kernel = nullptr;
+  std::vector<Operand> inputs;
+  std::vector<int> outputs;
+  std::vector<Step> epilogue;
+  std::vector<int> release_before;  // last read as a main input: handed to the kernel
+  std::vector<int> release_after;   // last read by the epilogue
+};
+
+namespace {
+
+// The running value `v` after one epilogue step with operand value `operand`.
+StatusOr<Tensor> ApplyStep(const Step& step, Tensor v, const Tensor& operand) {
+  std::vector<Tensor> inputs;
+  if (step.unary) {
+    inputs.push_back(std::move(v));
+  } else if (step.operand_first) {
+    inputs = {operand, std::move(v)};
+  } else {
+    inputs = {std::move(v), operand};
+  }
+  TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
+                         RunKernel(step.node, step.kernel, std::move(inputs)));
+  return std::move(outputs[0]);
+}
+
+const Tensor& OperandValue(const Operand& operand, const std::vector<Tensor>& values) {
+  return operand.tensor >= 0 ? values[operand.tensor] : operand.weight;
+}
+
+// Whether every step keeps v's shape when run on [rows, C] blocks of it.
+bool Blockable(const std::vector<Step>& steps, const Tensor& v, const std::vector<Tensor>& values) {
+  if (v.rank() == 0 || v.NumElements() == 0) return false;
+  const int64_t columns = v.dim(v.rank() - 1);
+  for (const Step& step : steps) {
+    if (step.unary) continue;
+    const Tensor& operand = OperandValue(step.operand, values);
+    if (operand.dtype() != v.dtype()) return false;
+    if (step.operand.tensor >= 0) {
+      if (operand.shape() != v.shape()) return false;
+    } else if (!(operand.rank() <= 1 &&
+                 (operand.NumElements() == 1 || operand.NumElements() == columns))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+StatusOr<Tensor> RunEpilogue(const std::vector<Step>& steps, Tensor v,
+                             const std::vector<Tensor>& values) {
+  if (steps.empty()) return v;
+  if (!Blockable(steps, v, values)) {
+    for (const Step& step : steps) {
+      TFTRT_ASSIGN_OR_RETURN(v, ApplyStep(step, std::move(v), OperandValue(step.operand, values)));
+    }
+    return v;
+  }
+  if (!v.RefCountIsOne()) v = v.Clone();  // a reshape may share its input's buffer
+  const int64_t columns = v.dim(v.rank() - 1);
+  const int64_t rows = v.NumElements() / columns;
+  const int64_t block_rows = std::max<int64_t>(1, kBlockElements / columns);
+  for (int64_t row = 0; row < rows; row += block_rows) {
+    const int64_t n = std::min(block_rows, rows - row);
+    Tensor block = CopyRows(v, row, n, columns);
+    for (const Step& step : steps) {
+      Tensor operand = OperandValue(step.operand, values);
+      if (step.operand.tensor >= 0) operand = CopyRows(operand, row, n, columns);
+      TFTRT_ASSIGN_OR_RETURN(block, ApplyStep(step, std::move(block), operand));
+    }
+    StoreRows(block, row, v);
+  }
+  return v;
+}
+
+}  // namespace
+
+CpuEngine::CpuEngine(EngineNetwork network) : network_(std::move(network)) {}
+CpuEngine::~CpuEngine() = default;
+
+StatusOr<std::unique_ptr<CpuEngine>> CpuEngine::Create(EngineNetwork network) {
+  std::unique_ptr<CpuEngine> engine(new CpuEngine(std::move(network)));
+  TFTRT_RETURN_IF_ERROR_CTX(engine->Compile(), "while loading an engine on the cpu backend");
+  return engine;
+}
+
+Status CpuEngine::Compile() {
+  if (network_.precision() != "FP32" && network_.precision() != "FP16") {
+    return Status::Unimplemented("the cpu backend runs FP32 and FP16 engines, not '" +
+                                 network_.precision() + "'");
+  }
+  fp16_ = network_.precision() == "FP16";
+  const int num_tensors = network_.num_tensors();
+  std::vector<int> last_use(num_tensors, -1);
+  std::vector<bool> epilogue_use(num_tensors, false);
+  for (int i = 0; i < network_.layer_size(); ++i) {
+    const EngineLayer& proto = network_.layer(i);
+    auto layer = std::make_unique<Layer>();
+    TFTRT_ASSIGN_OR_RETURN(layer->node,
+                           MakeNode(proto.name(), proto.op(), proto.attr(), &layer->kernel));
+    for (const EngineOperand& input : proto.input()) {
+      TFTRT_ASSIGN_OR_RETURN(Operand operand, CompileOperand(input, num_tensors));
+      if (operand.tensor >= 0) last_use[operand.tensor] = i;
+      layer->inputs.push_back(std::move(operand));
+    }
+    for (int tensor : proto.output()) {
+      if (tensor < 0 || tensor >= num_tensors) {
+        return Status::InvalidArgument("layer '" + proto.name() + "' writes tensor " +
+                                       std::to_string(tensor) + " of " +
+                                       std::to_string(num_tensors));
+      }
+      layer->outputs.push_back(tensor);
+    }
+    if (proto.epilogue_size() > 0 && proto.output_size() != 1) {
+      return Status::InvalidArgument("layer '" + proto.name() +
+                                     "' has an epilogue but several outputs");
+    }
+    for (const EngineEpilogueStep& step_proto : proto.epilogue()) {
+      Step step;
+      TFTRT_ASSIGN_OR_RETURN(step.node, MakeNode(proto.name() + "/" + step_proto.op(),
+                                                 step_proto.op(), step_proto.attr(), &step.kernel));
+      step.unary = !step_proto.has_operand();
+      if (!step.unary) {
+        TFTRT_ASSIGN_OR_RETURN(step.operand, CompileOperand(step_proto.operand(), num_tensors));
+        if (step.operand.tensor >= 0) {
+          last_use[step.operand.tensor] = i;
+          epilogue_use[step.operand.tensor] = true;
+        }
+      }
+      step.operand_first = step_proto.operand_first();
+      layer->epilogue.push_back(std::move(step));
+    }
+    layers_.push_back(std::move(layer));
+  }
+  std::set<int> outputs;
+  for (const EngineBinding& binding : network_.output()) {
+    if (binding.tensor() < 0 || binding.tensor() >= num_tensors) {
+      return Status::InvalidArgument("engine output '" + binding.name() + "' is tensor " +
+                                     std::to_string(binding.tensor()) + " of " +
+                                     std::to_string(num_tensors));
+    }
+    outputs.insert(binding.tensor());
+  }
+  for (int tensor = 0; tensor < num_tensors; ++tensor) {
+    if (last_use[tensor] < 0 || outputs.contains(tensor)) continue;
+    Layer& layer = *layers_[last_use[tensor]];
+    (epilogue_use[tensor] ? layer.release_after : layer.release_before).push_back(tensor);
+  }
+  for (const EngineBinding& binding : network_.input()) {
+    if (binding.tensor() < 0 || binding.tensor() >= num_tensors) {
+      return Status::InvalidArgument("engine input '" + binding.name() + "' is tensor " +
+                                     std::to_string(binding.tensor()) + " of " +
+                                     std::to_string(num_tensors));
+    }
+  }
+  return Status::Ok();
+}
+
+StatusOr<std::vector<Tensor>> CpuEngine::Run(std::vector<Tensor> inputs) const {
+  if (static_cast<int>(inputs.size()) != network_.input_size()) {
+    return Status::InvalidArgument("the engine takes " + std::to_string(network_.input_size()) +
+                                   " inputs, got " + std::to_string(inputs.size()));
+  }
+  std::vector<Tensor> values(network_.num_tensors());
+  for (int i = 0; i < network_.input_size(); ++i) {
+    const EngineBinding& binding = network_.input(i);
+    TFTRT_ASSIGN_OR_RETURN(Shape shape, ShapeFromProto(binding.shape()));
+    if (DataTypeToProto(inputs[i].dtype()) != binding.dtype() || inputs[i].shape() != shape) {
+      return Status::InvalidArgument("engine input '" + binding.name() + "' is " +
+                                     std::string(DataTypeName(inputs[i].dtype())) +
+                                     ShapeToString(inputs[i].shape()) +
+                                     ", the engine was built for " + ShapeToString(shape));
+    }
+    values[binding.tensor()] = std::move(inputs[i]);
+    if (fp16_) RoundToHalf(values[binding.tensor()]);
+  }
+  for (const auto& layer : layers_) {
+    std::vector<Tensor> inputs_of_layer;
+    for (const Operand& operand : layer->inputs) {
+      inputs_of_layer.push_back(OperandValue(operand, values));
+    }
+    for (int tensor : layer->release_before) values[tensor] = Tensor();
+    TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
+                           RunKernel(layer->node, layer->kernel, std::move(inputs_of_layer)));
+    if (outputs.size() < layer->outputs.size()) {
+      return Status::Internal("engine layer '" + layer->node.name + "' produced too few outputs");
+    }
+    if (!layer->epilogue.empty()) {
+      TFTRT_ASSIGN_OR_RETURN(outputs[0],
+                             RunEpilogue(layer->epilogue, std::move(outputs[0]), values));
+    }
+    for (int tensor : layer->release_after) values[tensor] = Tensor();
+    const bool round = fp16_ && (!layer->epilogue.empty() || !PreservesValues(layer->node.op));
+    for (size_t i = 0; i < layer->outputs.size(); ++i) {
+      if (round) RoundToHalf(outputs[i]);
+      values[layer->outputs[i]] = std::move(outputs[i]);
+    }
+  }
+  std::vector<Tensor> results;
+  for (const EngineBinding& binding : network_.output()) {
+    results.push_back(values[binding.tensor()]);
+  }
+  return results;
+}
+
+}  // namespace tftrt

@@ -1,0 +1,77 @@
+#include "engine/engine_blob.h"
+
+#include "savedmodel/coding.h"
+#include "savedmodel/crc32c.h"
+
+namespace tftrt {
+namespace {
+
+bool TakeBytes(std::string_view* input, size_t n, std::string_view* bytes) {
+  if (input->size() < n) return false;
+  *bytes = input->substr(0, n);
+  input->remove_prefix(n);
+  return true;
+}
+
+bool TakeFixed64(std::string_view* input, uint64_t* value) {
+  std::string_view bytes;
+  if (!TakeBytes(input, 8, &bytes)) return false;
+  *value = DecodeFixed64(bytes.data());
+  return true;
+}
+
+}  // namespace
+
+std::string SerializeEngine(const EngineNetwork& network, std::string_view target) {
+  std::string payload;
+  network.SerializeToString(&payload);
+  std::string blob(kEngineMagic);
+  PutFixed32(&blob, kEngineFormatVersion);
+  PutFixed32(&blob, static_cast<uint32_t>(target.size()));
+  blob.append(target);
+  PutFixed64(&blob, payload.size());
+  PutFixed32(&blob, crc32c::Mask(crc32c::Value(payload)));
+  blob += payload;
+  return blob;
+}
+
+StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, std::string_view expected_target) {
+  std::string_view magic;
+  if (!TakeBytes(&blob, kEngineMagic.size(), &magic) || magic != kEngineMagic) {
+    return Status::DataLoss("not a tftrt engine (bad magic)");
+  }
+  uint32_t version = 0, target_size = 0;
+  if (!GetFixed32(&blob, &version)) return Status::DataLoss("truncated engine header");
+  if (version != kEngineFormatVersion) {
+    return Status::FailedPrecondition("engine format version " + std::to_string(version) +
+                                      ", this tftrt reads version " +
+                                      std::to_string(kEngineFormatVersion));
+  }
+  std::string_view target;
+  if (!GetFixed32(&blob, &target_size) || !TakeBytes(&blob, target_size, &target)) {
+    return Status::DataLoss("truncated engine header");
+  }
+  if (target != expected_target) {
+    return Status::FailedPrecondition("engine built for target '" + std::string(target) +
+                                      "', this runtime needs '" + std::string(expected_target) +
+                                      "'");
+  }
+  uint64_t payload_size = 0;
+  uint32_t masked_crc = 0;
+  std::string_view payload;
+  if (!TakeFixed64(&blob, &payload_size) || !GetFixed32(&blob, &masked_crc) ||
+      !TakeBytes(&blob, payload_size, &payload)) {
+    return Status::DataLoss("truncated engine (payload shorter than its header says)");
+  }
+  if (!blob.empty()) return Status::DataLoss("trailing bytes after the engine payload");
+  if (crc32c::Unmask(masked_crc) != crc32c::Value(payload)) {
+    return Status::DataLoss("engine checksum mismatch (the engine is damaged)");
+  }
+  EngineNetwork network;
+  if (!network.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return Status::DataLoss("engine payload does not parse");
+  }
+  return network;
+}
+
+}  // namespace tftrt

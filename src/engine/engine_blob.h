@@ -1,0 +1,27 @@
+// The serialized engine: a versioned, checksummed container of an engine network
+// (docs/engine-format.md). A blob names its target (the backend and device it was built
+// for); loading checks magic, format version, target and checksum, so a blob from another
+// tftrt version, another backend or a damaged file is never run.
+#ifndef TFTRT_ENGINE_ENGINE_BLOB_H_
+#define TFTRT_ENGINE_ENGINE_BLOB_H_
+
+#include <string>
+#include <string_view>
+
+#include "proto/engine.pb.h"
+#include "tftrt/status.h"
+
+namespace tftrt {
+
+inline constexpr std::string_view kEngineMagic = "TFTRTENG";
+inline constexpr uint32_t kEngineFormatVersion = 1;
+
+std::string SerializeEngine(const EngineNetwork& network, std::string_view target);
+
+// DataLoss: not an engine blob, truncated, checksum mismatch, undecodable payload.
+// FailedPrecondition: another format version or another target than `expected_target`.
+StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, std::string_view expected_target);
+
+}  // namespace tftrt
+
+#endif  // TFTRT_ENGINE_ENGINE_BLOB_H_

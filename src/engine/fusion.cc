@@ -1,0 +1,117 @@
+#include "engine/fusion.h"
+
+#include <map>
+#include <vector>
+
+#include "engine/ops/op_converter.h"
+
+namespace tftrt {
+namespace {
+
+bool IsFloatLayer(const EngineLayer& layer) {
+  auto it = layer.attr().find("T");
+  return it != layer.attr().end() &&
+         (it->second.type() == tensorflow::DT_FLOAT || it->second.type() == tensorflow::DT_HALF);
+}
+
+// Whether `layer` may become an epilogue step, and its fusion role.
+FusionRole StepRole(const EngineLayer& layer) {
+  const OpConverter* converter = ConverterTable::Global().Find(layer.op());
+  if (converter == nullptr || layer.output_size() != 1 || !IsFloatLayer(layer)) {
+    return FusionRole::kNone;
+  }
+  if (layer.op() == "BiasAdd") {
+    auto it = layer.attr().find("data_format");
+    if (it != layer.attr().end() && it->second.s() != "NHWC") return FusionRole::kNone;
+  }
+  const int arity = converter->fusion == FusionRole::kUnary ? 1 : 2;
+  return layer.input_size() == arity ? converter->fusion : FusionRole::kNone;
+}
+
+class Fuser {
+ public:
+  explicit Fuser(EngineNetwork* network) : network_(network) {
+    for (int i = 0; i < network->layer_size(); ++i) {
+      const EngineLayer& layer = network->layer(i);
+      for (const EngineOperand& operand : layer.input()) CountUse(operand);
+      for (int tensor : layer.output()) producer_[tensor] = i;
+    }
+    // A network output must stay a layer output of its own.
+    for (const EngineBinding& output : network->output()) uses_[output.tensor()] += 2;
+  }
+
+  int Run() {
+    std::vector<bool> removed(network_->layer_size(), false);
+    int fused = 0;
+    for (int i = 0; i < network_->layer_size(); ++i) {
+      if (TryFold(i)) {
+        removed[i] = true;
+        ++fused;
+      }
+    }
+    auto* layers = network_->mutable_layer();
+    google::protobuf::RepeatedPtrField<EngineLayer> kept;
+    for (int i = 0; i < layers->size(); ++i) {
+      if (!removed[i]) kept.Add(std::move(*layers->Mutable(i)));
+    }
+    layers->Swap(&kept);
+    return fused;
+  }
+
+ private:
+  void CountUse(const EngineOperand& operand) {
+    if (operand.has_tensor()) ++uses_[operand.tensor()];
+  }
+
+  // The layer that folds a step reading `tensor` as its running value, or -1.
+  int FoldTarget(int tensor) const {
+    auto it = producer_.find(tensor);
+    if (it == producer_.end() || uses_.at(tensor) != 1) return -1;
+    const EngineLayer& producer = network_->layer(it->second);
+    return producer.output_size() == 1 ? it->second : -1;
+  }
+
+  // Whether `operand` is available when layer `target` runs.
+  bool AvailableAt(const EngineOperand& operand, int target) const {
+    if (!operand.has_tensor()) return true;
+    auto it = producer_.find(operand.tensor());
+    return it == producer_.end() || it->second < target;
+  }
+
+  bool TryFold(int index) {
+    const EngineLayer& layer = network_->layer(index);
+    const FusionRole role = StepRole(layer);
+    if (role == FusionRole::kNone) return false;
+    for (int main = 0; main < layer.input_size(); ++main) {
+      if (!layer.input(main).has_tensor()) continue;
+      const int target = FoldTarget(layer.input(main).tensor());
+      if (target < 0) continue;
+      EngineEpilogueStep step;
+      if (role == FusionRole::kBinary) {
+        const EngineOperand& other = layer.input(1 - main);
+        if (!AvailableAt(other, target)) continue;
+        *step.mutable_operand() = other;
+        step.set_operand_first(main == 1);
+      }
+      step.set_op(layer.op());
+      *step.mutable_attr() = layer.attr();
+      EngineLayer* host = network_->mutable_layer(target);
+      *host->add_epilogue() = std::move(step);
+      host->add_fused_node(layer.name());
+      host->set_output(0, layer.output(0));
+      producer_[layer.output(0)] = target;
+      return true;
+    }
+    return false;
+  }
+
+  EngineNetwork* network_;
+  std::map<int, int> producer_;  // tensor -> index of the layer that writes it
+  std::map<int, int> uses_;      // tensor -> number of reads
+};
+
+}  // namespace
+
+int FuseEpilogues(EngineNetwork* network) { return Fuser(network).Run(); }
+
+}  // namespace tftrt

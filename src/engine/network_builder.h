@@ -1,0 +1,45 @@
+// The engine builder's front half: lowers a segment function (the native subgraph an
+// engine replaces) to an engine network for one set of concrete input shapes, then fuses
+// and applies the precision. The network is backend-neutral: a backend (src/backends/)
+// compiles it into something it can run.
+//
+// Lowering: every node goes through its op converter (src/engine/ops); constant inputs
+// (Const nodes of the segment, and segment args the engine node feeds from frozen weights)
+// become weights; Identity-like nodes alias their input. Fusion (engine/fusion.h) folds
+// elementwise successors into the epilogue of the layer before them. FP16 rounds float
+// weights to half (stored as half) and marks the network so the backend keeps every float
+// activation at half precision.
+#ifndef TFTRT_ENGINE_NETWORK_BUILDER_H_
+#define TFTRT_ENGINE_NETWORK_BUILDER_H_
+
+#include <vector>
+
+#include "engine/precision.h"
+#include "graph/graph.h"
+#include "proto/engine.pb.h"
+
+namespace tftrt {
+
+// One arg of the segment function: an engine input of this dtype and shape, or a weight
+// when `weight` is set.
+struct EngineArg {
+  DataType dtype = DataType::kInvalid;
+  Shape shape;
+  const Tensor* weight = nullptr;
+};
+
+struct BuildOptions {
+  Precision precision = Precision::kFP32;
+  int64_t workspace_size_bytes = int64_t{1} << 30;
+  bool fuse = true;
+};
+
+// REQUIRES: args.size() == segment.args().size().
+// Unimplemented when a node has no converter (e.g. a tampered model); InvalidArgument
+// when an arg's dtype does not match the segment's.
+StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
+                                     const BuildOptions& options);
+
+}  // namespace tftrt
+
+#endif  // TFTRT_ENGINE_NETWORK_BUILDER_H_

@@ -1,0 +1,17 @@
+// Converters for activations and softmax. Activations fuse into the epilogue of the
+// convolution, matmul or elementwise layer before them.
+#include "engine/ops/op_converter.h"
+
+namespace tftrt {
+
+void RegisterActivationConverters(ConverterTable& table) {
+  using engine_dtypes::kFloat;
+  for (const char* op :
+       {"Relu", "Relu6", "LeakyRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softsign", "Softplus"}) {
+    table.Register(op, kFloat, {}, nullptr, FusionRole::kUnary);
+  }
+  table.Register("Softmax", kFloat);
+  table.Register("LogSoftmax", kFloat);
+}
+
+}  // namespace tftrt

@@ -1,0 +1,28 @@
+// Pre-built engines of a converted SavedModel: assets/trt-serialized-engine.<engine node>
+// (engine/engine_cache_file.h), loaded into the engine nodes' caches when the model loads.
+// An engine that cannot be used here (another format version or target, a bad checksum)
+// is skipped with a warning, never run: its node rebuilds it from the segment when
+// allowed, or runs the native segment.
+#ifndef TFTRT_RUNTIME_ENGINE_ASSETS_H_
+#define TFTRT_RUNTIME_ENGINE_ASSETS_H_
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "common/env.h"
+#include "graph/graph.h"
+#include "runtime/engine_cache.h"
+
+namespace tftrt {
+
+// Loads the engines of every engine node of `graph` that has an asset file.
+void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph& graph,
+                      EngineCaches* caches);
+
+// (asset file name, contents) for every cache that holds engines.
+std::vector<std::pair<std::string, std::string>> EngineAssetFiles(const EngineCaches& caches);
+
+}  // namespace tftrt
+
+#endif  // TFTRT_RUNTIME_ENGINE_ASSETS_H_

@@ -1,0 +1,258 @@
+#include "segment/segmenter.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cstdlib>
+#include <numeric>
+#include <sstream>
+
+namespace tftrt {
+namespace {
+
+bool IsBoundary(const Node& node) { return node.op == "_Arg" || node.op == "Const"; }
+
+// An Identity of a constant is a constant too: it stays with the constants.
+bool ForwardsConstant(const Node& node) {
+  return IsIdentityLike(node.op) && !node.inputs.empty() && node.inputs[0].node->op == "Const";
+}
+
+NodeSignature SignatureOf(const Node& node, const GraphTypes& types) {
+  NodeSignature signature;
+  for (const Output& input : node.inputs) {
+    signature.input_dtypes.push_back(types.of(input));
+    signature.input_is_constant.push_back(input.node->op == "Const");
+  }
+  signature.output_dtypes = types.outputs(&node);
+  return signature;
+}
+
+// Clusters of nodes: union-find over node indices with the member lists of each root.
+class Clusters {
+ public:
+  explicit Clusters(int n) : parent_(n), members_(n) {
+    std::iota(parent_.begin(), parent_.end(), 0);
+    for (int i = 0; i < n; ++i) members_[i] = {i};
+  }
+  int Find(int i) {
+    while (parent_[i] != i) i = parent_[i] = parent_[parent_[i]];
+    return i;
+  }
+  void Merge(int a, int b) {
+    a = Find(a);
+    b = Find(b);
+    if (a == b) return;
+    if (members_[a].size() < members_[b].size()) std::swap(a, b);
+    parent_[b] = a;
+    members_[a].insert(members_[a].end(), members_[b].begin(), members_[b].end());
+    members_[b].clear();
+  }
+  const std::vector<int>& Members(int root) const { return members_[root]; }
+
+ private:
+  std::vector<int> parent_;
+  std::vector<std::vector<int>> members_;
+};
+
+class Segmenter {
+ public:
+  Segmenter(const Graph& graph, const GraphTypes& types, const SegmenterOptions& options)
+      : graph_(graph), types_(types), options_(options) {}
+
+  StatusOr<Segmentation> Run() {
+    TFTRT_ASSIGN_OR_RETURN(order_, TopologicalOrder(graph_, false));
+    const int n = static_cast<int>(order_.size());
+    for (int i = 0; i < n; ++i) index_[order_[i]] = i;
+    consumers_.assign(n, {});
+    for (int i = 0; i < n; ++i) {
+      for (const Output& input : order_[i]->inputs) consumers_[index_[input.node]].push_back(i);
+      for (const Node* control : order_[i]->control_inputs) {
+        consumers_[index_[control]].push_back(i);
+      }
+    }
+    MarkCandidates();
+    Cluster();
+    return Collect();
+  }
+
+ private:
+  void MarkCandidates() {
+    candidate_.assign(order_.size(), false);
+    for (size_t i = 0; i < order_.size(); ++i) {
+      const Node& node = *order_[i];
+      if (IsBoundary(node)) {
+        result_.native[&node] = {NativeReasonKind::kGraphBoundary,
+                                 node.op == "Const" ? "constant (copied into the segments that "
+                                                      "read it)"
+                                                    : "graph input"};
+      } else if (ForwardsConstant(node)) {
+        result_.native[&node] = {NativeReasonKind::kGraphBoundary, "forwards a constant"};
+      } else if (options_.denylist.contains(node.op)) {
+        result_.native[&node] = {NativeReasonKind::kDenylisted,
+                                 node.op + " is in TF_TRT_OP_DENYLIST"};
+      } else if (auto reason = ConverterTable::Global().Validate(node, SignatureOf(node, types_))) {
+        result_.native[&node] = *reason;
+      } else {
+        candidate_[i] = true;
+      }
+    }
+  }
+
+  void Cluster() {
+    clusters_ = std::make_unique<Clusters>(static_cast<int>(order_.size()));
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (!candidate_[i]) continue;
+      for (const Output& input : order_[i]->inputs) {
+        const int producer = index_[input.node];
+        if (!candidate_[producer]) continue;
+        if (clusters_->Find(producer) == clusters_->Find(static_cast<int>(i))) continue;
+        if (CanMerge(producer, static_cast<int>(i)))
+          clusters_->Merge(producer, static_cast<int>(i));
+      }
+    }
+  }
+
+  // Merging the clusters of `from` and `to` (an edge from -> to) is safe unless a path
+  // leaves the union and re-enters it. Every other cluster becomes one engine node, so a
+  // path that reaches one member of a cluster goes on from all of its members.
+  bool CanMerge(int from, int to) {
+    const int a = clusters_->Find(from), b = clusters_->Find(to);
+    auto in_union = [&](int node) {
+      const int root = clusters_->Find(node);
+      return root == a || root == b;
+    };
+    std::vector<int> stack;
+    std::vector<bool> seen(order_.size(), false);
+    auto reach = [&](int node) {
+      for (int member : clusters_->Members(clusters_->Find(node))) {
+        if (!seen[member]) {
+          seen[member] = true;
+          stack.push_back(member);
+        }
+      }
+    };
+    for (int root : {a, b}) {
+      for (int member : clusters_->Members(root)) {
+        for (int next : consumers_[member]) {
+          if (!in_union(next)) reach(next);
+        }
+      }
+    }
+    while (!stack.empty()) {
+      const int node = stack.back();
+      stack.pop_back();
+      for (int next : consumers_[node]) {
+        if (in_union(next)) return false;
+        reach(next);
+      }
+    }
+    return true;
+  }
+
+  void SetReason(const Segment& segment, NativeReasonKind kind, const std::string& detail) {
+    for (const Node* node : segment.nodes) result_.native[node] = {kind, detail};
+  }
+
+  bool HasTensorInput(const Segment& segment) const {
+    std::set<const Node*> members(segment.nodes.begin(), segment.nodes.end());
+    for (const Node* node : segment.nodes) {
+      for (const Output& input : node->inputs) {
+        if (!members.contains(input.node) && input.node->op != "Const") return true;
+      }
+    }
+    return false;
+  }
+
+  Segmentation Collect() {
+    std::vector<Segment> kept;
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (!candidate_[i] || clusters_->Find(static_cast<int>(i)) != static_cast<int>(i)) continue;
+      std::vector<int> members = clusters_->Members(static_cast<int>(i));
+      std::sort(members.begin(), members.end());
+      Segment segment;
+      for (int member : members) {
+        segment.nodes.push_back(order_[member]);
+        if (!IsIdentityLike(order_[member]->op)) ++segment.effective_size;
+      }
+      if (segment.effective_size == 0 || segment.effective_size < options_.minimum_segment_size) {
+        SetReason(segment, NativeReasonKind::kSegmentSize,
+                  "its segment has " + std::to_string(segment.effective_size) +
+                      " effective nodes, fewer than minimum_segment_size " +
+                      std::to_string(options_.minimum_segment_size));
+      } else if (!HasTensorInput(segment)) {
+        SetReason(segment, NativeReasonKind::kNoInputs,
+                  "its segment reads only constants (constant folding would remove it)");
+      } else {
+        kept.push_back(std::move(segment));
+      }
+    }
+    // Segments in order of their first node; the cap keeps the largest.
+    std::sort(kept.begin(), kept.end(), [&](const Segment& x, const Segment& y) {
+      return index_[x.nodes.front()] < index_[y.nodes.front()];
+    });
+    if (options_.max_engines > 0 && static_cast<int>(kept.size()) > options_.max_engines) {
+      std::vector<size_t> by_size(kept.size());
+      std::iota(by_size.begin(), by_size.end(), 0);
+      std::stable_sort(by_size.begin(), by_size.end(), [&](size_t x, size_t y) {
+        return kept[x].effective_size > kept[y].effective_size;
+      });
+      std::vector<bool> keep(kept.size(), false);
+      for (int i = 0; i < options_.max_engines; ++i) keep[by_size[i]] = true;
+      std::vector<Segment> capped;
+      for (size_t i = 0; i < kept.size(); ++i) {
+        if (keep[i]) {
+          capped.push_back(std::move(kept[i]));
+        } else {
+          SetReason(kept[i], NativeReasonKind::kEngineLimit,
+                    "more than TF_TRT_MAX_ALLOWED_ENGINES=" + std::to_string(options_.max_engines) +
+                        " segments; the largest were kept");
+        }
+      }
+      kept = std::move(capped);
+    }
+    result_.segments = std::move(kept);
+    return std::move(result_);
+  }
+
+  const Graph& graph_;
+  const GraphTypes& types_;
+  const SegmenterOptions& options_;
+  std::vector<Node*> order_;
+  std::map<const Node*, int> index_;
+  std::vector<std::vector<int>> consumers_;
+  std::vector<bool> candidate_;
+  std::unique_ptr<Clusters> clusters_;
+  Segmentation result_;
+};
+
+}  // namespace
+
+StatusOr<SegmenterOptions> SegmenterOptionsFromEnv(int minimum_segment_size) {
+  SegmenterOptions options;
+  options.minimum_segment_size = minimum_segment_size;
+  if (const char* denylist = std::getenv("TF_TRT_OP_DENYLIST")) {
+    std::stringstream ops(denylist);
+    std::string op;
+    while (std::getline(ops, op, ',')) {
+      op.erase(0, op.find_first_not_of(' '));
+      op.erase(op.find_last_not_of(' ') + 1);
+      if (!op.empty()) options.denylist.insert(op);
+    }
+  }
+  if (const char* max_engines = std::getenv("TF_TRT_MAX_ALLOWED_ENGINES")) {
+    const std::string_view text(max_engines);
+    auto [end, error] =
+        std::from_chars(text.data(), text.data() + text.size(), options.max_engines);
+    if (error != std::errc() || end != text.data() + text.size()) {
+      return Status::InvalidArgument("TF_TRT_MAX_ALLOWED_ENGINES must be an integer, got '" +
+                                     std::string(text) + "'");
+    }
+  }
+  return options;
+}
+
+StatusOr<Segmentation> FindSegments(const Graph& graph, const GraphTypes& types,
+                                    const SegmenterOptions& options) {
+  return Segmenter(graph, types, options).Run();
+}
+
+}  // namespace tftrt

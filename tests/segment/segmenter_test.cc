@@ -1,0 +1,360 @@
+// The segmenter: clustering without cycles, minimum_segment_size over effective nodes, the
+// denylist and engine limit from TF-TRT's environment variables, and a typed reason for
+// every node left native.
+#include "segment/segmenter.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <optional>
+
+#include "engine/engine_test_util.h"
+#include "testing/tensor_compare.h"
+
+namespace tftrt {
+namespace {
+
+using testing::AddArg;
+using testing::AddConstNode;
+using testing::AddFloatOp;
+using testing::AddRet;
+using testing::ConvertGraph;
+using testing::InferTypes;
+using testing::RandomTensor;
+using testing::RunGraph;
+using testing::RunWithFunctions;
+using testing::TensorsMatch;
+
+// Sets (or with nullopt unsets) an environment variable for one scope.
+class ScopedEnv {
+ public:
+  ScopedEnv(const char* name, std::optional<std::string> value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    if (value.has_value()) {
+      ::setenv(name, value->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  ~ScopedEnv() {
+    if (old_.has_value()) {
+      ::setenv(name_, old_->c_str(), 1);
+    } else {
+      ::unsetenv(name_);
+    }
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+
+SegmenterOptions Options(int minimum_segment_size) {
+  SegmenterOptions options;
+  options.minimum_segment_size = minimum_segment_size;
+  return options;
+}
+
+// Segments `graph` and checks that every node is in exactly one segment or native.
+Segmentation SegmentGraph(const Graph& graph, const SegmenterOptions& options) {
+  auto types = InferTypes(graph);
+  EXPECT_TRUE(types.ok()) << types.status().ToString();
+  auto segmentation = FindSegments(graph, *types, options);
+  EXPECT_TRUE(segmentation.ok()) << segmentation.status().ToString();
+  std::map<const Node*, int> seen;
+  for (const auto& segment : segmentation->segments) {
+    for (const Node* node : segment.nodes) ++seen[node];
+  }
+  for (const Node* node : graph.nodes()) {
+    const int in_segments = seen.count(node) ? seen[node] : 0;
+    const int native = segmentation->native.count(node);
+    EXPECT_EQ(in_segments + native, 1)
+        << node->name << " is in " << in_segments << " segments and " << native << " native sets";
+  }
+  return std::move(segmentation).value();
+}
+
+std::vector<std::string> Names(const Segment& segment) {
+  std::vector<std::string> names;
+  for (const Node* node : segment.nodes) names.push_back(node->name);
+  return names;
+}
+
+// The reason `name` stays native, or nullopt if it went into a segment.
+std::optional<NativeReasonKind> ReasonOf(const Graph& graph, const Segmentation& segmentation,
+                                         const std::string& name) {
+  auto it = segmentation.native.find(graph.FindNode(name));
+  if (it == segmentation.native.end()) return std::nullopt;
+  return it->second.kind;
+}
+
+// Converting `graph` must give a graph without cycles that computes what it did before.
+void ExpectConversionKeepsResults(Graph& graph, const SegmenterOptions& options,
+                                  std::vector<Tensor> args) {
+  auto before = RunGraph(graph, args);
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  FunctionGraphs functions;
+  auto engines = ConvertGraph(graph, options, {}, &functions);
+  ASSERT_TRUE(engines.ok()) << engines.status().ToString();
+  auto order = TopologicalOrder(graph, false);
+  ASSERT_TRUE(order.ok()) << "the segments form a cycle: " << order.status().ToString();
+  auto after = RunWithFunctions(graph, functions, std::move(args));
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  ASSERT_EQ(after->size(), before->size());
+  for (size_t i = 0; i < before->size(); ++i) {
+    EXPECT_TRUE(TensorsMatch((*after)[i], (*before)[i], 1e-6)) << "ret " << i;
+  }
+}
+
+// x -> a -> b -> n (native) -> c -> d, and b -> c: merging b and c would make the path
+// b -> n -> c a cycle through the native node.
+TEST(SegmenterTest, DiamondThroughANativeNodeSplits) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 8});
+  Node* a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+  Node* b = AddFloatOp(graph, "b", "Tanh", {{a, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{b, 0}});
+  Node* c = AddFloatOp(graph, "c", "AddV2", {{b, 0}, {n, 0}});
+  Node* d = AddFloatOp(graph, "d", "Sigmoid", {{c, 0}});
+  AddRet(graph, "y", {d, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(2));
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"a", "b"}));
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"c", "d"}));
+  EXPECT_EQ(segmentation.segments[0].effective_size, 2);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "n"), NativeReasonKind::kOp);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "x"), NativeReasonKind::kGraphBoundary);
+
+  ExpectConversionKeepsResults(graph, Options(2), {RandomTensor({2, 8}, 1)});
+}
+
+// a -> n (native) -> c1, c2 -> c1 and c2 -> d, a -> d. Visiting in this order, {c2, c1}
+// is a cluster before d merges with a; {a, d} would then reach {c2, c1} through n and be
+// reached from it through c2 -> d: a cycle between the two segments, which node-level
+// paths out of {a, d} alone do not show.
+TEST(SegmenterTest, NoCycleThroughAnotherSegment) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {3, 5});
+  Node* a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{a, 0}});
+  Node* c2 = AddFloatOp(graph, "c2", "Tanh", {{x, 0}});
+  Node* c1 = AddFloatOp(graph, "c1", "AddV2", {{c2, 0}, {n, 0}});
+  Node* d = AddFloatOp(graph, "d", "AddV2", {{a, 0}, {c2, 0}});
+  AddRet(graph, "y1", {c1, 0});
+  AddRet(graph, "y2", {d, 0});
+
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({3, 5}, 2)});
+}
+
+// A control edge counts as a path: a -> n (native) -ctrl-> c and a -> c.
+TEST(SegmenterTest, ControlDependencyThroughANativeNodeSplits) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {4});
+  Node* a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{a, 0}});
+  Node* c = AddFloatOp(graph, "c", "AddV2", {{a, 0}, {x, 0}});
+  c->control_inputs.push_back(n);
+  AddRet(graph, "y", {c, 0});
+  AddRet(graph, "z", {n, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"a"}));
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"c"}));
+
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({4}, 3)});
+}
+
+// Relu -> Identity -> Tanh -> Snapshot -> Sigmoid -> StopGradient: six nodes, three effective.
+void AddChainWithIdentities(Graph& graph) {
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3});
+  Output last{x, 0};
+  for (const char* op : {"Relu", "Identity", "Tanh", "Snapshot", "Sigmoid", "StopGradient"}) {
+    last = {AddFloatOp(graph, std::string("n_") + op, op, {last}), 0};
+  }
+  AddRet(graph, "y", last);
+}
+
+TEST(SegmenterTest, MinimumSegmentSizeCountsEffectiveNodesOnly) {
+  Graph graph("g");
+  AddChainWithIdentities(graph);
+
+  Segmentation three = SegmentGraph(graph, Options(3));
+  ASSERT_EQ(three.segments.size(), 1u);
+  EXPECT_EQ(three.segments[0].nodes.size(), 6u);  // the identities join the segment
+  EXPECT_EQ(three.segments[0].effective_size, 3);
+
+  Segmentation four = SegmentGraph(graph, Options(4));
+  EXPECT_TRUE(four.segments.empty());
+  for (const char* name :
+       {"n_Relu", "n_Identity", "n_Tanh", "n_Snapshot", "n_Sigmoid", "n_StopGradient"}) {
+    auto it = four.native.find(graph.FindNode(name));
+    ASSERT_NE(it, four.native.end()) << name;
+    EXPECT_EQ(it->second.kind, NativeReasonKind::kSegmentSize) << name << ": " << it->second.detail;
+    EXPECT_NE(it->second.detail.find("3 effective nodes"), std::string::npos) << it->second.detail;
+  }
+}
+
+TEST(SegmenterTest, SegmentOfIdentitiesOnlyIsDropped) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2});
+  Node* i1 = AddFloatOp(graph, "i1", "Identity", {{x, 0}});
+  Node* i2 = AddFloatOp(graph, "i2", "Snapshot", {{i1, 0}});
+  AddRet(graph, "y", {i2, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  EXPECT_TRUE(segmentation.segments.empty());
+  EXPECT_EQ(ReasonOf(graph, segmentation, "i1"), NativeReasonKind::kSegmentSize);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "i2"), NativeReasonKind::kSegmentSize);
+}
+
+// x -> Relu -> Tanh -> Exp -> Sigmoid -> Abs.
+void AddFiveOpChain(Graph& graph) {
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3});
+  Output last{x, 0};
+  for (const char* op : {"Relu", "Tanh", "Exp", "Sigmoid", "Abs"}) {
+    last = {AddFloatOp(graph, op, op, {last}), 0};
+  }
+  AddRet(graph, "y", last);
+}
+
+TEST(SegmenterTest, DenylistFromTheEnvironmentKeepsOpsNative) {
+  Graph graph("g");
+  AddFiveOpChain(graph);
+  {
+    ScopedEnv unset("TF_TRT_OP_DENYLIST", std::nullopt);
+    auto options = SegmenterOptionsFromEnv(1);
+    ASSERT_TRUE(options.ok()) << options.status().ToString();
+    EXPECT_TRUE(options->denylist.empty());
+    EXPECT_EQ(SegmentGraph(graph, *options).segments.size(), 1u);
+  }
+  ScopedEnv denylist("TF_TRT_OP_DENYLIST", " Tanh,Sigmoid ,,");
+  auto options = SegmenterOptionsFromEnv(1);
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_EQ(options->denylist, (std::set<std::string>{"Tanh", "Sigmoid"}));
+  EXPECT_EQ(options->minimum_segment_size, 1);
+
+  Segmentation segmentation = SegmentGraph(graph, *options);
+  ASSERT_EQ(segmentation.segments.size(), 3u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"Relu"}));
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"Exp"}));
+  EXPECT_EQ(Names(segmentation.segments[2]), (std::vector<std::string>{"Abs"}));
+  for (const char* name : {"Tanh", "Sigmoid"}) {
+    const auto& reason = segmentation.native.at(graph.FindNode(name));
+    EXPECT_EQ(reason.kind, NativeReasonKind::kDenylisted) << name;
+    EXPECT_NE(reason.detail.find("TF_TRT_OP_DENYLIST"), std::string::npos) << reason.detail;
+  }
+}
+
+// Two segments split by a native node: two effective nodes, then four.
+void AddSmallThenLargeSegment(Graph& graph) {
+  Node* x = AddArg(graph, "x", DataType::kFloat, {4});
+  Node* r1 = AddFloatOp(graph, "r1", "Relu", {{x, 0}});
+  Node* t1 = AddFloatOp(graph, "t1", "Tanh", {{r1, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{t1, 0}});
+  Output last{n, 0};
+  const std::pair<const char*, const char*> large[] = {
+      {"r2", "Relu"}, {"t2", "Tanh"}, {"e2", "Exp"}, {"a2", "Abs"}};
+  for (const auto& [name, op] : large) last = {AddFloatOp(graph, name, op, {last}), 0};
+  AddRet(graph, "y", last);
+}
+
+TEST(SegmenterTest, MaxAllowedEnginesKeepsTheLargestSegments) {
+  Graph graph("g");
+  AddSmallThenLargeSegment(graph);
+  {
+    ScopedEnv unset("TF_TRT_MAX_ALLOWED_ENGINES", std::nullopt);
+    auto options = SegmenterOptionsFromEnv(1);
+    ASSERT_TRUE(options.ok()) << options.status().ToString();
+    EXPECT_EQ(options->max_engines, 20);
+    EXPECT_EQ(SegmentGraph(graph, *options).segments.size(), 2u);
+  }
+  ScopedEnv one("TF_TRT_MAX_ALLOWED_ENGINES", "1");
+  auto options = SegmenterOptionsFromEnv(1);
+  ASSERT_TRUE(options.ok()) << options.status().ToString();
+  EXPECT_EQ(options->max_engines, 1);
+
+  Segmentation segmentation = SegmentGraph(graph, *options);
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"r2", "t2", "e2", "a2"}));
+  for (const char* name : {"r1", "t1"}) {
+    EXPECT_EQ(ReasonOf(graph, segmentation, name), NativeReasonKind::kEngineLimit) << name;
+  }
+}
+
+TEST(SegmenterTest, BadMaxAllowedEnginesIsInvalidArgument) {
+  for (const char* text : {"abc", "3x", "", "1.5"}) {
+    ScopedEnv bad("TF_TRT_MAX_ALLOWED_ENGINES", text);
+    auto options = SegmenterOptionsFromEnv(3);
+    ASSERT_FALSE(options.ok()) << "'" << text << "'";
+    EXPECT_EQ(options.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(options.status().message().find("TF_TRT_MAX_ALLOWED_ENGINES"), std::string::npos);
+  }
+}
+
+// Relu -> Cast to int64 -> Cast back -> Tanh -> Sigmoid: the int64 tensor between the casts
+// stays native, so the casts do, and the engines end at them.
+TEST(SegmenterTest, Int64TensorBoundaryStaysNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {4});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
+  Node* to_int64 = graph.AddNode(
+      "to_int64", "Cast",
+      {{"SrcT", TypeAttr(DataType::kFloat)}, {"DstT", TypeAttr(DataType::kInt64)}}, {{relu, 0}});
+  Node* back = graph.AddNode(
+      "back", "Cast", {{"SrcT", TypeAttr(DataType::kInt64)}, {"DstT", TypeAttr(DataType::kFloat)}},
+      {{to_int64, 0}});
+  Node* tanh = AddFloatOp(graph, "tanh", "Tanh", {{back, 0}});
+  Node* sigmoid = AddFloatOp(graph, "sigmoid", "Sigmoid", {{tanh, 0}});
+  Node* y = AddArg(graph, "y", DataType::kInt64, {4});
+  Node* sum = graph.AddNode("sum", "AddV2", {{"T", TypeAttr(DataType::kInt64)}}, {{y, 0}, {y, 0}});
+  AddRet(graph, "out", {sigmoid, 0});
+  AddRet(graph, "out64", {sum, 0}, DataType::kInt64);
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"relu"}));
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"tanh", "sigmoid"}));
+  for (const char* name : {"to_int64", "back", "sum"}) {
+    EXPECT_EQ(ReasonOf(graph, segmentation, name), NativeReasonKind::kDtype) << name;
+  }
+}
+
+TEST(SegmenterTest, SegmentReadingOnlyConstantsStaysNative) {
+  Graph graph("g");
+  Node* k = AddConstNode(graph, "k", RandomTensor({4}, 4));
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{k, 0}});
+  Node* tanh = AddFloatOp(graph, "tanh", "Tanh", {{relu, 0}});
+  Node* x = AddArg(graph, "x", DataType::kFloat, {4});
+  Node* exp = AddFloatOp(graph, "exp", "Exp", {{x, 0}});
+  AddRet(graph, "y", {tanh, 0});
+  AddRet(graph, "z", {exp, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"exp"}));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "relu"), NativeReasonKind::kNoInputs);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "tanh"), NativeReasonKind::kNoInputs);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "k"), NativeReasonKind::kGraphBoundary);
+}
+
+TEST(SegmenterTest, ConstantWeightsStayOutsideSegments) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
+  Node* filter = AddConstNode(graph, "filter", RandomTensor({3, 3, 3, 2}, 5));
+  Node* bias = AddConstNode(graph, "bias", RandomTensor({2}, 6));
+  Node* conv = AddFloatOp(graph, "conv", "Conv2D", {{x, 0}, {filter, 0}}, testing::ConvAttrs());
+  Node* biased = AddFloatOp(graph, "biased", "BiasAdd", {{conv, 0}, {bias, 0}});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{biased, 0}});
+  AddRet(graph, "y", {relu, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(3));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"conv", "biased", "relu"}));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "filter"), NativeReasonKind::kGraphBoundary);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "bias"), NativeReasonKind::kGraphBoundary);
+}
+
+}  // namespace
+}  // namespace tftrt

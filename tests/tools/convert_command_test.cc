@@ -1,0 +1,129 @@
+// `tftrt convert` and `tftrt summary` as a user runs them: Build() input sets from
+// --build-input groups and --build-inputs-dir, engines saved and used by `tftrt run`,
+// and bad parameters reported with the exit codes of the other commands (1: error,
+// 2: bad usage).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "common/npy.h"
+#include "engine/engine_cache_file.h"
+#include "testing/fixtures.h"
+#include "testing/tool_runner.h"
+
+namespace tftrt {
+namespace {
+
+namespace fs = std::filesystem;
+using testing::RunTool;
+
+class ConvertCommandTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    model_ = testing::FixturesDir() + "/cnn/model";
+    if (!fs::is_directory(model_)) GTEST_SKIP() << model_ << " is absent";
+    dir_ = fs::temp_directory_path() /
+           ("tftrt_convert_command_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  // Writes a [batch,32,32,3] image to `path`.
+  static void WriteImage(const fs::path& path, int64_t batch) {
+    fs::create_directories(path.parent_path());
+    Tensor image(DataType::kFloat, {batch, 32, 32, 3});
+    for (int64_t i = 0; i < image.NumElements(); ++i) image.flat<float>()[i] = (i % 13) / 13.0f;
+    ASSERT_TRUE(WriteNpyFile(path.string(), image).ok());
+  }
+
+  // The number of engines saved for the converted model in `out`.
+  static size_t SavedEngines(const fs::path& out) {
+    size_t engines = 0;
+    for (const auto& file : fs::directory_iterator(out / "assets")) {
+      std::ifstream in(file.path(), std::ios::binary);
+      std::stringstream contents;
+      contents << in.rdbuf();
+      auto blobs = ParseEngineCacheFile(contents.str());
+      EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
+      if (blobs.ok()) engines += blobs->size();
+    }
+    return engines;
+  }
+
+  std::string model_;
+  fs::path dir_;
+};
+
+TEST_F(ConvertCommandTest, BuildInputGroupsAndDirectoryGiveOneEngineEach) {
+  WriteImage(dir_ / "a.npy", 1);
+  WriteImage(dir_ / "b.npy", 2);
+  WriteImage(dir_ / "sets" / "0" / "image.npy", 3);
+  WriteImage(dir_ / "sets" / "1" / "image.npy", 4);
+  const fs::path out = dir_ / "converted";
+  std::string output;
+  ASSERT_EQ(RunTool("convert " + model_ + " " + out.string() +
+                        " --maximum-cached-engines 8 --precision fp16" +
+                        " --build-input image=" + (dir_ / "a.npy").string() +
+                        " --build-input image=" + (dir_ / "b.npy").string() +
+                        " --build-inputs-dir " + (dir_ / "sets").string(),
+                    &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("Total number of TensorRT engines: 1"), std::string::npos) << output;
+  EXPECT_EQ(SavedEngines(out), 4u);
+
+  output.clear();
+  ASSERT_EQ(RunTool("summary " + out.string(), &output), 0) << output;
+  EXPECT_NE(output.find("% of OPs Converted"), std::string::npos) << output;
+  EXPECT_NE(output.find("- Conv2D: 2x"), std::string::npos) << output;
+
+  output.clear();
+  ASSERT_EQ(RunTool("run " + out.string() + " --input image=" + (dir_ / "b.npy").string() +
+                        " --output-dir " + (dir_ / "outputs").string(),
+                    &output),
+            0)
+      << output;
+  EXPECT_TRUE(fs::exists(dir_ / "outputs" / "probs.npy"));
+  EXPECT_EQ(output.find("warning"), std::string::npos) << output;
+}
+
+TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {
+  const fs::path out = dir_ / "converted";
+  std::string output;
+  ASSERT_EQ(RunTool("convert " + model_ + " " + out.string(), &output), 0) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out.string(), &output), 1);
+  EXPECT_NE(output.find(out.string()), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out.string() + " --overwrite", &output), 0)
+      << output;
+}
+
+TEST_F(ConvertCommandTest, BadParametersAreErrors) {
+  const std::string out = (dir_ / "converted").string();
+  std::string output;
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out + " --precision FP64", &output), 1);
+  EXPECT_NE(output.find("precision mode 'FP64'"), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out + " --minimum-segment-size 0", &output), 1);
+  EXPECT_NE(output.find("minimum segment size"), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out + " --minimum-segment-size three", &output), 1);
+  EXPECT_NE(output.find("--minimum-segment-size"), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out + " --build-input image", &output), 1);
+  EXPECT_NE(output.find("NAME=FILE.npy"), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_ + " " + out + " --disable-pass nonsense", &output), 1);
+  EXPECT_NE(output.find("nonsense"), std::string::npos) << output;
+  output.clear();
+  EXPECT_EQ(RunTool("convert " + model_, &output), 2);
+  EXPECT_FALSE(fs::exists(out));
+}
+
+}  // namespace
+}  // namespace tftrt

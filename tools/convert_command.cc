@@ -1,0 +1,152 @@
+// tftrt convert: the seed's Converter on the command line (convert, optional build,
+// save), and tftrt summary: what TF-TRT's summary() prints, for a converted SavedModel.
+#include <charconv>
+#include <cstdio>
+
+#include "commands.h"
+#include "common/env.h"
+#include "common/npy.h"
+#include "model_flags.h"
+#include "tftrt/converter.h"
+
+namespace tftrt::cli {
+namespace {
+
+template <typename T>
+StatusOr<T> ParseNumber(const ParsedFlags& flags, const std::string& name, T fallback) {
+  if (!flags.Has(name)) return fallback;
+  const std::string text = flags.Get(name);
+  T value{};
+  auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size()) {
+    return Status::InvalidArgument("--" + name + " must be an integer, got '" + text + "'");
+  }
+  return value;
+}
+
+StatusOr<ConversionParams> ParamsFromFlags(const ParsedFlags& flags) {
+  ConversionParams params;
+  params.precision_mode = flags.Get("precision", params.precision_mode);
+  TFTRT_ASSIGN_OR_RETURN(params.minimum_segment_size,
+                         ParseNumber(flags, "minimum-segment-size", params.minimum_segment_size));
+  TFTRT_ASSIGN_OR_RETURN(params.maximum_cached_engines, ParseNumber(flags, "maximum-cached-engines",
+                                                                    params.maximum_cached_engines));
+  TFTRT_ASSIGN_OR_RETURN(params.max_workspace_size_bytes,
+                         ParseNumber(flags, "max-workspace-size", params.max_workspace_size_bytes));
+  params.allow_build_at_runtime = !flags.Has("no-build-at-runtime");
+  return params;
+}
+
+// Input sets for Build(): the --build-input groups (a repeated input name starts the next
+// set), then one set per subdirectory of --build-inputs-dir (NAME.npy per input).
+StatusOr<std::vector<InputSet>> BuildInputSets(const ParsedFlags& flags) {
+  std::vector<InputSet> sets;
+  for (const std::string& spec : flags.GetAll("build-input")) {
+    TFTRT_ASSIGN_OR_RETURN(auto input, ReadInputSpec("build-input", spec));
+    if (sets.empty() || sets.back().contains(input.first)) sets.emplace_back();
+    sets.back()[input.first] = std::move(input.second);
+  }
+  if (!flags.Has("build-inputs-dir")) return sets;
+  Env* env = Env::Default();
+  const std::string dir = flags.Get("build-inputs-dir");
+  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
+  std::sort(children.begin(), children.end());
+  for (const std::string& child : children) {
+    const std::string set_dir = JoinPath(dir, child);
+    if (!env->IsDirectory(set_dir)) continue;
+    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> files, env->GetChildren(set_dir));
+    InputSet set;
+    for (const std::string& file : files) {
+      if (!file.ends_with(".npy")) continue;
+      TFTRT_ASSIGN_OR_RETURN(set[file.substr(0, file.size() - 4)],
+                             ReadNpyFile(JoinPath(set_dir, file)));
+    }
+    if (set.empty()) return Status::InvalidArgument(set_dir + " holds no .npy input");
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
+
+Status Convert(const ParsedFlags& flags) {
+  ConverterOptions options;
+  options.input_saved_model_dir = flags.positional[0];
+  options.input_saved_model_tags = Tags(flags);
+  options.input_saved_model_signature_key = flags.Get("signature", "serving_default");
+  TFTRT_ASSIGN_OR_RETURN(options.conversion_params, ParamsFromFlags(flags));
+  for (const std::string& pass : flags.GetAll("disable-pass")) options.disabled_passes.insert(pass);
+  // Read the build inputs first: a bad file should fail before the long work.
+  TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> build_sets, BuildInputSets(flags));
+
+  TFTRT_ASSIGN_OR_RETURN(Converter converter, Converter::Create(std::move(options)));
+  TFTRT_RETURN_IF_ERROR(converter.Convert().status());
+  if (!build_sets.empty()) {
+    size_t next = 0;
+    TFTRT_RETURN_IF_ERROR(converter.Build([&]() -> std::optional<InputSet> {
+      if (next == build_sets.size()) return std::nullopt;
+      return build_sets[next++];
+    }));
+  }
+  TFTRT_RETURN_IF_ERROR(converter.Save(flags.positional[1], flags.Has("overwrite")));
+  TFTRT_ASSIGN_OR_RETURN(ConversionSummary summary, converter.Summary());
+  std::printf("%s", FormatSummary(summary).c_str());
+  std::printf("saved the converted model to %s\n", flags.positional[1].c_str());
+  return Status::Ok();
+}
+
+Status Summarize(const ParsedFlags& flags) {
+  TFTRT_ASSIGN_OR_RETURN(
+      ConversionSummary summary,
+      SummarizeSavedModel(flags.positional[0], flags.Get("signature", "serving_default"),
+                          Tags(flags)));
+  std::printf("%s", FormatSummary(summary).c_str());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Command ConvertCommand() {
+  return {{.name = "convert",
+           .usage = "IN OUT [options]",
+           .summary =
+               "Converts a SavedModel as TF-TRT's Converter does: runs the graph passes, cuts the "
+               "signature into engine segments (TRTEngineOp nodes that keep their native segment "
+               "functions) and saves the converted SavedModel to OUT (atomically; never touching "
+               "IN). With --build-input or --build-inputs-dir, engines are pre-built for those "
+               "input shapes and saved in OUT/assets. Environment: TF_TRT_OP_DENYLIST=OpA,OpB "
+               "keeps op types native; TF_TRT_MAX_ALLOWED_ENGINES (default 20) caps the engines.",
+           .flags = {{"precision", "FP32|FP16|INT8", "engine precision (default FP32)"},
+                     {"minimum-segment-size", "N",
+                      "fewest effective nodes per engine (default 3; -1 converts nothing)"},
+                     {"maximum-cached-engines", "N", "engines kept per engine node (default 1)"},
+                     {"max-workspace-size", "BYTES", "engine workspace (default 1073741824)"},
+                     {"no-build-at-runtime", "",
+                      "run the native segment instead of building a missing engine at run time"},
+                     {"overwrite", "", "replace OUT if it exists and is not empty"},
+                     {"build-input", "NAME=FILE.npy",
+                      "an input for Build(); a repeated NAME starts the next input set"},
+                     {"build-inputs-dir", "DIR",
+                      "more Build() input sets: each subdirectory of DIR holds NAME.npy files"},
+                     {"disable-pass", "NAME",
+                      "skip a graph pass (constant_folding, fold_batch_norm, prune_identity, "
+                      "common_subexpression); repeatable"},
+                     {"signature", "KEY", "signature to convert (default serving_default)"},
+                     {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
+           .min_positional = 2,
+           .max_positional = 2},
+          Convert};
+}
+
+Command SummaryCommand() {
+  return {{.name = "summary",
+           .usage = "DIR [options]",
+           .summary = "Prints what TF-TRT's summary() prints for a converted SavedModel: each "
+                      "engine with its node count, inputs, outputs and op types, the number of "
+                      "engines and the % of ops converted, then every node left native and why.",
+           .flags = {{"signature", "KEY", "signature (default serving_default)"},
+                     {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
+           .min_positional = 1,
+           .max_positional = 1},
+          Summarize};
+}
+
+}  // namespace tftrt::cli
