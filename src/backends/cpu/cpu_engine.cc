@@ -5,6 +5,7 @@
 #include <set>
 
 #include "kernels/cpu/elementwise.h"
+#include "kernels/cpu/half_rounding.h"
 #include "runtime/kernel.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -73,8 +74,7 @@ StatusOr<std::vector<Tensor>> RunKernel(const Node& node, KernelFn kernel,
 void RoundToHalf(Tensor& tensor) {
   if (tensor.dtype() != DataType::kFloat) return;
   if (!tensor.RefCountIsOne()) tensor = tensor.Clone();
-  float* data = tensor.flat<float>();
-  for (int64_t i = 0; i < tensor.NumElements(); ++i) data[i] = HalfToFloat(FloatToHalf(data[i]));
+  RoundToHalfPrecision(tensor.flat<float>(), tensor.NumElements());
 }
 
 // Rows [row, row + rows) of a tensor viewed as [N / C, C], as a new [rows, C] tensor.
