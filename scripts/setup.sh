@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for tftrt and builds it: system packages (compiler, CMake,
-# protobuf, snappy, OpenBLAS, GoogleTest), then build/tftrt and the tests.
+# protobuf, snappy, zlib, OpenBLAS, GoogleTest), then build/tftrt and the tests.
 # Safe to re-run: installed packages and an up-to-date build are left alone.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build libprotobuf-dev protobuf-compiler libsnappy-dev
-          libopenblas-dev libgtest-dev python3 python3-venv python3-pip)
+          zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -38,16 +38,18 @@ Status Bench(const ParsedFlags& flags) {
 }  // namespace
 
 Command BenchCommand() {
-  return {{.name = "bench",
-           .usage = "DIR --input NAME=FILE.npy ... [--runs N] [--warmup N] [options]",
-           .summary = "Times a SavedModel signature on tftrt's runtime. Loads the model once, "
-                      "runs it --warmup times untimed, then --runs times, and prints the median, "
-                      "mean, min and max latency.",
-           .flags = WithModelFlags({{"runs", "N", "timed runs (default 20)"},
-                                    {"warmup", "N", "untimed runs first (default 3)"}}),
-           .min_positional = 1,
-           .max_positional = 1},
-          Bench};
+  return {
+      {.name = "bench",
+       .usage =
+           "DIR (--inputs FILE.npz | --input NAME=FILE.npy ...) [--runs N] [--warmup N] [options]",
+       .summary = "Times a SavedModel signature on tftrt's runtime. Loads the model once, "
+                  "runs it --warmup times untimed, then --runs times, and prints the median, "
+                  "mean, min and max latency.",
+       .flags = WithModelFlags({{"runs", "N", "timed runs (default 20)"},
+                                {"warmup", "N", "untimed runs first (default 3)"}}),
+       .min_positional = 1,
+       .max_positional = 1},
+      Bench};
 }
 
 }  // namespace tftrt::cli

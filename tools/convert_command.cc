@@ -38,7 +38,7 @@ StatusOr<ConversionParams> ParamsFromFlags(const ParsedFlags& flags) {
 }
 
 // Input sets for Build(): the --build-input groups (a repeated input name starts the next
-// set), then one set per subdirectory of --build-inputs-dir (NAME.npy per input).
+// set), then, in name order, one set per .npz archive or subdirectory of --build-inputs-dir.
 StatusOr<std::vector<InputSet>> BuildInputSets(const ParsedFlags& flags) {
   std::vector<InputSet> sets;
   for (const std::string& spec : flags.GetAll("build-input")) {
@@ -51,18 +51,16 @@ StatusOr<std::vector<InputSet>> BuildInputSets(const ParsedFlags& flags) {
   const std::string dir = flags.Get("build-inputs-dir");
   TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
   std::sort(children.begin(), children.end());
+  const size_t before = sets.size();
   for (const std::string& child : children) {
-    const std::string set_dir = JoinPath(dir, child);
-    if (!env->IsDirectory(set_dir)) continue;
-    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> files, env->GetChildren(set_dir));
-    InputSet set;
-    for (const std::string& file : files) {
-      if (!file.ends_with(".npy")) continue;
-      TFTRT_ASSIGN_OR_RETURN(set[file.substr(0, file.size() - 4)],
-                             ReadNpyFile(JoinPath(set_dir, file)));
-    }
-    if (set.empty()) return Status::InvalidArgument(set_dir + " holds no .npy input");
+    const std::string path = JoinPath(dir, child);
+    if (!child.ends_with(".npz") && !env->IsDirectory(path)) continue;
+    TFTRT_ASSIGN_OR_RETURN(InputSet set, ReadInputSet(path));
     sets.push_back(std::move(set));
+  }
+  if (sets.size() == before) {
+    return Status::InvalidArgument("--build-inputs-dir " + dir +
+                                   " holds no .npz archive or subdirectory of .npy inputs");
   }
   return sets;
 }
@@ -125,7 +123,8 @@ Command ConvertCommand() {
                      {"build-input", "NAME=FILE.npy",
                       "an input for Build(); a repeated NAME starts the next input set"},
                      {"build-inputs-dir", "DIR",
-                      "more Build() input sets: each subdirectory of DIR holds NAME.npy files"},
+                      "more Build() input sets: each .npz archive (np.savez) in DIR, and each "
+                      "subdirectory of NAME.npy files"},
                      {"disable-pass", "NAME",
                       "skip a graph pass (constant_folding, fold_batch_norm, prune_identity, "
                       "common_subexpression); repeatable"},

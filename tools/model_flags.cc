@@ -2,11 +2,16 @@
 
 #include <set>
 
+#include "common/env.h"
 #include "common/npy.h"
+#include "common/npz.h"
 
 namespace tftrt::cli {
 
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own) {
+  own.push_back({"inputs", "FILE.npz|DIR",
+                 "the signature's inputs: the arrays of a .npz archive (np.savez), or the "
+                 "NAME.npy files of a directory"});
   own.push_back({"input", "NAME=FILE.npy", "an input of the signature (repeat for each)"});
   own.push_back({"signature", "KEY", "signature to run (default serving_default)"});
   own.push_back({"tag", "TAG", "MetaGraph tag (repeatable; default serve)"});
@@ -23,8 +28,25 @@ StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,
   return std::make_pair(spec.substr(0, eq), std::move(tensor));
 }
 
+StatusOr<std::map<std::string, Tensor>> ReadInputSet(const std::string& path) {
+  Env* env = Env::Default();
+  if (!env->IsDirectory(path)) return ReadNpzFile(path);
+  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> files, env->GetChildren(path));
+  std::map<std::string, Tensor> inputs;
+  for (const std::string& file : files) {
+    if (!file.ends_with(".npy")) continue;
+    TFTRT_ASSIGN_OR_RETURN(inputs[file.substr(0, file.size() - 4)],
+                           ReadNpyFile(JoinPath(path, file)));
+  }
+  if (inputs.empty()) return Status::InvalidArgument(path + " holds no NAME.npy input");
+  return inputs;
+}
+
 StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags) {
   std::map<std::string, Tensor> inputs;
+  if (flags.Has("inputs")) {
+    TFTRT_ASSIGN_OR_RETURN(inputs, ReadInputSet(flags.Get("inputs")));
+  }
   for (const std::string& spec : flags.GetAll("input")) {
     TFTRT_ASSIGN_OR_RETURN(auto input, ReadInputSpec("input", spec));
     inputs[input.first] = std::move(input.second);

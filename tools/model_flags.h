@@ -1,5 +1,5 @@
 // Options shared by the commands that load and feed a model (run, bench):
-// --input NAME=FILE.npy, --signature KEY, --tag TAG.
+// --inputs FILE.npz|DIR, --input NAME=FILE.npy, --signature KEY, --tag TAG.
 #ifndef TFTRT_TOOLS_MODEL_FLAGS_H_
 #define TFTRT_TOOLS_MODEL_FLAGS_H_
 
@@ -15,14 +15,19 @@
 
 namespace tftrt::cli {
 
-// `own` followed by the specs of --input, --signature and --tag.
+// `own` followed by the specs of --inputs, --input, --signature and --tag.
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own);
 
 // Reads one NAME=FILE.npy value of option --`flag`.
 StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,
                                                        const std::string& spec);
 
-// Reads every --input NAME=FILE.npy.
+// One set of named inputs: the arrays of a numpy .npz archive (np.savez), or the
+// NAME.npy files of a directory.
+StatusOr<std::map<std::string, Tensor>> ReadInputSet(const std::string& path);
+
+// Reads --inputs (a set as ReadInputSet reads it), then every --input NAME=FILE.npy, which
+// adds an input or replaces the one of the same name.
 StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags);
 
 // The --tag values (default {"serve"}).

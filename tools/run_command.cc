@@ -1,4 +1,4 @@
-// tftrt run: runs a SavedModel signature on .npy inputs and writes .npy outputs.
+// tftrt run: runs a SavedModel signature on .npy/.npz inputs and writes .npy outputs.
 #include <chrono>
 #include <cstdio>
 
@@ -45,16 +45,18 @@ Status RunModel(const ParsedFlags& flags) {
 }  // namespace
 
 Command RunCommand() {
-  return {{.name = "run",
-           .usage = "DIR --input NAME=FILE.npy ... --output-dir OUT [options]",
-           .summary = "Runs a SavedModel signature on tftrt's CPU runtime. Each --input gives one "
-                      "input of the signature (by its signature key) as a .npy file; each output "
-                      "is written to OUT/<output key>.npy.",
-           .flags = WithModelFlags(
-               {{"output-dir", "OUT", "directory for the outputs (created if missing)"}}),
-           .min_positional = 1,
-           .max_positional = 1},
-          RunModel};
+  return {
+      {.name = "run",
+       .usage = "DIR (--inputs FILE.npz | --input NAME=FILE.npy ...) --output-dir OUT [options]",
+       .summary = "Runs a SavedModel signature on tftrt's CPU runtime. The inputs, by their "
+                  "signature keys, come from a .npz archive or directory (--inputs) and "
+                  "from .npy files (--input); each output is written to "
+                  "OUT/<output key>.npy.",
+       .flags = WithModelFlags(
+           {{"output-dir", "OUT", "directory for the outputs (created if missing)"}}),
+       .min_positional = 1,
+       .max_positional = 1},
+      RunModel};
 }
 
 }  // namespace tftrt::cli

@@ -1,7 +1,7 @@
 // `tftrt convert` and `tftrt summary` as a user runs them: Build() input sets from
-// --build-input groups and --build-inputs-dir, engines saved and used by `tftrt run`,
-// and bad parameters reported with the exit codes of the other commands (1: error,
-// 2: bad usage).
+// --build-input groups and --build-inputs-dir (.npz archives and directories of .npy),
+// engines saved and used by `tftrt run`, and bad parameters reported with the exit codes of
+// the other commands (1: error, 2: bad usage).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -59,10 +59,13 @@ class ConvertCommandTest : public ::testing::Test {
 };
 
 TEST_F(ConvertCommandTest, BuildInputGroupsAndDirectoryGiveOneEngineEach) {
-  WriteImage(dir_ / "a.npy", 1);
-  WriteImage(dir_ / "b.npy", 2);
-  WriteImage(dir_ / "sets" / "0" / "image.npy", 3);
-  WriteImage(dir_ / "sets" / "1" / "image.npy", 4);
+  WriteImage(dir_ / "a.npy", 3);
+  WriteImage(dir_ / "b.npy", 4);
+  WriteImage(dir_ / "sets" / "0" / "image.npy", 5);
+  // numpy's archives of the fixture's cases (batches 1 and 2) are sets too.
+  const fs::path cases = fs::path(model_).parent_path() / "cases" / "serving_default";
+  fs::copy_file(cases / "0" / "inputs.npz", dir_ / "sets" / "1.npz");
+  fs::copy_file(cases / "1" / "inputs.npz", dir_ / "sets" / "2.npz");
   const fs::path out = dir_ / "converted";
   std::string output;
   ASSERT_EQ(RunTool("convert " + model_ + " " + out.string() +
@@ -74,21 +77,37 @@ TEST_F(ConvertCommandTest, BuildInputGroupsAndDirectoryGiveOneEngineEach) {
             0)
       << output;
   EXPECT_NE(output.find("Total number of TensorRT engines: 1"), std::string::npos) << output;
-  EXPECT_EQ(SavedEngines(out), 4u);
+  EXPECT_EQ(SavedEngines(out), 5u);
 
   output.clear();
   ASSERT_EQ(RunTool("summary " + out.string(), &output), 0) << output;
   EXPECT_NE(output.find("% of OPs Converted"), std::string::npos) << output;
   EXPECT_NE(output.find("- Conv2D: 2x"), std::string::npos) << output;
 
-  output.clear();
-  ASSERT_EQ(RunTool("run " + out.string() + " --input image=" + (dir_ / "b.npy").string() +
-                        " --output-dir " + (dir_ / "outputs").string(),
+  // Saved engines run: no warning about building or falling back.
+  for (const std::string& inputs : {" --input image=" + (dir_ / "b.npy").string(),
+                                    " --inputs " + (cases / "1").string() + "/inputs.npz"}) {
+    output.clear();
+    fs::remove_all(dir_ / "outputs");
+    ASSERT_EQ(
+        RunTool("run " + out.string() + inputs + " --output-dir " + (dir_ / "outputs").string(),
+                &output),
+        0)
+        << output;
+    EXPECT_TRUE(fs::exists(dir_ / "outputs" / "probs.npy"));
+    EXPECT_EQ(output.find("warning"), std::string::npos) << output;
+  }
+}
+
+TEST_F(ConvertCommandTest, BuildInputsDirWithoutSetsIsAnError) {
+  fs::create_directories(dir_ / "empty");
+  std::string output;
+  EXPECT_EQ(RunTool("convert " + model_ + " " + (dir_ / "converted").string() +
+                        " --build-inputs-dir " + (dir_ / "empty").string(),
                     &output),
-            0)
-      << output;
-  EXPECT_TRUE(fs::exists(dir_ / "outputs" / "probs.npy"));
-  EXPECT_EQ(output.find("warning"), std::string::npos) << output;
+            1);
+  EXPECT_NE(output.find("holds no .npz archive"), std::string::npos) << output;
+  EXPECT_FALSE(fs::exists(dir_ / "converted"));
 }
 
 TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {

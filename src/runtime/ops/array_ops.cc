@@ -12,21 +12,6 @@
 namespace tftrt {
 namespace array_ops {
 
-Status OpError(const OpKernelContext& ctx, const std::string& message) {
-  return Status::InvalidArgument(ctx.node().op + ": " + message);
-}
-
-Status CheckNumInputs(const OpKernelContext& ctx, int count) {
-  if (ctx.num_inputs() < count) {
-    return OpError(ctx, "expected " + std::to_string(count) + " inputs, got " +
-                            std::to_string(ctx.num_inputs()));
-  }
-  for (int i = 0; i < count; ++i) {
-    if (!ctx.input(i).is_valid()) return OpError(ctx, "input " + std::to_string(i) + " is unset");
-  }
-  return Status::Ok();
-}
-
 StatusOr<std::vector<int64_t>> ReadIndexValues(const OpKernelContext& ctx, int index,
                                                std::string_view what) {
   const Tensor& t = ctx.input(index);

@@ -1,6 +1,6 @@
 // Private to the array op family (runtime/ops/*_ops.cc of reshape, slice, gather, concat,
 // fill) and image_ops.cc: the per-file registration functions that RegisterArrayOps calls,
-// and the small input-reading and checking helpers those kernels share.
+// and the small input-reading helpers those kernels share.
 #ifndef TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_ARRAY_OPS_INTERNAL_H_
 
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runtime/kernel.h"
+#include "runtime/kernel_checks.h"
 
 namespace tftrt::array_ops {
 
@@ -18,12 +19,6 @@ void RegisterFillOps(KernelRegistry& registry);         // fill_ops.cc
 void RegisterConcatSplitOps(KernelRegistry& registry);  // concat_split_ops.cc
 void RegisterSliceOps(KernelRegistry& registry);        // slice_ops.cc
 void RegisterGatherOps(KernelRegistry& registry);       // gather_ops.cc
-
-// An InvalidArgument naming the kernel's op: "<op>: <message>".
-Status OpError(const OpKernelContext& ctx, const std::string& message);
-
-// OK if the node has at least `count` inputs.
-Status CheckNumInputs(const OpKernelContext& ctx, int count);
 
 // The values of input `index`, which must be an integer tensor (int32 and int64 in
 // practice; int8/int16/uint8/uint16/uint32 where ops allow them). `what` names it in

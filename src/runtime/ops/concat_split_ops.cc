@@ -51,7 +51,7 @@ std::vector<Tensor> SplitRows(const Tensor& input, int64_t outer,
   return pieces;
 }
 
-Status CheckSameDtype(const OpKernelContext& ctx, int first, int count) {
+Status CheckValuesShareDtype(const OpKernelContext& ctx, int first, int count) {
   for (int i = first; i < first + count; ++i) {
     if (ctx.input(i).dtype() != ctx.input(first).dtype()) {
       return OpError(ctx, "all values must have one type, got " +
@@ -72,7 +72,7 @@ Status ConcatImpl(OpKernelContext& ctx, int first_value, int num_values, int axi
                             ShapeToString(axis_tensor.shape()));
   }
   TFTRT_ASSIGN_OR_RETURN(int64_t concat_dim, ReadIndexScalar(ctx, axis_input, "axis"));
-  TFTRT_RETURN_IF_ERROR(CheckSameDtype(ctx, first_value, num_values));
+  TFTRT_RETURN_IF_ERROR(CheckValuesShareDtype(ctx, first_value, num_values));
   const Shape& shape0 = ctx.input(first_value).shape();
   const int64_t rank = static_cast<int64_t>(shape0.size());
   const int64_t axis = concat_dim < 0 ? concat_dim + rank : concat_dim;
@@ -166,7 +166,7 @@ Status ConcatOffset(OpKernelContext& ctx) {
 Status Pack(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 1));
   const int num = ctx.num_inputs();
-  TFTRT_RETURN_IF_ERROR(CheckSameDtype(ctx, 0, num));
+  TFTRT_RETURN_IF_ERROR(CheckValuesShareDtype(ctx, 0, num));
   TFTRT_ASSIGN_OR_RETURN(int64_t axis_attr, GetIntAttr(ctx.node(), "axis"));
   const Shape& shape0 = ctx.input(0).shape();
   const int64_t expanded_rank = static_cast<int64_t>(shape0.size()) + 1;
@@ -333,7 +333,7 @@ Status DynamicStitch(OpKernelContext& ctx) {
   if (n < 1 || ctx.num_inputs() != 2 * n) {
     return OpError(ctx, "expects N indices and N data inputs");
   }
-  TFTRT_RETURN_IF_ERROR(CheckSameDtype(ctx, n, n));
+  TFTRT_RETURN_IF_ERROR(CheckValuesShareDtype(ctx, n, n));
   std::vector<std::vector<int64_t>> indices(n);
   int64_t max_index = -1;
   for (int i = 0; i < n; ++i) {

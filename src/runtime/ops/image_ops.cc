@@ -15,7 +15,6 @@
 namespace tftrt {
 namespace {
 
-using array_ops::OpError;
 
 // The validated geometry of a resize (TF's ImageResizerState).
 struct ResizeGeometry {

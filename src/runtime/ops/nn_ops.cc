@@ -23,33 +23,6 @@
 namespace tftrt {
 namespace nn_ops {
 
-Status OpError(const OpKernelContext& ctx, std::string_view message) {
-  return Status::InvalidArgument(ctx.node().op + ": " + std::string(message));
-}
-
-Status OpUnimplemented(const OpKernelContext& ctx, std::string_view message) {
-  return Status::Unimplemented(ctx.node().op + ": " + std::string(message));
-}
-
-Status CheckNumInputs(const OpKernelContext& ctx, int count) {
-  if (ctx.num_inputs() < count) {
-    return OpError(ctx, "expected " + std::to_string(count) + " inputs, got " +
-                            std::to_string(ctx.num_inputs()));
-  }
-  for (int i = 0; i < count; ++i) {
-    if (!ctx.input(i).is_valid()) return OpError(ctx, "input " + std::to_string(i) + " is unset");
-  }
-  return Status::Ok();
-}
-
-Status CheckRank(const OpKernelContext& ctx, int index, int rank, std::string_view what) {
-  if (ctx.input(index).rank() != rank) {
-    return OpError(ctx, std::string(what) + " must be " + std::to_string(rank) +
-                            "-dimensional, got shape " + ShapeToString(ctx.input(index).shape()));
-  }
-  return Status::Ok();
-}
-
 namespace {
 
 using ConvTypes = TypeList<float, double, int32_t, Half, BFloat16>;
@@ -61,16 +34,6 @@ std::string ListToString(const std::vector<int64_t>& values) {
   std::string s = "[";
   for (size_t i = 0; i < values.size(); ++i) s += (i ? "," : "") + std::to_string(values[i]);
   return s + "]";
-}
-
-Status CheckSameDtype(const OpKernelContext& ctx, int a, int b) {
-  if (ctx.input(a).dtype() != ctx.input(b).dtype()) {
-    return OpError(ctx, "inputs " + std::to_string(a) + " and " + std::to_string(b) +
-                            " must have the same dtype, got " +
-                            std::string(DataTypeName(ctx.input(a).dtype())) + " and " +
-                            std::string(DataTypeName(ctx.input(b).dtype())));
-  }
-  return Status::Ok();
 }
 
 // Convolution and pooling only run on NHWC images, as TF's CPU kernels.

@@ -1,5 +1,5 @@
-// Private to the nn op family (runtime/ops/nn_ops.cc, matmul_ops.cc): error helpers,
-// dtype dispatch, and the per-file registration that RegisterNnOps calls.
+// Private to the nn op family (runtime/ops/nn_ops.cc, matmul_ops.cc): dtype dispatch and
+// the per-file registration that RegisterNnOps calls.
 #ifndef TFTRT_RUNTIME_OPS_NN_OPS_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_NN_OPS_INTERNAL_H_
 
@@ -8,20 +8,11 @@
 
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
+#include "runtime/kernel_checks.h"
 
 namespace tftrt::nn_ops {
 
 void RegisterMatMulOps(KernelRegistry& registry);  // matmul_ops.cc
-
-// "<op>: <message>" as InvalidArgument / Unimplemented.
-Status OpError(const OpKernelContext& ctx, std::string_view message);
-Status OpUnimplemented(const OpKernelContext& ctx, std::string_view message);
-
-// OK if the node has at least `count` inputs and they are set.
-Status CheckNumInputs(const OpKernelContext& ctx, int count);
-
-// OK if input `index` has `rank` dimensions; `what` names it ("input", "filter").
-Status CheckRank(const OpKernelContext& ctx, int index, int rank, std::string_view what);
 
 // Runs `fn.template operator()<T>()` (returning Status) for the T of `types` that is
 // `dtype`, or fails with "<op>: unsupported dtype <name>".

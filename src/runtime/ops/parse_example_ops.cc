@@ -21,6 +21,7 @@
 #include "graph/attrs.h"
 #include "proto/example.pb.h"
 #include "runtime/kernel.h"
+#include "runtime/kernel_checks.h"
 
 namespace tftrt {
 namespace {
@@ -267,10 +268,6 @@ Status ParseRagged(const ExampleBatch& batch, const RaggedFeature& feature, Tens
 }
 
 // ---- The op ----
-
-Status OpError(const OpKernelContext& ctx, const std::string& message) {
-  return Status::InvalidArgument(ctx.node().op + ": " + message);
-}
 
 Status CheckFeatureDtype(const OpKernelContext& ctx, DataType dtype, const std::string& what) {
   if (dtype != DataType::kFloat && dtype != DataType::kInt64 && dtype != DataType::kString) {

@@ -19,13 +19,11 @@
 #include "graph/attrs.h"
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
-#include "runtime/ops/math_ops_internal.h"
+#include "runtime/kernel_checks.h"
 
 namespace tftrt {
 namespace {
 
-using math_ops::CheckNumInputs;
-using math_ops::OpError;
 using type_class::kBools;
 using type_class::kRealNumbers;
 

@@ -18,14 +18,11 @@
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/nn_numeric.h"
 #include "runtime/kernel.h"
-#include "runtime/ops/math_ops_internal.h"
+#include "runtime/kernel_checks.h"
 #include "runtime/variable.h"
 
 namespace tftrt {
 namespace {
-
-using math_ops::CheckNumInputs;
-using math_ops::OpError;
 
 // Element types of the optimizers' apply ops (TF registers them for floating point only).
 using FloatStorageTypes = TypeList<float, double, Half, BFloat16>;

@@ -11,12 +11,10 @@
 #include "graph/attrs.h"
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
-#include "runtime/ops/math_ops_internal.h"
+#include "runtime/kernel_checks.h"
 
 namespace tftrt {
 namespace {
-
-using math_ops::CheckNumInputs;
 
 using type_class::kBools;
 using type_class::kFloats;

@@ -1,9 +1,15 @@
-#include "runtime/ops/math_ops_internal.h"
+#include "runtime/kernel_checks.h"
 
-namespace tftrt::math_ops {
+#include <string>
+
+namespace tftrt {
 
 Status OpError(const OpKernelContext& ctx, std::string_view message) {
   return Status::InvalidArgument(ctx.node().op + ": " + std::string(message));
+}
+
+Status OpUnimplemented(const OpKernelContext& ctx, std::string_view message) {
+  return Status::Unimplemented(ctx.node().op + ": " + std::string(message));
 }
 
 Status CheckNumInputs(const OpKernelContext& ctx, int count) {
@@ -13,6 +19,14 @@ Status CheckNumInputs(const OpKernelContext& ctx, int count) {
   }
   for (int i = 0; i < count; ++i) {
     if (!ctx.input(i).is_valid()) return OpError(ctx, "input " + std::to_string(i) + " is unset");
+  }
+  return Status::Ok();
+}
+
+Status CheckRank(const OpKernelContext& ctx, int index, int rank, std::string_view what) {
+  if (ctx.input(index).rank() != rank) {
+    return OpError(ctx, std::string(what) + " must be " + std::to_string(rank) +
+                            "-dimensional, got shape " + ShapeToString(ctx.input(index).shape()));
   }
   return Status::Ok();
 }
@@ -30,4 +44,4 @@ Status CheckSameDtype(const OpKernelContext& ctx, int first, int last) {
   return Status::Ok();
 }
 
-}  // namespace tftrt::math_ops
+}  // namespace tftrt
