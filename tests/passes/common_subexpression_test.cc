@@ -40,9 +40,7 @@ TEST(CommonSubexpression, MergesEqualNodesAndConstants) {
   EXPECT_EQ(waits->control_inputs, std::vector<Node*>{add->inputs[0].node});
   auto after = RunGraph(graph, {input});
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  for (size_t i = 0; i < before->size(); ++i) {
-    EXPECT_TRUE(testing::TensorsMatch((*after)[i], (*before)[i], 0)) << "ret " << i;
-  }
+  EXPECT_TRUE(testing::AllTensorsMatch(*after, *before, 0));
 }
 
 TEST(CommonSubexpression, KeepsNodesThatDiffer) {

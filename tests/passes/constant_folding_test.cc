@@ -22,9 +22,7 @@ void ExpectFoldingKeepsResults(Graph& graph, const std::vector<Tensor>& args) {
   ASSERT_TRUE(folded.ok()) << folded.ToString();
   auto after = RunGraph(graph, args);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  for (size_t i = 0; i < before->size(); ++i) {
-    EXPECT_TRUE(testing::TensorsMatch((*after)[i], (*before)[i], 0)) << "ret " << i;
-  }
+  EXPECT_TRUE(testing::AllTensorsMatch(*after, *before, 0));
 }
 
 TEST(ConstantFolding, FoldsChainsToAFixedPoint) {

@@ -54,9 +54,7 @@ void ExpectFoldKeepsResults(Graph& graph, const std::vector<Tensor>& args) {
   ASSERT_TRUE(folded.ok()) << folded.ToString();
   auto after = RunGraph(graph, args);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  for (size_t i = 0; i < before->size(); ++i) {
-    EXPECT_TRUE(testing::TensorsMatch((*after)[i], (*before)[i], kTolerance)) << "ret " << i;
-  }
+  EXPECT_TRUE(testing::AllTensorsMatch(*after, *before, kTolerance));
 }
 
 TEST(FoldBatchNorm, FusedBatchNormAfterConv2DBecomesABias) {

@@ -45,9 +45,7 @@ TEST(PruneIdentity, BypassesForwardingNodesAndKeepsResults) {
   EXPECT_EQ(neg->inputs[0], (Output{relu, 0}));
   auto after = RunGraph(graph, {input});
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  for (size_t i = 0; i < before->size(); ++i) {
-    EXPECT_TRUE(testing::TensorsMatch((*after)[i], (*before)[i], 0)) << "ret " << i;
-  }
+  EXPECT_TRUE(testing::AllTensorsMatch(*after, *before, 0));
 }
 
 TEST(PruneIdentity, KeepsTheWaitsOfRemovedNodes) {

@@ -17,6 +17,7 @@ using testing::AddArg;
 using testing::AddConstNode;
 using testing::AddFloatOp;
 using testing::AddRet;
+using testing::AllTensorsMatch;
 using testing::BitIdentical;
 using testing::ConvAttrs;
 using testing::ConvertGraph;
@@ -197,11 +198,8 @@ TEST(EngineNodeTest, ConvertedGraphComputesWhatTheOriginalDid) {
     auto caches = std::make_shared<EngineCaches>();
     auto actual = RunWithFunctions(graph, functions, MixedDtypeArgs(), caches);
     ASSERT_TRUE(actual.ok()) << actual.status().ToString();
-    ASSERT_EQ(actual->size(), expected->size());
-    for (size_t i = 0; i < expected->size(); ++i) {
-      EXPECT_TRUE(TensorsMatch((*actual)[i], (*expected)[i], 1e-6))
-          << "ret " << i << (allow_build ? " (engine)" : " (native segment)");
-    }
+    EXPECT_TRUE(AllTensorsMatch(*actual, *expected, 1e-6))
+        << (allow_build ? "engine" : "native segment");
     EXPECT_EQ(caches->Get("TRTEngineOp_000_000", 1)->Engines().size(), allow_build ? 1u : 0u);
   }
 }
@@ -255,9 +253,7 @@ TEST(EngineNodeTest, TwoSegmentsWithSharedConstantAndControlEdge) {
 
   auto actual = RunWithFunctions(graph, functions, args);
   ASSERT_TRUE(actual.ok()) << actual.status().ToString();
-  for (size_t i = 0; i < expected->size(); ++i) {
-    EXPECT_TRUE(TensorsMatch((*actual)[i], (*expected)[i], 1e-6)) << "ret " << i;
-  }
+  EXPECT_TRUE(AllTensorsMatch(*actual, *expected, 1e-6));
 }
 
 // Segment 0 ({a, d}, first in the graph) reads the output of segment 1 ({c}): c cannot

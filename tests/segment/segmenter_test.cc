@@ -18,12 +18,12 @@ using testing::AddArg;
 using testing::AddConstNode;
 using testing::AddFloatOp;
 using testing::AddRet;
+using testing::AllTensorsMatch;
 using testing::ConvertGraph;
 using testing::InferTypes;
 using testing::RandomTensor;
 using testing::RunGraph;
 using testing::RunWithFunctions;
-using testing::TensorsMatch;
 
 // Sets (or with nullopt unsets) an environment variable for one scope.
 class ScopedEnv {
@@ -100,10 +100,7 @@ void ExpectConversionKeepsResults(Graph& graph, const SegmenterOptions& options,
   ASSERT_TRUE(order.ok()) << "the segments form a cycle: " << order.status().ToString();
   auto after = RunWithFunctions(graph, functions, std::move(args));
   ASSERT_TRUE(after.ok()) << after.status().ToString();
-  ASSERT_EQ(after->size(), before->size());
-  for (size_t i = 0; i < before->size(); ++i) {
-    EXPECT_TRUE(TensorsMatch((*after)[i], (*before)[i], 1e-6)) << "ret " << i;
-  }
+  EXPECT_TRUE(AllTensorsMatch(*after, *before, 1e-6));
 }
 
 // x -> a -> b -> n (native) -> c -> d, and b -> c: merging b and c would make the path

@@ -1,9 +1,9 @@
 #include "testing/tensor_compare.h"
 
-#include "common/relative_error.h"
-
 #include <cmath>
 #include <cstdlib>
+
+#include "common/relative_error.h"
 
 namespace tftrt::testing {
 namespace {
@@ -18,8 +18,8 @@ bool IsFloating(DataType dtype) {
 ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
                                         double relative_tolerance) {
   if (actual.dtype() != expected.dtype() || actual.shape() != expected.shape()) {
-    return ::testing::AssertionFailure() << "got " << actual.DebugString() << ", expected "
-                                         << expected.DebugString();
+    return ::testing::AssertionFailure()
+           << "got " << actual.DebugString() << ", expected " << expected.DebugString();
   }
   const int64_t n = expected.NumElements();
   if (IsFloating(expected.dtype())) {
@@ -50,10 +50,24 @@ bool IsFloating(DataType dtype) {
       return ::testing::AssertionFailure() << "cannot compare " << expected.DebugString();
     }
     if (!equal) {
-      return ::testing::AssertionFailure() << "element " << i << " differs\n  got      "
-                                           << actual.ValuesString() << "\n  expected "
-                                           << expected.ValuesString();
+      return ::testing::AssertionFailure()
+             << "element " << i << " differs\n  got      " << actual.ValuesString()
+             << "\n  expected " << expected.ValuesString();
     }
+  }
+  return ::testing::AssertionSuccess();
+}
+
+::testing::AssertionResult AllTensorsMatch(const std::vector<Tensor>& actual,
+                                           const std::vector<Tensor>& expected,
+                                           double relative_tolerance) {
+  if (actual.size() != expected.size()) {
+    return ::testing::AssertionFailure()
+           << "got " << actual.size() << " outputs, expected " << expected.size();
+  }
+  for (size_t i = 0; i < expected.size(); ++i) {
+    ::testing::AssertionResult match = TensorsMatch(actual[i], expected[i], relative_tolerance);
+    if (!match) return ::testing::AssertionFailure() << "output " << i << ": " << match.message();
   }
   return ::testing::AssertionSuccess();
 }

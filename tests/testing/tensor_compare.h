@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "tftrt/tensor.h"
 
@@ -15,6 +16,12 @@ namespace tftrt::testing {
 // NaNs at the same places; other types exactly).
 ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
                                         double relative_tolerance);
+
+// TensorsMatch for every pair of `actual` and `expected`, which must be equally many; a
+// failure names the index ("output 2: ...").
+::testing::AssertionResult AllTensorsMatch(const std::vector<Tensor>& actual,
+                                           const std::vector<Tensor>& expected,
+                                           double relative_tolerance);
 
 // The directory named by environment variable `var`, or `fallback` if unset.
 std::string DirFromEnv(const char* var, const std::string& fallback);
