@@ -34,11 +34,33 @@ StatusOr<ConversionParams> ParamsFromFlags(const ParsedFlags& flags) {
   TFTRT_ASSIGN_OR_RETURN(params.max_workspace_size_bytes,
                          ParseNumber(flags, "max-workspace-size", params.max_workspace_size_bytes));
   params.allow_build_at_runtime = !flags.Has("no-build-at-runtime");
+  params.use_calibration = !flags.Has("no-calibration");
   return params;
 }
 
+// One input set per .npz archive or subdirectory of .npy files in --`flag` DIR, in name
+// order.
+StatusOr<std::vector<InputSet>> InputSetsInDir(const ParsedFlags& flags, const std::string& flag) {
+  Env* env = Env::Default();
+  const std::string dir = flags.Get(flag);
+  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
+  std::sort(children.begin(), children.end());
+  std::vector<InputSet> sets;
+  for (const std::string& child : children) {
+    const std::string path = JoinPath(dir, child);
+    if (!child.ends_with(".npz") && !env->IsDirectory(path)) continue;
+    TFTRT_ASSIGN_OR_RETURN(InputSet set, ReadInputSet(path));
+    sets.push_back(std::move(set));
+  }
+  if (sets.empty()) {
+    return Status::InvalidArgument("--" + flag + " " + dir +
+                                   " holds no .npz archive or subdirectory of .npy inputs");
+  }
+  return sets;
+}
+
 // Input sets for Build(): the --build-input groups (a repeated input name starts the next
-// set), then, in name order, one set per .npz archive or subdirectory of --build-inputs-dir.
+// set), then the sets of --build-inputs-dir.
 StatusOr<std::vector<InputSet>> BuildInputSets(const ParsedFlags& flags) {
   std::vector<InputSet> sets;
   for (const std::string& spec : flags.GetAll("build-input")) {
@@ -46,23 +68,20 @@ StatusOr<std::vector<InputSet>> BuildInputSets(const ParsedFlags& flags) {
     if (sets.empty() || sets.back().contains(input.first)) sets.emplace_back();
     sets.back()[input.first] = std::move(input.second);
   }
-  if (!flags.Has("build-inputs-dir")) return sets;
-  Env* env = Env::Default();
-  const std::string dir = flags.Get("build-inputs-dir");
-  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
-  std::sort(children.begin(), children.end());
-  const size_t before = sets.size();
-  for (const std::string& child : children) {
-    const std::string path = JoinPath(dir, child);
-    if (!child.ends_with(".npz") && !env->IsDirectory(path)) continue;
-    TFTRT_ASSIGN_OR_RETURN(InputSet set, ReadInputSet(path));
-    sets.push_back(std::move(set));
-  }
-  if (sets.size() == before) {
-    return Status::InvalidArgument("--build-inputs-dir " + dir +
-                                   " holds no .npz archive or subdirectory of .npy inputs");
+  if (flags.Has("build-inputs-dir")) {
+    TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> more, InputSetsInDir(flags, "build-inputs-dir"));
+    std::move(more.begin(), more.end(), std::back_inserter(sets));
   }
   return sets;
+}
+
+// The seed's generator over `sets`, or none for no sets.
+InputFn Generator(std::vector<InputSet> sets) {
+  if (sets.empty()) return nullptr;
+  return [sets = std::move(sets), next = size_t{0}]() mutable -> std::optional<InputSet> {
+    if (next == sets.size()) return std::nullopt;
+    return sets[next++];
+  };
 }
 
 Status Convert(const ParsedFlags& flags) {
@@ -72,18 +91,24 @@ Status Convert(const ParsedFlags& flags) {
   options.input_saved_model_signature_key = flags.Get("signature", "serving_default");
   TFTRT_ASSIGN_OR_RETURN(options.conversion_params, ParamsFromFlags(flags));
   for (const std::string& pass : flags.GetAll("disable-pass")) options.disabled_passes.insert(pass);
-  // Read the build inputs first: a bad file should fail before the long work.
+  // Read the inputs first: a bad file should fail before the long work.
   TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> build_sets, BuildInputSets(flags));
+  std::vector<InputSet> calibration_sets;
+  if (flags.Has("calibration-inputs-dir")) {
+    TFTRT_ASSIGN_OR_RETURN(calibration_sets, InputSetsInDir(flags, "calibration-inputs-dir"));
+  }
 
   TFTRT_ASSIGN_OR_RETURN(Converter converter, Converter::Create(std::move(options)));
-  TFTRT_RETURN_IF_ERROR(converter.Convert().status());
-  if (!build_sets.empty()) {
-    size_t next = 0;
-    TFTRT_RETURN_IF_ERROR(converter.Build([&]() -> std::optional<InputSet> {
-      if (next == build_sets.size()) return std::nullopt;
-      return build_sets[next++];
-    }));
+  Status converted = converter.Convert(Generator(std::move(calibration_sets))).status();
+  if (converted.code() == StatusCode::kInvalidArgument &&
+      converted.message().find("calibration_input_fn") != std::string::npos) {
+    // The seed's words name its Python argument; say which flag that is here.
+    return converted.WithContext(
+        "(calibration_input_fn is --calibration-inputs-dir; "
+        "--no-calibration turns calibration off)");
   }
+  TFTRT_RETURN_IF_ERROR(converted);
+  if (!build_sets.empty()) TFTRT_RETURN_IF_ERROR(converter.Build(Generator(std::move(build_sets))));
   TFTRT_RETURN_IF_ERROR(converter.Save(flags.positional[1], flags.Has("overwrite")));
   TFTRT_ASSIGN_OR_RETURN(ConversionSummary summary, converter.Summary());
   std::printf("%s", FormatSummary(summary).c_str());
@@ -117,6 +142,11 @@ Command ConvertCommand() {
                       "fewest effective nodes per engine (default 3; -1 converts nothing)"},
                      {"maximum-cached-engines", "N", "engines kept per engine node (default 1)"},
                      {"max-workspace-size", "BYTES", "engine workspace (default 1073741824)"},
+                     {"no-calibration", "",
+                      "INT8 without calibration (use_calibration=False: the model carries its "
+                      "quantization ranges)"},
+                     {"calibration-inputs-dir", "DIR",
+                      "INT8 calibration data: input sets as in --build-inputs-dir"},
                      {"no-build-at-runtime", "",
                       "run the native segment instead of building a missing engine at run time"},
                      {"overwrite", "", "replace OUT if it exists and is not empty"},
