@@ -133,6 +133,13 @@ StatusOr<std::vector<DataType>> GetTypeListAttr(const Node& node, std::string_vi
   return types;
 }
 
+PartialShape RecordedOutputShape(const Node& node, int index) {
+  if (!HasAttr(node, kRecordedShapesAttr)) return PartialShape();
+  StatusOr<std::vector<PartialShape>> shapes = GetShapeListAttr(node, kRecordedShapesAttr);
+  if (!shapes.ok() || index >= static_cast<int>(shapes->size())) return PartialShape();
+  return (*shapes)[index];
+}
+
 StatusOr<std::vector<PartialShape>> GetShapeListAttr(const Node& node, std::string_view name) {
   TFTRT_ASSIGN_OR_RETURN(const AttrValue* value, Find(node, name, AttrValue::kList));
   std::vector<PartialShape> shapes;

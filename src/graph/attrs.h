@@ -36,6 +36,13 @@ StatusOr<bool> GetBoolAttrOr(const Node& node, std::string_view name, bool fallb
 StatusOr<std::string> GetStringAttrOr(const Node& node, std::string_view name,
                                       std::string fallback);
 
+// TensorFlow records each node's output shapes, as its shape inference saw them when it
+// traced the function, in this attribute: a list with one shape per output.
+inline constexpr char kRecordedShapesAttr[] = "_output_shapes";
+// Output `index`'s shape as recorded in kRecordedShapesAttr; unknown rank where the node
+// has no (or no valid) record.
+PartialShape RecordedOutputShape(const Node& node, int index);
+
 // Builders for attributes of nodes that tftrt creates.
 tensorflow::AttrValue IntAttr(int64_t value);
 tensorflow::AttrValue FloatAttr(float value);

@@ -238,8 +238,10 @@ void ApplyFold(Graph& graph, const Fold& fold) {
                           ControlsThroughConsts(fold.parameters));
     const bool nchw = target.rank == 4 && target.channel_axis == 1;
     norm->op = "BiasAdd";
+    const PartialShape recorded = RecordedOutputShape(*norm, 0);
     norm->attrs = {{"T", TypeAttr(DataType::kFloat)},
-                   {"data_format", StringAttr(nchw ? "NCHW" : "NHWC")}};
+                   {"data_format", StringAttr(nchw ? "NCHW" : "NHWC")},
+                   {kRecordedShapesAttr, ShapeListAttr({recorded})}};
     norm->inputs = {{target.producer, 0}, {bias, 0}};
     return;
   }

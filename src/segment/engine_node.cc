@@ -65,11 +65,15 @@ SegmentInterface InterfaceOf(const Graph& graph, const Segment& segment) {
   return interface;
 }
 
-PartialShape ShapeOf(const Graph& graph, Output output) {
+// What is known of a tensor's shape before the engine sees an input: a graph input's
+// signature shape, or the shape TensorFlow recorded for the producer when it traced the
+// model. (Attributes are made before any segment is replaced, so producers are never
+// engine nodes here.)
+PartialShape KnownShape(const Graph& graph, Output output) {
   for (const GraphArg& arg : graph.args()) {
     if (arg.node == output.node) return arg.shape;
   }
-  return PartialShape();
+  return RecordedOutputShape(*output.node, output.index);
 }
 
 // The segment function: args TensorRTInputPH_<i>, copies of the segment nodes and the
@@ -127,11 +131,11 @@ AttrMap EngineNodeAttrs(const Graph& graph, const std::string& function_name,
   std::vector<PartialShape> in_shapes, out_shapes;
   for (const Output& input : interface.inputs) {
     in_types.push_back(types.of(input));
-    in_shapes.push_back(ShapeOf(graph, input));
+    in_shapes.push_back(KnownShape(graph, input));
   }
   for (const Output& output : interface.outputs) {
     out_types.push_back(types.of(output));
-    out_shapes.push_back(PartialShape());
+    out_shapes.push_back(KnownShape(graph, output));
   }
   return {
       {"InT", TypeListAttr(in_types)},

@@ -63,6 +63,8 @@ TEST(FoldBatchNorm, FusedBatchNormAfterConv2DBecomesABias) {
   Node* filter = AddConstNode(graph, "filter", Ramp({3, 3, 3, 4}));
   Node* conv = AddFloatOp(graph, "conv", "Conv2D", {{x, 0}, {filter, 0}}, ConvAttrs());
   Node* bn = AddBatchNorm(graph, "bn", {conv, 0}, 4);
+  bn->attrs[kRecordedShapesAttr] = ShapeListAttr(
+      {PartialShape{false, {-1, 3, 3, 4}}, PartialShape{false, {4}}, PartialShape{false, {4}}});
   Node* relu = AddFloatOp(graph, "relu", "Relu", {{bn, 0}});
   AddRet(graph, "y", {relu, 0});
 
@@ -71,6 +73,9 @@ TEST(FoldBatchNorm, FusedBatchNormAfterConv2DBecomesABias) {
   EXPECT_EQ(CountOp(graph, "FusedBatchNormV3"), 0);
   ASSERT_EQ(bn->op, "BiasAdd");  // in place: the norm's name stays
   EXPECT_EQ(bn->inputs[0], (Output{conv, 0}));
+  // The shape TF recorded for the norm's output is now the BiasAdd's (its only output).
+  EXPECT_EQ(GetShapeListAttr(*bn, kRecordedShapesAttr)->size(), 1u);
+  EXPECT_EQ(RecordedOutputShape(*bn, 0).ToString(), "[?,3,3,4]");
   EXPECT_EQ(graph.num_nodes(), 6);  // x, filter, conv, bias, bn, relu
 }
 

@@ -42,6 +42,7 @@ void AddMixedDtypeGraph(Graph& graph) {
       "kf", "Cast", {{"SrcT", TypeAttr(DataType::kInt32)}, {"DstT", TypeAttr(DataType::kFloat)}},
       {{k, 0}});
   Node* mul = AddFloatOp(graph, "mul", "Mul", {{x, 0}, {kf, 0}});
+  mul->attrs[kRecordedShapesAttr] = ShapeListAttr({PartialShape{false, {-1, 3}}});
   Node* relu = AddFloatOp(graph, "relu", "Relu", {{mul, 0}});
   Node* bias = AddConstNode(graph, "bias", Tensor::FromVector<float>({0.5f, -1.0f, 2.0f}));
   Node* add = AddFloatOp(graph, "add", "AddV2", {{relu, 0}, {bias, 0}});
@@ -91,7 +92,12 @@ TEST(EngineNodeTest, EngineNodeCarriesTfTrtAttributes) {
     EXPECT_FALSE(shape.unknown_rank);
     EXPECT_EQ(shape.dims, (Shape{2, 3}));
   }
-  EXPECT_EQ(GetShapeListAttr(engine, "output_shapes")->size(), 2u);
+  // Output shapes are those TensorFlow recorded (mul: [?,3]) or unknown (add: none).
+  auto output_shapes = GetShapeListAttr(engine, "output_shapes");
+  ASSERT_TRUE(output_shapes.ok()) << output_shapes.status().ToString();
+  ASSERT_EQ(output_shapes->size(), 2u);
+  EXPECT_EQ((*output_shapes)[0].ToString(), "[?,3]");
+  EXPECT_TRUE((*output_shapes)[1].unknown_rank);
   EXPECT_EQ(*GetFuncAttr(engine, "segment_func"), "TRTEngineOp_007_000_native_segment");
   EXPECT_EQ(SegmentFunctionName(engine.name), "TRTEngineOp_007_000_native_segment");
   EXPECT_EQ(*GetStringAttr(engine, "precision_mode"), "FP16");
@@ -288,6 +294,43 @@ TEST(EngineNodeTest, EngineReadsTheOutputOfALaterSegment) {
   auto actual = RunWithFunctions(graph, functions, args);
   ASSERT_TRUE(actual.ok()) << actual.status().ToString();
   EXPECT_TRUE(TensorsMatch((*actual)[0], (*expected)[0], 1e-6));
+}
+
+// c (Tanh, recorded shape [?,4]) and {a, d} cannot merge (c -> m (native) -> d), so one
+// engine reads the other. Whichever engine node is made first, the reader's input_shapes
+// and the producer's output_shapes both carry c's shape.
+TEST(EngineNodeTest, RecordedShapesFlowBetweenEngines) {
+  for (bool producer_first : {false, true}) {
+    SCOPED_TRACE(producer_first ? "c added first" : "a added first");
+    Graph graph("g");
+    Node* x = AddArg(graph, "x", DataType::kFloat, {-1, 4});
+    Node* a = producer_first ? nullptr : AddFloatOp(graph, "a", "Relu", {{x, 0}});
+    Node* n = AddFloatOp(graph, "n", "Expm1", {{x, 0}});
+    Node* c = AddFloatOp(graph, "c", "Tanh", {{n, 0}});
+    c->attrs[kRecordedShapesAttr] = ShapeListAttr({PartialShape{false, {-1, 4}}});
+    if (producer_first) a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+    Node* m = AddFloatOp(graph, "m", "Expm1", {{c, 0}});
+    Node* d = AddFloatOp(graph, "d", "AddN", {{a, 0}, {c, 0}, {m, 0}}, {{"N", IntAttr(3)}});
+    AddRet(graph, "y", {d, 0});
+
+    FunctionGraphs functions;
+    auto engines = ConvertGraph(graph, Options(1), {}, &functions);
+    ASSERT_TRUE(engines.ok()) << engines.status().ToString();
+    ASSERT_EQ(engines->size(), 2u);
+    const Node* reader =
+        graph.FindNode("m")->inputs[0].node == (*engines)[0] ? (*engines)[1] : (*engines)[0];
+    const Node* producer = reader == (*engines)[0] ? (*engines)[1] : (*engines)[0];
+    EXPECT_EQ(GetShapeListAttr(*producer, "output_shapes")->at(0).ToString(), "[?,4]");
+    auto input_shapes = GetShapeListAttr(*reader, "input_shapes");
+    ASSERT_TRUE(input_shapes.ok()) << input_shapes.status().ToString();
+    int from_producer = 0;
+    for (size_t i = 0; i < reader->inputs.size(); ++i) {
+      if (reader->inputs[i].node != producer) continue;
+      EXPECT_EQ(input_shapes->at(i).ToString(), "[?,4]") << "input " << i;
+      ++from_producer;
+    }
+    EXPECT_EQ(from_producer, 1);
+  }
 }
 
 TEST(EngineNodeTest, ExistingNodeWithTheEngineNameIsAlreadyExists) {

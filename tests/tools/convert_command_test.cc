@@ -83,6 +83,9 @@ TEST_F(ConvertCommandTest, BuildInputGroupsAndDirectoryGiveOneEngineEach) {
   ASSERT_EQ(RunTool("summary " + out.string(), &output), 0) << output;
   EXPECT_NE(output.find("% of OPs Converted"), std::string::npos) << output;
   EXPECT_NE(output.find("- Conv2D: 2x"), std::string::npos) << output;
+  // Shapes as the signature and TF's trace know them: batch unknown.
+  EXPECT_NE(output.find("[[?,32,32,3]]"), std::string::npos) << output;
+  EXPECT_NE(output.find("[[?,10]]"), std::string::npos) << output;
 
   // Saved engines run: no warning about building or falling back.
   for (const std::string& inputs : {" --input image=" + (dir_ / "b.npy").string(),
