@@ -3,6 +3,7 @@
 #include <atomic>
 
 #include "api/conversion_summary.h"
+#include "common/env.h"
 #include "common/logging.h"
 #include "engine/precision.h"
 #include "graph/attrs.h"
@@ -154,6 +155,15 @@ Status Converter::Build(InputFn input_fn) {
 Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite) {
   if (state_->function == nullptr) {
     return Status::FailedPrecondition("Need to call convert() before save()");
+  }
+  // Saving never touches the input model: not in place, not inside it, and not by
+  // replacing a directory that holds it.
+  const std::string& input_dir = state_->options.input_saved_model_dir;
+  if (PathWithin(output_saved_model_dir, input_dir) ||
+      PathWithin(input_dir, output_saved_model_dir)) {
+    return Status::InvalidArgument("cannot save the converted model to '" + output_saved_model_dir +
+                                   "': it is, lies inside or holds " + "the input SavedModel '" +
+                                   input_dir + "'");
   }
   std::shared_ptr<Graph> graph = CopyGraph(*state_->imported.graph);
   std::shared_ptr<FunctionGraphs> functions = CopyFunctions(*state_->imported.functions);

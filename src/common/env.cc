@@ -265,6 +265,22 @@ std::string DirName(std::string_view path) {
   return std::string(path.substr(0, slash));
 }
 
+bool PathWithin(const std::string& path, const std::string& dir) {
+  std::error_code error;
+  const std::filesystem::path full_path = std::filesystem::weakly_canonical(path, error);
+  if (error) return false;
+  const std::filesystem::path full_dir = std::filesystem::weakly_canonical(dir, error);
+  if (error) return false;
+  // Compare component by component; a trailing separator leaves an empty last component.
+  auto part = full_path.begin();
+  for (const std::filesystem::path& dir_part : full_dir) {
+    if (dir_part.empty()) continue;
+    if (part == full_path.end() || *part != dir_part) return false;
+    ++part;
+  }
+  return true;
+}
+
 std::string BaseName(std::string_view path) {
   path = StripTrailingSlashes(path);
   const size_t slash = path.rfind('/');

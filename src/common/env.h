@@ -95,6 +95,9 @@ std::string JoinPath(std::string_view dir, std::string_view name);
 std::string DirName(std::string_view path);
 // "b" for "a/b" and "a/b/".
 std::string BaseName(std::string_view path);
+// True if `path` is `dir` or lies below it, after both are made absolute and symbolic
+// links in their existing parts are resolved ("a" holds "a/b" and "./a", not "ab").
+bool PathWithin(const std::string& path, const std::string& dir);
 
 }  // namespace tftrt
 

@@ -177,6 +177,26 @@ TEST_F(ConverterTest, SaveIsAtomicAndLeavesTheInputAlone) {
   EXPECT_LT(fs::file_size(out_ / "saved_model.pb"), 64u * 1024);
 }
 
+TEST_F(ConverterTest, SaveRefusesTheInputDirectoryItsInsideAndItsParents) {
+  // A copy of the fixture, so that a failure here cannot damage the other tests' input.
+  const fs::path input = out_ / "model";
+  fs::create_directories(out_);
+  fs::copy(CnnModelDir(), input, fs::copy_options::recursive);
+  ConverterOptions options = Options();
+  options.input_saved_model_dir = input.string();
+  auto converter = Converter::Create(options);
+  ASSERT_TRUE(converter.ok()) << converter.status().ToString();
+  ASSERT_TRUE(converter->Convert().ok());
+  for (const fs::path& target : {input, input / "converted", out_, input / ".." / "model"}) {
+    const Status saved = converter->Save(target.string(), /*overwrite=*/true);
+    EXPECT_EQ(saved.code(), StatusCode::kInvalidArgument) << target;
+    EXPECT_NE(saved.message().find("input SavedModel"), std::string::npos) << saved.ToString();
+  }
+  EXPECT_TRUE(fs::exists(input / "saved_model.pb"));
+  EXPECT_FALSE(fs::exists(input / "converted"));
+  EXPECT_TRUE(converter->Save((out_ / "model_trt").string()).ok());
+}
+
 TEST_F(ConverterTest, MinusOneConvertsNothing) {
   ConversionParams params;
   params.minimum_segment_size = -1;

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "common/mem_env.h"
 
@@ -147,6 +148,24 @@ TEST(PathTest, JoinDirBase) {
   EXPECT_EQ(BaseName("a/b"), "b");
   EXPECT_EQ(BaseName("a/b/"), "b");
   EXPECT_EQ(BaseName("b"), "b");
+}
+
+TEST(PathTest, PathWithin) {
+  const std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("tftrt_path_within_" + std::to_string(::getpid()));
+  std::filesystem::create_directories(root / "model");
+  std::filesystem::create_directory_symlink(root / "model", root / "link");
+  const std::string model = (root / "model").string();
+  EXPECT_TRUE(PathWithin(model, model));
+  EXPECT_TRUE(PathWithin(model + "/", model));
+  EXPECT_TRUE(PathWithin(model + "/out/x", model));
+  EXPECT_TRUE(PathWithin(model, root.string()));
+  EXPECT_TRUE(PathWithin((root / "link" / "out").string(), model));  // through the link
+  EXPECT_TRUE(PathWithin(root.string() + "/./model/../model/out", model));
+  EXPECT_FALSE(PathWithin(model + "_trt", model));
+  EXPECT_FALSE(PathWithin(root.string(), model));
+  EXPECT_FALSE(PathWithin((root / "other").string(), model));
+  std::filesystem::remove_all(root);
 }
 
 TEST(MemEnvTest, FaultInjectionAndCorruption) {
