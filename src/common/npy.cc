@@ -99,14 +99,24 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
   TFTRT_ASSIGN_OR_RETURN(Shape shape, ParseShape(shape_text, name));
   const size_t data_start = header_start + header_len;
   const size_t available = bytes.size() - data_start;
+  // Checked before any tensor is allocated: a corrupt shape must not allocate its size.
+  const auto check_data_size = [&](uint64_t element_size) -> Status {
+    uint64_t size = element_size;
+    for (int64_t d : shape) {
+      if (__builtin_mul_overflow(size, static_cast<uint64_t>(d), &size)) size = UINT64_MAX;
+    }
+    if (size > available) {
+      return Status::DataLoss(name + ": .npy data is truncated (" + std::to_string(available) +
+                              " bytes for shape " + ShapeToString(shape) + " of '" + descr + "')");
+    }
+    return Status::Ok();
+  };
 
   if (descr.size() >= 3 && descr[1] == 'S') {  // fixed-width byte strings: "|S5"
     const size_t width = std::strtoul(descr.c_str() + 2, nullptr, 10);
     if (width == 0) return Status::DataLoss(name + ": bad .npy string type '" + descr + "'");
+    TFTRT_RETURN_IF_ERROR(check_data_size(width));
     Tensor t(DataType::kString, shape);
-    if (available < width * t.NumElements()) {
-      return Status::DataLoss(name + ": .npy data is truncated");
-    }
     for (int64_t i = 0; i < t.NumElements(); ++i) {
       std::string s = bytes.substr(data_start + i * width, width);
       s.erase(s.find_last_not_of('\0') + 1);
@@ -118,11 +128,8 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
     if (descr != entry.descr && !(descr[0] == '=' && descr.substr(1) == entry.descr + 1)) {
       continue;
     }
+    TFTRT_RETURN_IF_ERROR(check_data_size(DataTypeSize(entry.dtype)));
     Tensor t(entry.dtype, shape);
-    if (available < t.ByteSize()) {
-      return Status::DataLoss(name + ": .npy data is truncated (" + std::to_string(available) +
-                              " bytes for " + t.DebugString() + ")");
-    }
     std::memcpy(t.raw_data(), bytes.data() + data_start, t.ByteSize());
     return t;
   }

@@ -32,6 +32,10 @@ constexpr uint16_t kMethodStored = 0;
 constexpr uint16_t kMethodDeflated = 8;
 constexpr uint16_t kFlagEncrypted = 1;
 
+// Deflate expands data at most about 1032:1; a member claiming more is corrupt, and its size
+// must not be allocated.
+constexpr uint64_t kMaxDeflateRatio = 1032;
+
 // zlib counts in 32-bit units: larger members are fed to it in pieces of this size.
 constexpr size_t kZlibChunk = size_t{1} << 30;
 
@@ -199,6 +203,10 @@ StatusOr<std::string> ReadMember(std::string_view bytes, const Member& member,
     }
     contents = std::string(data);
   } else if (member.method == kMethodDeflated) {
+    if (member.size / kMaxDeflateRatio > member.compressed_size) {
+      return Status::DataLoss(where + ": claims " + std::to_string(member.size) + " bytes from " +
+                              std::to_string(member.compressed_size) + " compressed ones");
+    }
     TFTRT_ASSIGN_OR_RETURN(contents, Inflate(data, member.size, where));
   } else {
     return Status::Unimplemented(where + ": zip compression method " +

@@ -99,6 +99,26 @@ TEST(NpzTest, TruncationAndDataCorruptionAreDataLoss) {
   }
 }
 
+// A corrupt size must be an error before anything of that size is allocated.
+TEST(NpzTest, ImpossibleSizeIsDataLoss) {
+  const std::vector<std::string> archives = SampleArchives();
+  if (archives.empty()) GTEST_SKIP() << "no fixtures in " << testing::FixturesDir();
+  std::string archive = archives[0];  // np.savez_compressed: deflated members
+  const auto field32 = [&](size_t pos) {
+    uint32_t value = 0;
+    for (int i = 3; i >= 0; --i) value = value << 8 | static_cast<uint8_t>(archive[pos + i]);
+    return value;
+  };
+  const size_t directory = field32(archive.size() - 22 + 16);
+  ASSERT_EQ(field32(directory), 0x02014b50u);
+  for (size_t i = 0; i < 4; ++i) archive[directory + 24 + i] = static_cast<char>(0xfe);
+  auto arrays = ParseNpz(archive, "huge.npz");
+  ASSERT_FALSE(arrays.ok());
+  EXPECT_EQ(arrays.status().code(), StatusCode::kDataLoss);
+  EXPECT_NE(arrays.status().message().find("claims 4278124286 bytes"), std::string::npos)
+      << arrays.status().ToString();
+}
+
 TEST(NpzTest, NotAZipFileIsNamed) {
   auto arrays = ParseNpz("\x93NUMPY this is a .npy, not an archive", "x.npz");
   ASSERT_FALSE(arrays.ok());
