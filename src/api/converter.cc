@@ -162,7 +162,7 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   if (PathWithin(output_saved_model_dir, input_dir) ||
       PathWithin(input_dir, output_saved_model_dir)) {
     return Status::InvalidArgument("cannot save the converted model to '" + output_saved_model_dir +
-                                   "': it is, lies inside or holds " + "the input SavedModel '" +
+                                   "': it is, lies inside or holds the input SavedModel '" +
                                    input_dir + "'");
   }
   std::shared_ptr<Graph> graph = CopyGraph(*state_->imported.graph);
