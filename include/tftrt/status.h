@@ -24,6 +24,7 @@ enum class StatusCode {
   kUnimplemented,
   kDataLoss,  // corrupt or truncated files, checksum mismatches
   kOutOfRange,
+  kResourceExhausted,  // out of (device) memory
   kInternal,
 };
 
@@ -55,6 +56,9 @@ class [[nodiscard]] Status {
   }
   static Status OutOfRange(std::string message) {
     return {StatusCode::kOutOfRange, std::move(message)};
+  }
+  static Status ResourceExhausted(std::string message) {
+    return {StatusCode::kResourceExhausted, std::move(message)};
   }
   static Status Internal(std::string message) {
     return {StatusCode::kInternal, std::move(message)};
