@@ -14,7 +14,7 @@
 namespace tftrt {
 
 inline constexpr std::string_view kEngineMagic = "TFTRTENG";
-inline constexpr uint32_t kEngineFormatVersion = 1;
+inline constexpr uint32_t kEngineFormatVersion = 2;  // 2: tensor shapes, layer kinds, params
 
 std::string SerializeEngine(const EngineNetwork& network, std::string_view target);
 

@@ -8,10 +8,15 @@ void RegisterActivationConverters(ConverterTable& table) {
   using engine_dtypes::kFloat;
   for (const char* op :
        {"Relu", "Relu6", "LeakyRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Softsign", "Softplus"}) {
-    table.Register(op, kFloat, {}, nullptr, FusionRole::kUnary);
+    table.Register({.op = op,
+                    .dtypes = kFloat,
+                    .kind = LAYER_KIND_ELEMENTWISE,
+                    .fusion = FusionRole::kUnary,
+                    .preserves_values = std::string_view(op) == "Relu"});
   }
-  table.Register("Softmax", kFloat);
-  table.Register("LogSoftmax", kFloat);
+  for (const char* op : {"Softmax", "LogSoftmax"}) {
+    table.Register({.op = op, .dtypes = kFloat, .kind = LAYER_KIND_SOFTMAX});
+  }
 }
 
 }  // namespace tftrt

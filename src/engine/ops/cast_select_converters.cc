@@ -4,9 +4,9 @@
 namespace tftrt {
 
 void RegisterCastSelectConverters(ConverterTable& table) {
-  table.Register("Cast", engine_dtypes::kAll);
-  table.Register("Select", engine_dtypes::kAll);
-  table.Register("SelectV2", engine_dtypes::kAll);
+  for (const char* op : {"Cast", "Select", "SelectV2"}) {
+    table.Register({.op = op, .dtypes = engine_dtypes::kAll, .kind = LAYER_KIND_ELEMENTWISE});
+  }
 }
 
 }  // namespace tftrt

@@ -19,14 +19,6 @@ unsigned DtypeClass(DataType dtype) {
   }
 }
 
-bool IsWeightInput(const OpConverter& converter, int input, int num_inputs) {
-  for (int index : converter.weight_inputs) {
-    // Negative indices count from the end (ConcatV2's axis is its last input).
-    if (index == input || (index < 0 && num_inputs + index == input)) return true;
-  }
-  return false;
-}
-
 std::optional<NativeReason> CheckDtype(const OpConverter& converter, const char* what, int index,
                                        DataType dtype) {
   if ((DtypeClass(dtype) & converter.dtypes) != 0) return std::nullopt;
@@ -38,6 +30,13 @@ std::optional<NativeReason> CheckDtype(const OpConverter& converter, const char*
 
 }  // namespace
 
+bool IsWeightInput(const OpConverter& converter, int input, int num_inputs) {
+  for (int index : converter.weight_inputs) {
+    if (index == input || (index < 0 && num_inputs + index == input)) return true;
+  }
+  return false;
+}
+
 const char* NativeReasonKindName(NativeReasonKind kind) {
   switch (kind) {
     case NativeReasonKind::kOp:
@@ -48,6 +47,8 @@ const char* NativeReasonKindName(NativeReasonKind kind) {
       return "unsupported dtype";
     case NativeReasonKind::kConstInput:
       return "non-constant weight";
+    case NativeReasonKind::kBackend:
+      return "unsupported by the engine backend";
     case NativeReasonKind::kDenylisted:
       return "denylisted";
     case NativeReasonKind::kSegmentSize:
@@ -84,10 +85,11 @@ const ConverterTable& ConverterTable::Global() {
   return *table;
 }
 
-void ConverterTable::Register(std::string op, unsigned dtypes, std::vector<int> weight_inputs,
-                              ConverterCheck check, FusionRole fusion) {
-  TFTRT_CHECK_MSG(!converters_.contains(op), "converter registered twice");
-  converters_[op] = OpConverter{op, dtypes, std::move(weight_inputs), check, fusion};
+void ConverterTable::Register(OpConverter converter) {
+  TFTRT_CHECK_MSG(!converters_.contains(converter.op), "converter registered twice");
+  TFTRT_CHECK_MSG(converter.kind != LAYER_KIND_UNSPECIFIED, "a converter needs a layer kind");
+  std::string op = converter.op;
+  converters_[op] = std::move(converter);
 }
 
 const OpConverter* ConverterTable::Find(const std::string& op) const {

@@ -6,10 +6,19 @@ namespace tftrt {
 
 void RegisterConvolutionConverters(ConverterTable& table) {
   using engine_dtypes::kFloat;
-  table.Register("Conv2D", kFloat, {1}, &RequireNhwc);
-  table.Register("DepthwiseConv2dNative", kFloat, {1}, &RequireNhwc);
+  for (const char* op : {"Conv2D", "DepthwiseConv2dNative"}) {
+    table.Register({.op = op,
+                    .dtypes = kFloat,
+                    .weight_inputs = {1},
+                    .check = &RequireNhwc,
+                    .kind = LAYER_KIND_CONVOLUTION});
+  }
   // Inputs: input_sizes (int32 shape), filter, out_backprop.
-  table.Register("Conv2DBackpropInput", kFloat, {0, 1}, &RequireNhwc);
+  table.Register({.op = "Conv2DBackpropInput",
+                  .dtypes = kFloat,
+                  .weight_inputs = {0, 1},
+                  .check = &RequireNhwc,
+                  .kind = LAYER_KIND_CONVOLUTION});
 }
 
 }  // namespace tftrt

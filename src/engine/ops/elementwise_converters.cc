@@ -6,26 +6,28 @@ namespace tftrt {
 
 void RegisterElementwiseConverters(ConverterTable& table) {
   using namespace engine_dtypes;
+  auto add = [&table](const char* op, unsigned dtypes, FusionRole fusion) {
+    table.Register({.op = op, .dtypes = dtypes, .kind = LAYER_KIND_ELEMENTWISE, .fusion = fusion});
+  };
   for (const char* op : {"Add", "AddV2", "Sub", "Mul", "Maximum", "Minimum"}) {
-    table.Register(op, kNumeric, {}, nullptr, FusionRole::kBinary);
+    add(op, kNumeric, FusionRole::kBinary);
   }
   for (const char* op : {"BiasAdd", "RealDiv", "Div", "Pow", "SquaredDifference"}) {
-    table.Register(op, kFloat, {}, nullptr, FusionRole::kBinary);
+    add(op, kFloat, FusionRole::kBinary);
   }
-  for (const char* op : {"FloorDiv", "FloorMod", "AddN"}) table.Register(op, kNumeric);
-  for (const char* op : {"Neg", "Abs", "Square", "Sign"}) {
-    table.Register(op, kNumeric, {}, nullptr, FusionRole::kUnary);
-  }
+  for (const char* op : {"FloorDiv", "FloorMod", "AddN"}) add(op, kNumeric, FusionRole::kNone);
+  for (const char* op : {"Neg", "Abs", "Square", "Sign"}) add(op, kNumeric, FusionRole::kUnary);
   for (const char* op : {"Exp",   "Log",   "Log1p", "Sqrt", "Rsqrt", "Reciprocal", "Sin",
                          "Cos",   "Tan",   "Sinh",  "Cosh", "Asin",  "Acos",       "Atan",
                          "Asinh", "Acosh", "Atanh", "Erf",  "Floor", "Ceil",       "Round"}) {
-    table.Register(op, kFloat, {}, nullptr, FusionRole::kUnary);
+    add(op, kFloat, FusionRole::kUnary);
   }
   for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "NotEqual"}) {
-    table.Register(op, kAll);
+    add(op, kAll, FusionRole::kNone);
   }
-  for (const char* op : {"LogicalAnd", "LogicalOr", "LogicalNot"}) table.Register(op, kBool);
-  table.Register("ClipByValue", kNumeric);
+  for (const char* op : {"LogicalAnd", "LogicalOr", "LogicalNot"})
+    add(op, kBool, FusionRole::kNone);
+  add("ClipByValue", kNumeric, FusionRole::kNone);
 }
 
 }  // namespace tftrt

@@ -7,7 +7,7 @@ namespace tftrt {
 void RegisterMatMulConverters(ConverterTable& table) {
   using engine_dtypes::kFloat;
   for (const char* op : {"MatMul", "BatchMatMul", "BatchMatMulV2", "BatchMatMulV3", "Einsum"}) {
-    table.Register(op, kFloat);
+    table.Register({.op = op, .dtypes = kFloat, .kind = LAYER_KIND_MATMUL});
   }
 }
 

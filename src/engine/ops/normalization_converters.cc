@@ -14,7 +14,11 @@ std::optional<NativeReason> RequireInference(const Node& node) {
 
 void RegisterNormalizationConverters(ConverterTable& table) {
   for (const char* op : {"FusedBatchNorm", "FusedBatchNormV2", "FusedBatchNormV3"}) {
-    table.Register(op, engine_dtypes::kFloat, {1, 2, 3, 4}, &RequireInference);
+    table.Register({.op = op,
+                    .dtypes = engine_dtypes::kFloat,
+                    .weight_inputs = {1, 2, 3, 4},
+                    .check = &RequireInference,
+                    .kind = LAYER_KIND_NORMALIZATION});
   }
 }
 

@@ -1,43 +1,27 @@
-// Op converters: which TF ops an engine can take, and under which conditions.
+// Op converters: which TF ops an engine can take, under which conditions, and every fact
+// the engine builder needs about them (TF-TRT's converter registry and onnx-tensorrt's
+// importer table are the models).
 //
-// A converter is declared as data (TF-TRT's converter registry and onnx-tensorrt's
-// importer table are the models): the dtypes its tensors may have, which inputs must be
-// constant weights (baked into the engine), and an optional attribute check. The
-// segmenter asks Validate (validate-only mode) for every node; the network builder then
-// lowers an accepted node to one layer running that op on the engine's backend. Each op
-// family registers its converters from its own file (src/engine/ops/*_converters.cc);
+// A converter is declared as data, once per op, in its family's file
+// (src/engine/ops/*_converters.cc): the dtypes its tensors may have, which inputs must be
+// constant weights (baked into the engine), an optional attribute check, the layer kind it
+// lowers to, its output shapes for given input shapes, how it fuses, and how it behaves in
+// FP16. The segmenter asks Validate (validate-only mode) for every node; the network
+// builder then lowers an accepted node to one layer of the engine plan.
 // ConverterTable::Global() lists them all in one table.
 #ifndef TFTRT_ENGINE_OPS_OP_CONVERTER_H_
 #define TFTRT_ENGINE_OPS_OP_CONVERTER_H_
 
 #include <map>
 #include <optional>
-#include <set>
 #include <string>
 #include <vector>
 
+#include "engine/native_reason.h"
 #include "graph/graph.h"
+#include "proto/engine.pb.h"
 
 namespace tftrt {
-
-// Why a node stays native (runs on the native executor instead of in an engine).
-enum class NativeReasonKind {
-  kOp,             // no converter for the op type
-  kAttribute,      // an attribute value the converter does not take
-  kDtype,          // a tensor dtype engines do not take
-  kConstInput,     // an input that must be a constant weight is not
-  kDenylisted,     // TF_TRT_OP_DENYLIST names the op
-  kSegmentSize,    // its segment has fewer effective nodes than minimum_segment_size
-  kEngineLimit,    // its segment was dropped by TF_TRT_MAX_ALLOWED_ENGINES
-  kNoInputs,       // its segment has no non-constant input
-  kGraphBoundary,  // graph arguments and constants stay outside engines
-};
-const char* NativeReasonKindName(NativeReasonKind kind);
-
-struct NativeReason {
-  NativeReasonKind kind;
-  std::string detail;
-};
 
 // What validation knows about one node: its input and output dtypes, and which data
 // inputs are constants.
@@ -63,17 +47,40 @@ enum class FusionRole {
   kBinary,  // elementwise on two broadcast tensors: Add, Mul, BiasAdd, ...
 };
 
+// What the lowering knows about one input of a node: its dtype and concrete shape, and
+// its value when it is a constant (a weight, or folded at build time).
+struct LayerInput {
+  DataType dtype = DataType::kInvalid;
+  Shape shape;
+  const Tensor* value = nullptr;
+};
+
 using ConverterCheck = std::optional<NativeReason> (*)(const Node& node);
+// The shapes of the node's outputs (all of them, in order) for these inputs.
+// InvalidArgument when the inputs do not fit the op (TF would fail too).
+using ShapeFunction = StatusOr<std::vector<Shape>> (*)(const Node& node,
+                                                       const std::vector<LayerInput>& inputs);
+// Fills the layer's normalized parameters (EngineLayer.params) from the node.
+using LowerFunction = Status (*)(const Node& node, const std::vector<LayerInput>& inputs,
+                                 EngineLayer* layer);
 
 struct OpConverter {
   std::string op;
   // Dtypes the op's non-weight inputs and its outputs may have.
   unsigned dtypes = engine_dtypes::kFloat;
-  // Data inputs that must be constants; they become weights of the layer.
+  // Data inputs that must be constants; they become weights of the layer. Negative
+  // indices count from the end (ConcatV2's axis is its last input).
   std::vector<int> weight_inputs;
   // Attribute restrictions beyond dtypes: a reason when the node is not convertible.
   ConverterCheck check = nullptr;
+  LayerKind kind = LAYER_KIND_UNSPECIFIED;
+  ShapeFunction shape = nullptr;
+  // Only for kinds with normalized parameters (convolution, pooling, matmul).
+  LowerFunction lower = nullptr;
   FusionRole fusion = FusionRole::kNone;
+  // FP16: the op's float outputs are values of its float inputs (reshapes, max, ...), so
+  // they are already half values and need no rounding.
+  bool preserves_values = false;
 };
 
 class ConverterTable {
@@ -81,9 +88,8 @@ class ConverterTable {
   // Every converter, registered once by the op-family files.
   static const ConverterTable& Global();
 
-  // REQUIRES: no converter registered for `op` yet.
-  void Register(std::string op, unsigned dtypes, std::vector<int> weight_inputs = {},
-                ConverterCheck check = nullptr, FusionRole fusion = FusionRole::kNone);
+  // REQUIRES: no converter registered for `converter.op` yet; kind and shape set.
+  void Register(OpConverter converter);
   // Null if no converter takes `op`.
   const OpConverter* Find(const std::string& op) const;
   std::vector<std::string> Ops() const;
@@ -94,6 +100,10 @@ class ConverterTable {
  private:
   std::map<std::string, OpConverter> converters_;
 };
+
+// Whether data input `input` of a node with `num_inputs` inputs is one of the converter's
+// weight inputs.
+bool IsWeightInput(const OpConverter& converter, int input, int num_inputs);
 
 // Ops that only forward a tensor: engines alias them and they do not count towards a
 // segment's size (TF-TRT's "effective nodes").

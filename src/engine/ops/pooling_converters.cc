@@ -4,8 +4,15 @@
 namespace tftrt {
 
 void RegisterPoolingConverters(ConverterTable& table) {
-  table.Register("MaxPool", engine_dtypes::kFloat, {}, &RequireNhwc);
-  table.Register("AvgPool", engine_dtypes::kFloat, {}, &RequireNhwc);
+  table.Register({.op = "MaxPool",
+                  .dtypes = engine_dtypes::kFloat,
+                  .check = &RequireNhwc,
+                  .kind = LAYER_KIND_POOLING,
+                  .preserves_values = true});
+  table.Register({.op = "AvgPool",
+                  .dtypes = engine_dtypes::kFloat,
+                  .check = &RequireNhwc,
+                  .kind = LAYER_KIND_POOLING});
 }
 
 }  // namespace tftrt

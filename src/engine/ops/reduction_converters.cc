@@ -15,9 +15,21 @@ std::optional<NativeReason> RequireInt32Index(const Node& node) {
 
 void RegisterReductionConverters(ConverterTable& table) {
   using namespace engine_dtypes;
-  for (const char* op : {"Sum", "Prod", "Max", "Min", "Mean"}) table.Register(op, kNumeric, {1});
-  table.Register("ArgMax", kNumeric, {1}, &RequireInt32Index);
-  table.Register("ArgMin", kNumeric, {1}, &RequireInt32Index);
+  for (const char* op : {"Sum", "Prod", "Max", "Min", "Mean"}) {
+    const std::string_view name = op;
+    table.Register({.op = op,
+                    .dtypes = kNumeric,
+                    .weight_inputs = {1},
+                    .kind = LAYER_KIND_REDUCTION,
+                    .preserves_values = name == "Max" || name == "Min"});
+  }
+  for (const char* op : {"ArgMax", "ArgMin"}) {
+    table.Register({.op = op,
+                    .dtypes = kNumeric,
+                    .weight_inputs = {1},
+                    .check = &RequireInt32Index,
+                    .kind = LAYER_KIND_REDUCTION});
+  }
 }
 
 }  // namespace tftrt

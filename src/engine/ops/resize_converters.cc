@@ -4,8 +4,12 @@
 namespace tftrt {
 
 void RegisterResizeConverters(ConverterTable& table) {
-  table.Register("ResizeBilinear", engine_dtypes::kNumeric, {1});
-  table.Register("ResizeNearestNeighbor", engine_dtypes::kNumeric, {1});
+  for (const char* op : {"ResizeBilinear", "ResizeNearestNeighbor"}) {
+    table.Register({.op = op,
+                    .dtypes = engine_dtypes::kNumeric,
+                    .weight_inputs = {1},
+                    .kind = LAYER_KIND_RESIZE});
+  }
 }
 
 }  // namespace tftrt
