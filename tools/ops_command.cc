@@ -2,13 +2,13 @@
 #include <cstdio>
 
 #include "commands.h"
-#include "runtime/kernel.h"
+#include "runtime/engine_op.h"
 
 namespace tftrt::cli {
 namespace {
 
 Status ListOps(const ParsedFlags&) {
-  for (const std::string& op : KernelRegistry::Global().Ops()) std::printf("%s\n", op.c_str());
+  for (const std::string& op : RuntimeOps()) std::printf("%s\n", op.c_str());
   return Status::Ok();
 }
 

@@ -23,6 +23,9 @@ struct ConversionParams {
   bool use_calibration = true;
   // When no cached engine fits the inputs: build one (true) or run the native segment.
   bool allow_build_at_runtime = true;
+  // tftrt extension. FP32 engines on GPUs: float32 matmuls and convolutions may use TF32
+  // tensor cores, as TensorRT does by default (false: full float32 arithmetic).
+  bool allow_tf32 = true;
 };
 
 // InvalidArgument naming the first bad parameter (the seed's ValueError).

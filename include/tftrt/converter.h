@@ -41,6 +41,9 @@ struct ConverterOptions {
   ConversionParams conversion_params;
   // tftrt extension: passes to skip by name (see `tftrt convert --help`).
   std::set<std::string> disabled_passes;
+  // tftrt extensions: where Build() and the converted function build and run engines,
+  // and strict mode (see ModelOptions).
+  ModelOptions model_options;
 };
 
 // What summary() reports: per engine, and for the nodes left native.

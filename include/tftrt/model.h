@@ -32,19 +32,46 @@ struct SignatureInfo {
   std::vector<TensorSpec> outputs;  // sorted by name
 };
 
+// How a model runs its engine nodes (tftrt extensions).
+struct ModelOptions {
+  // Where engines run: "auto" (the GPU where this build has the cuda backend and a GPU is
+  // present, else the CPU; the environment variable TFTRT_DEVICE overrides auto), "cpu"
+  // or "cuda" (an error where no GPU can be used).
+  std::string device = "auto";
+  // Strict mode: an engine node that would run its native segment (no engine for the
+  // input shapes, a failed build or run) fails the run instead, saying why. Also on when
+  // the environment variable TFTRT_REQUIRE_ENGINES is 1.
+  bool require_engines = false;
+};
+
+// What one engine node did since the model loaded.
+struct EngineNodeReport {
+  std::string node;     // e.g. "TRTEngineOp_000_000"
+  std::string backend;  // the target of its backend, e.g. "cpu" or "cuda:sm_90 ..."
+  int cached_engines = 0;
+  int64_t engine_runs = 0;
+  int64_t native_fallbacks = 0;
+  int64_t builds = 0;
+  int64_t failed_builds = 0;
+};
+
 class ModelFactory;  // builds models from in-memory graphs (src/runtime/model_factory.h)
 
 class Model {
  public:
   static StatusOr<std::unique_ptr<Model>> Load(const std::string& saved_model_dir,
                                                const std::string& signature_key = "serving_default",
-                                               const std::set<std::string>& tags = {"serve"});
+                                               const std::set<std::string>& tags = {"serve"},
+                                               const ModelOptions& options = {});
   ~Model();
 
   const SignatureInfo& signature() const { return signature_; }
 
   // Runs the signature. `inputs` must name every input of the signature, and only those.
   StatusOr<std::map<std::string, Tensor>> Run(const std::map<std::string, Tensor>& inputs);
+
+  // Per engine node of the model (nodes that have not run yet included), by node name.
+  std::vector<EngineNodeReport> EngineReports() const;
 
  private:
   friend class ModelFactory;

@@ -50,7 +50,7 @@ struct Converter::State {
   ConverterOptions options;
   Precision precision = Precision::kFP32;
   ImportedSignature imported;
-  std::shared_ptr<EngineCaches> engine_caches = std::make_shared<EngineCaches>();
+  std::shared_ptr<EngineCaches> engine_caches;
   std::shared_ptr<Model> function;
   std::vector<PassRun> passes;
   bool built = false;
@@ -76,6 +76,8 @@ StatusOr<Converter> Converter::Create(ConverterOptions options) {
                     options.input_saved_model_signature_key, options.input_saved_model_tags);
   if (!imported.ok()) return AsInvalidArgument(imported.status());
   state->imported = std::move(imported).value();
+  TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options.model_options));
+  state->engine_caches = std::make_shared<EngineCaches>(runtime);
   state->options = std::move(options);
   return Converter(std::move(state));
 }
@@ -105,12 +107,15 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
     TFTRT_ASSIGN_OR_RETURN(GraphTypes types, GraphTypes::Infer(graph, *state_->imported.op_defs));
     TFTRT_ASSIGN_OR_RETURN(SegmenterOptions segmenter,
                            SegmenterOptionsFromEnv(params.minimum_segment_size));
+    segmenter.backend = state_->engine_caches->runtime().backend;
     TFTRT_ASSIGN_OR_RETURN(Segmentation segmentation, FindSegments(graph, types, segmenter));
     AnnotateNativeReasons(segmentation);
-    EngineNodeParams engine_params{state_->precision, params.max_workspace_size_bytes,
-                                   params.maximum_cached_engines,
-                                   /*use_calibration=*/false,
-                                   /*allow_build_at_runtime=*/true};
+    EngineNodeParams engine_params{.precision = state_->precision,
+                                   .workspace_size_bytes = params.max_workspace_size_bytes,
+                                   .max_cached_engines = params.maximum_cached_engines,
+                                   .use_calibration = false,
+                                   .allow_build_at_runtime = true,
+                                   .allow_tf32 = params.allow_tf32};
     TFTRT_RETURN_IF_ERROR(CreateEngineNodes(graph, segmentation.segments, types, engine_params,
                                             NextGraphSequence(), state_->imported.functions.get())
                               .status());

@@ -35,7 +35,7 @@ std::string SerializeEngine(const EngineNetwork& network, std::string_view targe
   return blob;
 }
 
-StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, std::string_view expected_target) {
+StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBackend& backend) {
   std::string_view magic;
   if (!TakeBytes(&blob, kEngineMagic.size(), &magic) || magic != kEngineMagic) {
     return Status::DataLoss("not a tftrt engine (bad magic)");
@@ -51,10 +51,10 @@ StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, std::string_vie
   if (!GetFixed32(&blob, &target_size) || !TakeBytes(&blob, target_size, &target)) {
     return Status::DataLoss("truncated engine header");
   }
-  if (target != expected_target) {
+  if (!backend.Accepts(target)) {
     return Status::FailedPrecondition("engine built for target '" + std::string(target) +
-                                      "', this runtime needs '" + std::string(expected_target) +
-                                      "'");
+                                      "', which the backend here ('" + backend.target() +
+                                      "') does not run");
   }
   uint64_t payload_size = 0;
   uint32_t masked_crc = 0;

@@ -8,8 +8,7 @@
 #include <string>
 #include <string_view>
 
-#include "proto/engine.pb.h"
-#include "tftrt/status.h"
+#include "backends/backend.h"
 
 namespace tftrt {
 
@@ -19,8 +18,8 @@ inline constexpr uint32_t kEngineFormatVersion = 2;  // 2: tensor shapes, layer 
 std::string SerializeEngine(const EngineNetwork& network, std::string_view target);
 
 // DataLoss: not an engine blob, truncated, checksum mismatch, undecodable payload.
-// FailedPrecondition: another format version or another target than `expected_target`.
-StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, std::string_view expected_target);
+// FailedPrecondition: another format version, or a target that `backend` does not accept.
+StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBackend& backend);
 
 }  // namespace tftrt
 

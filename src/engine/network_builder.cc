@@ -23,6 +23,7 @@ class Lowering {
   StatusOr<EngineNetwork> Run(const std::vector<EngineArg>& args) {
     network_.set_precision(PrecisionName(options_.precision));
     network_.set_workspace_size_bytes(options_.workspace_size_bytes);
+    network_.set_allow_tf32(options_.allow_tf32);
     TFTRT_RETURN_IF_ERROR(BindArgs(args));
     TFTRT_ASSIGN_OR_RETURN(std::vector<Node*> order, TopologicalOrder(segment_, true));
     for (Node* node : order) {

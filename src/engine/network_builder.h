@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "engine/precision.h"
+#include "tftrt/tensor.h"
 #include "graph/graph.h"
 #include "proto/engine.pb.h"
 
@@ -32,6 +33,8 @@ struct BuildOptions {
   Precision precision = Precision::kFP32;
   int64_t workspace_size_bytes = int64_t{1} << 30;
   bool fuse = true;
+  // FP32 on GPUs: float32 matmuls and convolutions may use TF32 tensor cores.
+  bool allow_tf32 = true;
 };
 
 // REQUIRES: args.size() == segment.args().size().

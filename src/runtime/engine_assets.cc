@@ -9,7 +9,8 @@ namespace tftrt {
 namespace {
 
 // Loads one engine node's asset file into its cache; warns about what it cannot use.
-void LoadEngineNodeAsset(Env* env, const std::string& path, const Node& node, EngineCache& cache) {
+void LoadEngineNodeAsset(Env* env, const std::string& path, const Node& node,
+                         const EngineBackend& backend, EngineCache& cache) {
   auto contents = env->ReadFileToString(path);
   if (!contents.ok()) {
     LogWarning("cannot read engines of node '" + node.name + "': " + contents.status().ToString());
@@ -22,10 +23,10 @@ void LoadEngineNodeAsset(Env* env, const std::string& path, const Node& node, En
     return;
   }
   for (size_t i = 0; i < blobs->size(); ++i) {
-    auto network = DeserializeEngine((*blobs)[i], kCpuEngineTarget);
+    auto network = DeserializeEngine((*blobs)[i], backend);
     Status status = network.status();
     if (network.ok()) {
-      auto loaded = CpuEngine::Create(std::move(network).value());
+      auto loaded = backend.Compile(std::move(network).value());
       if (loaded.ok()) {
         cache.Insert(std::move(loaded).value());
         continue;
@@ -48,7 +49,7 @@ void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph&
         JoinPath(JoinPath(saved_model_dir, "assets"), std::string(kEngineCacheFilePrefix) + name);
     if (!env->FileExists(path)) continue;
     auto capacity = GetIntAttrOr(*node, "max_cached_engines_count", 1);
-    LoadEngineNodeAsset(env, path, *node,
+    LoadEngineNodeAsset(env, path, *node, *caches->runtime().backend,
                         *caches->Get(name, capacity.ok() ? static_cast<int>(*capacity) : 1));
   }
 }
@@ -58,7 +59,7 @@ std::vector<std::pair<std::string, std::string>> EngineAssetFiles(const EngineCa
   for (const auto& [name, cache] : caches.All()) {
     std::vector<std::string> blobs;
     for (const auto& engine : cache->Engines()) {
-      blobs.push_back(SerializeEngine(engine->network(), kCpuEngineTarget));
+      blobs.push_back(SerializeEngine(engine->plan(), engine->target()));
     }
     if (blobs.empty()) continue;
     files.emplace_back(std::string(kEngineCacheFilePrefix) + name, SerializeEngineCacheFile(blobs));

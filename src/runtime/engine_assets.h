@@ -16,7 +16,9 @@
 
 namespace tftrt {
 
-// Loads the engines of every engine node of `graph` that has an asset file.
+// Loads the engines of every engine node of `graph` that has an asset file, compiling
+// them on the caches' backend; an engine built for a target it does not accept is skipped
+// with a warning (its node rebuilds it from the segment or runs the native segment).
 void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph& graph,
                       EngineCaches* caches);
 

@@ -1,8 +1,28 @@
 #include "runtime/engine_cache.h"
 
+#include <cstdlib>
+
+#include "backends/registry.h"
+
 namespace tftrt {
 
-std::shared_ptr<const CpuEngine> EngineCache::Find(const std::vector<Shape>& shapes) {
+StatusOr<EngineRuntime> EngineRuntimeFor(const ModelOptions& options) {
+  EngineRuntime runtime;
+  TFTRT_ASSIGN_OR_RETURN(Device device, ParseDevice(options.device));
+  TFTRT_ASSIGN_OR_RETURN(runtime.backend, SelectBackend(device));
+  runtime.require_engines = options.require_engines;
+  const char* env = std::getenv("TFTRT_REQUIRE_ENGINES");
+  const std::string strict = env == nullptr ? "" : env;
+  if (strict == "1" || strict == "true") {
+    runtime.require_engines = true;
+  } else if (!strict.empty() && strict != "0" && strict != "false") {
+    return Status::InvalidArgument("TFTRT_REQUIRE_ENGINES is '" + strict +
+                                   "': expected 1, true, 0 or false");
+  }
+  return runtime;
+}
+
+std::shared_ptr<const Engine> EngineCache::Find(const std::vector<Shape>& shapes) {
   std::lock_guard<std::mutex> lock(mutex_);
   for (auto it = engines_.begin(); it != engines_.end(); ++it) {
     if (it->first != shapes) continue;
@@ -12,21 +32,21 @@ std::shared_ptr<const CpuEngine> EngineCache::Find(const std::vector<Shape>& sha
   return nullptr;
 }
 
-void EngineCache::Insert(std::shared_ptr<const CpuEngine> engine) {
+void EngineCache::Insert(std::shared_ptr<const Engine> engine) {
   std::lock_guard<std::mutex> lock(mutex_);
   InsertLocked(std::move(engine));
 }
 
-void EngineCache::InsertLocked(std::shared_ptr<const CpuEngine> engine) {
-  std::vector<Shape> shapes = EngineInputShapes(engine->network());
+void EngineCache::InsertLocked(std::shared_ptr<const Engine> engine) {
+  std::vector<Shape> shapes = EngineInputShapes(engine->plan());
   engines_.remove_if([&](const auto& entry) { return entry.first == shapes; });
   engines_.emplace_back(std::move(shapes), std::move(engine));
   while (static_cast<int>(engines_.size()) > capacity_) engines_.pop_front();
 }
 
-StatusOr<std::shared_ptr<const CpuEngine>> EngineCache::FindOrBuild(
+StatusOr<std::shared_ptr<const Engine>> EngineCache::FindOrBuild(
     const std::vector<Shape>& shapes,
-    const std::function<StatusOr<std::unique_ptr<CpuEngine>>()>& build) {
+    const std::function<StatusOr<std::unique_ptr<Engine>>()>& build) {
   if (auto engine = Find(shapes)) return engine;
   std::lock_guard<std::mutex> building(build_mutex_);
   if (auto engine = Find(shapes)) return engine;  // built while we waited
@@ -36,21 +56,27 @@ StatusOr<std::shared_ptr<const CpuEngine>> EngineCache::FindOrBuild(
     if (failed != failed_.end()) return failed->second;
   }
   auto built = build();
+  ++builds_;
   std::lock_guard<std::mutex> lock(mutex_);
   if (!built.ok()) {
+    ++failed_builds_;
     failed_[shapes] = built.status();
     return built.status();
   }
-  std::shared_ptr<const CpuEngine> engine = std::move(built).value();
+  std::shared_ptr<const Engine> engine = std::move(built).value();
   InsertLocked(engine);
   return engine;
 }
 
-std::vector<std::shared_ptr<const CpuEngine>> EngineCache::Engines() const {
+std::vector<std::shared_ptr<const Engine>> EngineCache::Engines() const {
   std::lock_guard<std::mutex> lock(mutex_);
-  std::vector<std::shared_ptr<const CpuEngine>> engines;
+  std::vector<std::shared_ptr<const Engine>> engines;
   for (const auto& entry : engines_) engines.push_back(entry.second);
   return engines;
+}
+
+EngineNodeStats EngineCache::stats() const {
+  return {engine_runs_.load(), native_fallbacks_.load(), builds_.load(), failed_builds_.load()};
 }
 
 std::shared_ptr<EngineCache> EngineCaches::Get(const std::string& node_name, int capacity) {

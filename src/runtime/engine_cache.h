@@ -1,9 +1,12 @@
-// The engines of engine nodes (TRTEngineOp), cached per input shapes.
+// The engines of engine nodes (TRTEngineOp), cached per input shapes, and what each engine
+// node did: engine runs, native fallbacks, builds.
 //
 // Each engine node has one EngineCache, found by the node's name after its last '/' (as
 // TF-TRT names its cache resources, so a node keeps its engines however the graph was
 // inlined). A cache holds at most `capacity` engines and evicts the least recently used;
-// it remembers input shapes whose build failed so they go native without retrying.
+// it remembers input shapes whose build failed so they go native without retrying. All
+// caches of a model share one EngineRuntime: the backend that builds and runs engines,
+// and whether a native fallback is an error (strict mode).
 //
 // Thread safety: all methods may be called concurrently; Build serializes engine builds of
 // one cache.
@@ -11,6 +14,7 @@
 #define TFTRT_RUNTIME_ENGINE_CACHE_H_
 
 #include <algorithm>
+#include <atomic>
 #include <functional>
 #include <list>
 #include <map>
@@ -20,46 +24,76 @@
 #include <string>
 #include <vector>
 
-#include "backends/cpu/cpu_engine.h"
+#include "backends/backend.h"
+#include "tftrt/model.h"
 
 namespace tftrt {
 
-// The backend target this runtime builds and runs engines for.
-inline constexpr std::string_view kCpuEngineTarget = "cpu";
+// How a model's engine nodes build and run engines.
+struct EngineRuntime {
+  const EngineBackend* backend = nullptr;  // never null in a model
+  // Strict mode: an engine node that runs its native segment fails instead.
+  bool require_engines = false;
+};
+
+// The runtime ModelOptions ask for, with TFTRT_DEVICE and TFTRT_REQUIRE_ENGINES applied.
+// InvalidArgument for an unknown device or a bad variable; FailedPrecondition for "cuda"
+// where no GPU can be used.
+StatusOr<EngineRuntime> EngineRuntimeFor(const ModelOptions& options);
+
+// What one engine node did since the model loaded.
+struct EngineNodeStats {
+  int64_t engine_runs = 0;
+  int64_t native_fallbacks = 0;
+  int64_t builds = 0;
+  int64_t failed_builds = 0;
+};
 
 class EngineCache {
  public:
   explicit EngineCache(int capacity) : capacity_(std::max(capacity, 1)) {}
 
   // The engine for these input shapes (marking it most recently used), or null.
-  std::shared_ptr<const CpuEngine> Find(const std::vector<Shape>& shapes);
-  // Adds an engine for its network's input shapes, evicting the least recently used.
-  void Insert(std::shared_ptr<const CpuEngine> engine);
+  std::shared_ptr<const Engine> Find(const std::vector<Shape>& shapes);
+  // Adds an engine for its plan's input shapes, evicting the least recently used.
+  void Insert(std::shared_ptr<const Engine> engine);
 
   // Finds or builds (once: concurrent callers wait) the engine for `shapes`. A failed
   // build is remembered and returned again without rebuilding.
-  StatusOr<std::shared_ptr<const CpuEngine>> FindOrBuild(
+  StatusOr<std::shared_ptr<const Engine>> FindOrBuild(
       const std::vector<Shape>& shapes,
-      const std::function<StatusOr<std::unique_ptr<CpuEngine>>()>& build);
+      const std::function<StatusOr<std::unique_ptr<Engine>>()>& build);
 
   // The engines, least recently used first.
-  std::vector<std::shared_ptr<const CpuEngine>> Engines() const;
+  std::vector<std::shared_ptr<const Engine>> Engines() const;
   int capacity() const { return capacity_; }
 
+  void CountEngineRun() { ++engine_runs_; }
+  void CountNativeFallback() { ++native_fallbacks_; }
+  EngineNodeStats stats() const;
+
  private:
-  void InsertLocked(std::shared_ptr<const CpuEngine> engine);
+  void InsertLocked(std::shared_ptr<const Engine> engine);
 
   const int capacity_;
   mutable std::mutex mutex_;
   std::mutex build_mutex_;
   // Least recently used first.
-  std::list<std::pair<std::vector<Shape>, std::shared_ptr<const CpuEngine>>> engines_;
+  std::list<std::pair<std::vector<Shape>, std::shared_ptr<const Engine>>> engines_;
   std::map<std::vector<Shape>, Status> failed_;
+  std::atomic<int64_t> engine_runs_{0};
+  std::atomic<int64_t> native_fallbacks_{0};
+  std::atomic<int64_t> builds_{0};
+  std::atomic<int64_t> failed_builds_{0};
 };
 
 // The caches of one model's engine nodes.
 class EngineCaches {
  public:
+  explicit EngineCaches(EngineRuntime runtime) : runtime_(runtime) {}
+
+  const EngineRuntime& runtime() const { return runtime_; }
+
   // The cache of engine node `node_name` (its part after the last '/'), created with
   // `capacity` on first use.
   std::shared_ptr<EngineCache> Get(const std::string& node_name, int capacity);
@@ -67,6 +101,7 @@ class EngineCaches {
   std::map<std::string, std::shared_ptr<EngineCache>> All() const;
 
  private:
+  const EngineRuntime runtime_;
   mutable std::mutex mutex_;
   std::map<std::string, std::shared_ptr<EngineCache>> caches_;
 };

@@ -3,6 +3,8 @@
 #include <set>
 
 #include "graph/attrs.h"
+#include "backends/registry.h"
+#include "runtime/engine_op.h"
 
 namespace tftrt {
 
@@ -27,7 +29,9 @@ Executor::Executor(std::shared_ptr<const Graph> graph,
                    std::shared_ptr<EngineCaches> engine_caches)
     : graph_(std::move(graph)),
       functions_(functions ? std::move(functions) : std::make_shared<FunctionGraphs>()),
-      engine_caches_(engine_caches ? std::move(engine_caches) : std::make_shared<EngineCaches>()) {}
+      engine_caches_(engine_caches ? std::move(engine_caches)
+                                   : std::make_shared<EngineCaches>(
+                                         EngineRuntime{.backend = &CpuEngineBackend()})) {}
 
 Executor::~Executor() = default;
 
@@ -47,7 +51,7 @@ StatusOr<const Executor::Plan*> Executor::GetPlan(const Graph& graph) {
       TFTRT_ASSIGN_OR_RETURN(int64_t index, GetIntAttr(*node, "index"));
       step.arg_index = static_cast<int>(index);
     } else {
-      step.kernel = KernelRegistry::Global().Find(node->op);
+      step.kernel = FindRuntimeKernel(node->op);
       if (step.kernel == nullptr) unsupported.emplace(node->op, node->name);
     }
     step.inputs = node->inputs;

@@ -21,7 +21,7 @@ namespace tftrt {
 class Executor : public FunctionRunner {
  public:
   // `engine_caches`: the caches of the graph's engine nodes (pre-built engines); fresh
-  // ones when null.
+  // ones on the cpu backend when null.
   Executor(std::shared_ptr<const Graph> graph, std::shared_ptr<const FunctionGraphs> functions,
            std::shared_ptr<EngineCaches> engine_caches = nullptr);
   ~Executor() override;

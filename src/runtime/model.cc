@@ -1,8 +1,10 @@
 #include "tftrt/model.h"
 
 #include "common/env.h"
+#include "graph/attrs.h"
 #include "graph/load_signature.h"
 #include "runtime/engine_assets.h"
+#include "runtime/engine_op.h"
 #include "runtime/executor.h"
 #include "runtime/model_factory.h"
 
@@ -32,6 +34,7 @@ std::string InputNames(const SignatureInfo& signature) {
 
 struct Model::State {
   std::unique_ptr<Executor> executor;
+  std::shared_ptr<EngineCaches> engine_caches;
 };
 
 Model::Model(SignatureInfo signature, std::unique_ptr<State> state)
@@ -41,10 +44,12 @@ Model::~Model() = default;
 
 StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& saved_model_dir,
                                              const std::string& signature_key,
-                                             const std::set<std::string>& tags) {
+                                             const std::set<std::string>& tags,
+                                             const ModelOptions& options) {
+  TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options));
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
                          LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
-  auto engine_caches = std::make_shared<EngineCaches>();
+  auto engine_caches = std::make_shared<EngineCaches>(runtime);
   LoadEngineAssets(Env::Default(), saved_model_dir, *imported.graph, engine_caches.get());
   auto model = ModelFactory::FromGraph(signature_key, imported.graph, imported.functions,
                                        std::move(engine_caches));
@@ -56,11 +61,33 @@ StatusOr<std::unique_ptr<Model>> ModelFactory::FromGraph(
     std::string signature_key, std::shared_ptr<const Graph> graph,
     std::shared_ptr<const FunctionGraphs> functions, std::shared_ptr<EngineCaches> engine_caches) {
   auto state = std::make_unique<Model::State>();
+  // Every engine node gets its cache now, so that reports list the ones not run yet.
+  for (const Node* node : graph->nodes()) {
+    if (node->op != kEngineOp) continue;
+    auto capacity = GetIntAttrOr(*node, "max_cached_engines_count", 1);
+    engine_caches->Get(node->name, capacity.ok() ? static_cast<int>(*capacity) : 1);
+  }
+  state->engine_caches = engine_caches;
   state->executor =
       std::make_unique<Executor>(graph, std::move(functions), std::move(engine_caches));
   TFTRT_RETURN_IF_ERROR(state->executor->Prepare());
   SignatureInfo signature{std::move(signature_key), SpecsOf(graph->args()), SpecsOf(graph->rets())};
   return std::unique_ptr<Model>(new Model(std::move(signature), std::move(state)));
+}
+
+std::vector<EngineNodeReport> Model::EngineReports() const {
+  std::vector<EngineNodeReport> reports;
+  for (const auto& [name, cache] : state_->engine_caches->All()) {
+    const EngineNodeStats stats = cache->stats();
+    reports.push_back({.node = name,
+                       .backend = state_->engine_caches->runtime().backend->target(),
+                       .cached_engines = static_cast<int>(cache->Engines().size()),
+                       .engine_runs = stats.engine_runs,
+                       .native_fallbacks = stats.native_fallbacks,
+                       .builds = stats.builds,
+                       .failed_builds = stats.failed_builds});
+  }
+  return reports;
 }
 
 StatusOr<std::map<std::string, Tensor>> Model::Run(const std::map<std::string, Tensor>& inputs) {

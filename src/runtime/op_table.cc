@@ -15,7 +15,6 @@ void RegisterControlFlowOps(KernelRegistry& registry);  // If, While
 void RegisterTensorListOps(KernelRegistry& registry);   // TensorList*
 void RegisterParsingOps(KernelRegistry& registry);      // ParseExample(V2)
 void RegisterTrainingOps(KernelRegistry& registry);     // variable updates, optimizers
-void RegisterEngineOps(KernelRegistry& registry);       // TRTEngineOp
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -30,7 +29,6 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterTensorListOps(registry);
   RegisterParsingOps(registry);
   RegisterTrainingOps(registry);
-  RegisterEngineOps(registry);
 }
 
 }  // namespace tftrt

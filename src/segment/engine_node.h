@@ -27,6 +27,7 @@ struct EngineNodeParams {
   int max_cached_engines = 1;
   bool use_calibration = false;
   bool allow_build_at_runtime = true;
+  bool allow_tf32 = true;
 };
 
 // Creates one engine node per segment, named TRTEngineOp_<graph_sequence>_<segment index>

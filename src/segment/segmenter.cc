@@ -89,12 +89,23 @@ class Segmenter {
       } else if (options_.denylist.contains(node.op)) {
         result_.native[&node] = {NativeReasonKind::kDenylisted,
                                  node.op + " is in TF_TRT_OP_DENYLIST"};
-      } else if (auto reason = ConverterTable::Global().Validate(node, SignatureOf(node, types_))) {
+      } else if (auto reason = Validate(node)) {
         result_.native[&node] = *reason;
       } else {
         candidate_[i] = true;
       }
     }
+  }
+
+  // Why `node` cannot go into an engine: the converter's reason, or the backend's.
+  std::optional<NativeReason> Validate(const Node& node) const {
+    const NodeSignature signature = SignatureOf(node, types_);
+    if (auto reason = ConverterTable::Global().Validate(node, signature)) return reason;
+    if (options_.backend == nullptr || IsIdentityLike(node.op)) return std::nullopt;
+    std::vector<DataType> dtypes = signature.input_dtypes;
+    dtypes.insert(dtypes.end(), signature.output_dtypes.begin(), signature.output_dtypes.end());
+    return options_.backend->Supports(ConverterTable::Global().Find(node.op)->kind, node.op,
+                                      dtypes);
   }
 
   void Cluster() {

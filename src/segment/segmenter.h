@@ -8,6 +8,7 @@
 // read them). Segments with fewer effective nodes (Identity-like ones do not count) than
 // minimum_segment_size, or without a non-constant input, are dropped; if more than
 // max_engines remain, the largest are kept. Every node left native gets a typed reason.
+// The backend that will run the engines is asked too: what it cannot run stays native.
 #ifndef TFTRT_SEGMENT_SEGMENTER_H_
 #define TFTRT_SEGMENT_SEGMENTER_H_
 
@@ -16,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/backend.h"
 #include "engine/ops/op_converter.h"
 #include "graph/graph.h"
 #include "graph/output_types.h"
@@ -26,6 +28,9 @@ struct SegmenterOptions {
   int minimum_segment_size = 3;
   int max_engines = 20;            // <= 0: unlimited
   std::set<std::string> denylist;  // op types kept native
+  // The backend engines will run on: a node it cannot run stays native. Null: any
+  // converter op is taken.
+  const EngineBackend* backend = nullptr;
 };
 
 // Options with TF-TRT's environment variables applied: TF_TRT_OP_DENYLIST (comma-separated

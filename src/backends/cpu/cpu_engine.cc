@@ -4,6 +4,8 @@
 #include <cstring>
 #include <set>
 
+#include "backends/cpu/cpu_backend.h"
+#include "engine/ops/op_converter.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/half_rounding.h"
 #include "runtime/kernel.h"
@@ -15,14 +17,19 @@ namespace {
 // Rows of an epilogue block: about 64 KiB of float32, so every fused step works in cache.
 constexpr int64_t kBlockElements = 16384;
 
-// Ops whose float outputs are values of their inputs: an fp16 network needs no rounding
-// after them (their inputs already hold half-precision values).
-bool PreservesValues(const std::string& op) {
-  static const std::set<std::string> kOps = {
-      "Reshape",   "ExpandDims", "Squeeze",  "Transpose", "ConcatV2", "Slice",  "StridedSlice",
-      "Pack",      "Unpack",     "GatherV2", "Tile",      "Split",    "SplitV", "Pad",
-      "MirrorPad", "MaxPool",    "Max",      "Min",       "Relu"};
-  return kOps.contains(op);
+// Whether an FP16 layer's float outputs need rounding to half: not when the op's outputs
+// are values of its (already half) inputs and no epilogue computed new ones.
+bool RoundsToHalf(const EngineLayer& layer) {
+  if (layer.epilogue_size() > 0) return true;
+  const OpConverter* converter = ConverterTable::Global().Find(layer.op());
+  return converter == nullptr || !converter->preserves_values;
+}
+
+// The storage precision of a layer's float outputs.
+bool IsHalfLayer(const EngineLayer& layer, const EngineNetwork& network) {
+  const std::string& precision = layer.precision().empty() ? network.precision()
+                                                           : layer.precision();
+  return precision == "FP16";
 }
 
 struct Operand {
@@ -104,6 +111,7 @@ struct Step {
 
 struct CpuEngine::Layer {
   Node node;
+  bool round_to_half = false;  // FP16 storage of the float outputs
   KernelFn kernel = nullptr;
   std::vector<Operand> inputs;
   std::vector<int> outputs;
@@ -179,8 +187,24 @@ StatusOr<Tensor> RunEpilogue(const std::vector<Step>& steps, Tensor v,
 
 }  // namespace
 
-CpuEngine::CpuEngine(EngineNetwork network) : network_(std::move(network)) {}
+// Every context runs the shared engine: it keeps no state between runs.
+class CpuExecutionContext : public ExecutionContext {
+ public:
+  explicit CpuExecutionContext(const CpuEngine* engine) : engine_(engine) {}
+  StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) override {
+    return engine_->RunLayers(std::move(inputs));
+  }
+
+ private:
+  const CpuEngine* engine_;
+};
+
+CpuEngine::CpuEngine(EngineNetwork network) : Engine(std::move(network), kCpuTarget) {}
 CpuEngine::~CpuEngine() = default;
+
+StatusOr<std::unique_ptr<ExecutionContext>> CpuEngine::CreateContext() const {
+  return std::unique_ptr<ExecutionContext>(new CpuExecutionContext(this));
+}
 
 StatusOr<std::unique_ptr<CpuEngine>> CpuEngine::Create(EngineNetwork network) {
   std::unique_ptr<CpuEngine> engine(new CpuEngine(std::move(network)));
@@ -189,19 +213,20 @@ StatusOr<std::unique_ptr<CpuEngine>> CpuEngine::Create(EngineNetwork network) {
 }
 
 Status CpuEngine::Compile() {
-  if (network_.precision() != "FP32" && network_.precision() != "FP16") {
+  const EngineNetwork& network = plan();
+  if (network.precision() != "FP32" && network.precision() != "FP16") {
     return Status::Unimplemented("the cpu backend runs FP32 and FP16 engines, not '" +
-                                 network_.precision() + "'");
+                                 network.precision() + "'");
   }
-  fp16_ = network_.precision() == "FP16";
-  const int num_tensors = network_.num_tensors();
+  const int num_tensors = network.num_tensors();
   std::vector<int> last_use(num_tensors, -1);
   std::vector<bool> epilogue_use(num_tensors, false);
-  for (int i = 0; i < network_.layer_size(); ++i) {
-    const EngineLayer& proto = network_.layer(i);
+  for (int i = 0; i < network.layer_size(); ++i) {
+    const EngineLayer& proto = network.layer(i);
     auto layer = std::make_unique<Layer>();
     TFTRT_ASSIGN_OR_RETURN(layer->node,
                            MakeNode(proto.name(), proto.op(), proto.attr(), &layer->kernel));
+    layer->round_to_half = IsHalfLayer(proto, network) && RoundsToHalf(proto);
     for (const EngineOperand& input : proto.input()) {
       TFTRT_ASSIGN_OR_RETURN(Operand operand, CompileOperand(input, num_tensors));
       if (operand.tensor >= 0) last_use[operand.tensor] = i;
@@ -237,7 +262,7 @@ Status CpuEngine::Compile() {
     layers_.push_back(std::move(layer));
   }
   std::set<int> outputs;
-  for (const EngineBinding& binding : network_.output()) {
+  for (const EngineBinding& binding : network.output()) {
     if (binding.tensor() < 0 || binding.tensor() >= num_tensors) {
       return Status::InvalidArgument("engine output '" + binding.name() + "' is tensor " +
                                      std::to_string(binding.tensor()) + " of " +
@@ -250,7 +275,7 @@ Status CpuEngine::Compile() {
     Layer& layer = *layers_[last_use[tensor]];
     (epilogue_use[tensor] ? layer.release_after : layer.release_before).push_back(tensor);
   }
-  for (const EngineBinding& binding : network_.input()) {
+  for (const EngineBinding& binding : network.input()) {
     if (binding.tensor() < 0 || binding.tensor() >= num_tensors) {
       return Status::InvalidArgument("engine input '" + binding.name() + "' is tensor " +
                                      std::to_string(binding.tensor()) + " of " +
@@ -260,14 +285,16 @@ Status CpuEngine::Compile() {
   return Status::Ok();
 }
 
-StatusOr<std::vector<Tensor>> CpuEngine::Run(std::vector<Tensor> inputs) const {
-  if (static_cast<int>(inputs.size()) != network_.input_size()) {
-    return Status::InvalidArgument("the engine takes " + std::to_string(network_.input_size()) +
+StatusOr<std::vector<Tensor>> CpuEngine::RunLayers(std::vector<Tensor> inputs) const {
+  const EngineNetwork& network = plan();
+  const bool fp16_inputs = network.precision() == "FP16";
+  if (static_cast<int>(inputs.size()) != network.input_size()) {
+    return Status::InvalidArgument("the engine takes " + std::to_string(network.input_size()) +
                                    " inputs, got " + std::to_string(inputs.size()));
   }
-  std::vector<Tensor> values(network_.num_tensors());
-  for (int i = 0; i < network_.input_size(); ++i) {
-    const EngineBinding& binding = network_.input(i);
+  std::vector<Tensor> values(network.num_tensors());
+  for (int i = 0; i < network.input_size(); ++i) {
+    const EngineBinding& binding = network.input(i);
     TFTRT_ASSIGN_OR_RETURN(Shape shape, ShapeFromProto(binding.shape()));
     if (DataTypeToProto(inputs[i].dtype()) != binding.dtype() || inputs[i].shape() != shape) {
       return Status::InvalidArgument("engine input '" + binding.name() + "' is " +
@@ -276,7 +303,7 @@ StatusOr<std::vector<Tensor>> CpuEngine::Run(std::vector<Tensor> inputs) const {
                                      ", the engine was built for " + ShapeToString(shape));
     }
     values[binding.tensor()] = std::move(inputs[i]);
-    if (fp16_) RoundToHalf(values[binding.tensor()]);
+    if (fp16_inputs) RoundToHalf(values[binding.tensor()]);
   }
   for (const auto& layer : layers_) {
     std::vector<Tensor> inputs_of_layer;
@@ -294,14 +321,13 @@ StatusOr<std::vector<Tensor>> CpuEngine::Run(std::vector<Tensor> inputs) const {
                              RunEpilogue(layer->epilogue, std::move(outputs[0]), values));
     }
     for (int tensor : layer->release_after) values[tensor] = Tensor();
-    const bool round = fp16_ && (!layer->epilogue.empty() || !PreservesValues(layer->node.op));
     for (size_t i = 0; i < layer->outputs.size(); ++i) {
-      if (round) RoundToHalf(outputs[i]);
+      if (layer->round_to_half) RoundToHalf(outputs[i]);
       values[layer->outputs[i]] = std::move(outputs[i]);
     }
   }
   std::vector<Tensor> results;
-  for (const EngineBinding& binding : network_.output()) {
+  for (const EngineBinding& binding : network.output()) {
     results.push_back(values[binding.tensor()]);
   }
   return results;

@@ -10,40 +10,37 @@
 // precision, weights are the half values stored in the network, arithmetic inside a layer
 // is float32.
 //
-// Thread safety: Run may be called concurrently.
+// Thread safety: RunLayers may be called concurrently (it keeps no state between calls),
+// so every execution context shares the engine.
 #ifndef TFTRT_BACKENDS_CPU_CPU_ENGINE_H_
 #define TFTRT_BACKENDS_CPU_CPU_ENGINE_H_
 
 #include <memory>
 #include <vector>
 
-#include "proto/engine.pb.h"
-#include "tftrt/status.h"
-#include "tftrt/tensor.h"
+#include "backends/backend.h"
 
 namespace tftrt {
 
-class CpuEngine {
+class CpuEngine : public Engine {
  public:
   // InvalidArgument for a malformed network (unknown tensor ids, undecodable weights);
   // Unimplemented for an op without a kernel.
   static StatusOr<std::unique_ptr<CpuEngine>> Create(EngineNetwork network);
-  ~CpuEngine();
+  ~CpuEngine() override;
 
-  const EngineNetwork& network() const { return network_; }
+  StatusOr<std::unique_ptr<ExecutionContext>> CreateContext() const override;
 
-  // `inputs` in the order of network().input(); their dtypes and shapes must match the
+  // `inputs` in the order of plan().input(); their dtypes and shapes must match the
   // bindings (InvalidArgument otherwise). Returns the outputs in binding order.
-  StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) const;
+  StatusOr<std::vector<Tensor>> RunLayers(std::vector<Tensor> inputs) const;
 
  private:
   struct Layer;
   explicit CpuEngine(EngineNetwork network);
   Status Compile();
 
-  EngineNetwork network_;
   std::vector<std::unique_ptr<Layer>> layers_;
-  bool fp16_ = false;
 };
 
 }  // namespace tftrt

@@ -1,0 +1,90 @@
+// The seam between engines and the hardware that runs them. The engine builder
+// (src/engine) lowers a segment to a backend-neutral plan (an EngineNetwork); an
+// EngineBackend compiles a plan into an Engine for its target; an Engine runs through
+// ExecutionContexts, one per concurrent caller. The runtime's engine cache, the engine
+// asset loader and the summaries only see these interfaces; backends are found by target
+// in backends/registry.h.
+//
+// Runtime phases stay apart: Compile (per plan: weights uploaded, kernels chosen, memory
+// planned), CreateContext (per thread: activation memory, streams, handles), Run (per
+// call: bind the inputs, enqueue, collect the outputs).
+#ifndef TFTRT_BACKENDS_BACKEND_H_
+#define TFTRT_BACKENDS_BACKEND_H_
+
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/native_reason.h"
+#include "proto/engine.pb.h"
+#include "tftrt/status.h"
+#include "tftrt/tensor.h"
+
+namespace tftrt {
+
+// The state one caller needs to run an engine: owned by one thread at a time.
+class ExecutionContext {
+ public:
+  virtual ~ExecutionContext() = default;
+  // `inputs` (host tensors) in the order of the plan's input bindings, with their dtypes
+  // and shapes (InvalidArgument otherwise). Returns the outputs in binding order.
+  virtual StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) = 0;
+};
+
+// A compiled plan. Thread safety: every method may be called concurrently.
+class Engine {
+ public:
+  virtual ~Engine() = default;
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  const EngineNetwork& plan() const { return plan_; }
+  // The target it was compiled for, as EngineBackend::target() names it.
+  const std::string& target() const { return target_; }
+
+  virtual StatusOr<std::unique_ptr<ExecutionContext>> CreateContext() const = 0;
+
+  // Runs on an idle execution context of this engine's pool, created on first need, so
+  // concurrent callers each get their own.
+  StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) const;
+
+ protected:
+  Engine(EngineNetwork plan, std::string target)
+      : plan_(std::move(plan)), target_(std::move(target)) {}
+
+ private:
+  EngineNetwork plan_;
+  std::string target_;
+  mutable std::mutex pool_mutex_;
+  mutable std::vector<std::unique_ptr<ExecutionContext>> idle_contexts_;
+};
+
+// A kind of hardware that runs engines. Implementations are stateless after creation and
+// thread-safe.
+class EngineBackend {
+ public:
+  virtual ~EngineBackend() = default;
+
+  // What engines compiled here are built for: "cpu", or for a GPU the backend, its
+  // architecture and the library versions ("cuda:sm_90 cudnn=9.14.0 cublasLt=13.1.0").
+  // A serialized engine carries it; only a backend that accepts it runs the engine.
+  virtual std::string target() const = 0;
+  // Whether an engine built for `target` can run here.
+  virtual bool Accepts(std::string_view target) const { return target == this->target(); }
+
+  // Why this backend cannot run a layer of `kind` for TF op `op` with these input and
+  // output dtypes; nullopt when it can. The segmenter asks it for every candidate node.
+  virtual std::optional<NativeReason> Supports(LayerKind kind, const std::string& op,
+                                               const std::vector<DataType>& dtypes) const = 0;
+
+  // InvalidArgument for a malformed plan; Unimplemented for a layer this backend does not
+  // run; ResourceExhausted when memory runs out.
+  virtual StatusOr<std::unique_ptr<Engine>> Compile(EngineNetwork plan) const = 0;
+};
+
+}  // namespace tftrt
+
+#endif  // TFTRT_BACKENDS_BACKEND_H_

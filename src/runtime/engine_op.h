@@ -1,0 +1,23 @@
+// The kernels the runtime's executor runs: every native TF-op kernel (KernelRegistry),
+// plus the engine node TRTEngineOp, which lives here rather than among the native kernels
+// because it builds and runs engines (engine/, backends/) that the native kernels sit below.
+#ifndef TFTRT_RUNTIME_ENGINE_OP_H_
+#define TFTRT_RUNTIME_ENGINE_OP_H_
+
+#include <string>
+#include <vector>
+
+#include "runtime/kernel.h"
+
+namespace tftrt {
+
+inline constexpr char kEngineOp[] = "TRTEngineOp";
+
+// The kernel of `op`, or null when the runtime cannot run it.
+KernelFn FindRuntimeKernel(const std::string& op);
+// Every op the runtime runs, sorted.
+std::vector<std::string> RuntimeOps();
+
+}  // namespace tftrt
+
+#endif  // TFTRT_RUNTIME_ENGINE_OP_H_
