@@ -22,6 +22,13 @@ __device__ __forceinline__ int64_t GridStride() {
   return static_cast<int64_t>(blockDim.x) * gridDim.x;
 }
 
+// The product of the dims (1 for rank 0), in device code.
+__device__ __forceinline__ int64_t NumElementsDevice(const Dims& shape) {
+  int64_t n = 1;
+  for (int d = 0; d < shape.rank; ++d) n *= shape.d[d];
+  return n;
+}
+
 // ---- Conversions with TensorFlow's Cast rules ----
 
 // TF's CPU float-to-int32 cast is x86's truncating conversion: truncation toward zero,
