@@ -1,0 +1,737 @@
+#include <cuda_fp16.h>
+
+#include <cstdint>
+#include <string>
+
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/kernels/device_utils.cuh"
+#include "backends/cuda/kernels/elementwise.h"
+
+namespace tftrt::cuda {
+namespace {
+
+using Op = ElementwiseOp;
+
+// ---- The op table: TF names, arity, int32 support ----
+
+struct OpInfo {
+  Op op;
+  const char* name;  // the canonical TF name
+  int arity;
+  bool int32;
+};
+
+constexpr OpInfo kOps[] = {
+    {Op::kIdentity, "Identity", 1, true},
+    {Op::kAdd, "AddV2", 2, true},
+    {Op::kSub, "Sub", 2, true},
+    {Op::kMul, "Mul", 2, true},
+    {Op::kRealDiv, "RealDiv", 2, false},
+    {Op::kDiv, "Div", 2, true},
+    {Op::kFloorDiv, "FloorDiv", 2, true},
+    {Op::kFloorMod, "FloorMod", 2, true},
+    {Op::kPow, "Pow", 2, true},
+    {Op::kMaximum, "Maximum", 2, true},
+    {Op::kMinimum, "Minimum", 2, true},
+    {Op::kSquaredDifference, "SquaredDifference", 2, true},
+    {Op::kGreater, "Greater", 2, true},
+    {Op::kGreaterEqual, "GreaterEqual", 2, true},
+    {Op::kLess, "Less", 2, true},
+    {Op::kLessEqual, "LessEqual", 2, true},
+    {Op::kEqual, "Equal", 2, true},
+    {Op::kNotEqual, "NotEqual", 2, true},
+    {Op::kLogicalAnd, "LogicalAnd", 2, true},
+    {Op::kLogicalOr, "LogicalOr", 2, true},
+    {Op::kNeg, "Neg", 1, true},
+    {Op::kAbs, "Abs", 1, true},
+    {Op::kSquare, "Square", 1, true},
+    {Op::kSign, "Sign", 1, true},
+    {Op::kExp, "Exp", 1, false},
+    {Op::kLog, "Log", 1, false},
+    {Op::kLog1p, "Log1p", 1, false},
+    {Op::kSqrt, "Sqrt", 1, false},
+    {Op::kRsqrt, "Rsqrt", 1, false},
+    {Op::kReciprocal, "Reciprocal", 1, false},
+    {Op::kSin, "Sin", 1, false},
+    {Op::kCos, "Cos", 1, false},
+    {Op::kTan, "Tan", 1, false},
+    {Op::kSinh, "Sinh", 1, false},
+    {Op::kCosh, "Cosh", 1, false},
+    {Op::kAsin, "Asin", 1, false},
+    {Op::kAcos, "Acos", 1, false},
+    {Op::kAtan, "Atan", 1, false},
+    {Op::kAsinh, "Asinh", 1, false},
+    {Op::kAcosh, "Acosh", 1, false},
+    {Op::kAtanh, "Atanh", 1, false},
+    {Op::kErf, "Erf", 1, false},
+    {Op::kFloor, "Floor", 1, false},
+    {Op::kCeil, "Ceil", 1, false},
+    {Op::kRound, "Round", 1, true},
+    {Op::kRelu, "Relu", 1, true},
+    {Op::kRelu6, "Relu6", 1, true},
+    {Op::kLeakyRelu, "LeakyRelu", 1, false},
+    {Op::kSigmoid, "Sigmoid", 1, false},
+    {Op::kTanh, "Tanh", 1, false},
+    {Op::kElu, "Elu", 1, false},
+    {Op::kSelu, "Selu", 1, false},
+    {Op::kSoftsign, "Softsign", 1, false},
+    {Op::kSoftplus, "Softplus", 1, false},
+    {Op::kLogicalNot, "LogicalNot", 1, true},
+    {Op::kCast, "Cast", 1, true},
+    {Op::kSelect, "SelectV2", 3, true},
+    {Op::kClipByValue, "ClipByValue", 3, true},
+};
+
+// TF names that are aliases of another op's computation.
+struct Alias {
+  const char* name;
+  Op op;
+};
+constexpr Alias kAliases[] = {
+    {"Add", Op::kAdd},        {"BiasAdd", Op::kAdd}, {"Select", Op::kSelect},
+    {"Inv", Op::kReciprocal}, {"Rint", Op::kRound},
+};
+
+const OpInfo* FindOp(Op op) {
+  for (const OpInfo& info : kOps) {
+    if (info.op == op) return &info;
+  }
+  return nullptr;
+}
+
+// ---- Device math: one op on values of the compute type ----
+
+__device__ __forceinline__ float Bool(bool b) { return b ? 1.0f : 0.0f; }
+
+__device__ float FloatBinary(Op op, float a, float b) {
+  switch (op) {
+    case Op::kAdd:
+      return __fadd_rn(a, b);
+    case Op::kSub:
+      return __fsub_rn(a, b);
+    case Op::kMul:
+      return __fmul_rn(a, b);
+    case Op::kRealDiv:
+    case Op::kDiv:
+      return __fdiv_rn(a, b);
+    case Op::kFloorDiv:
+      return floorf(__fdiv_rn(a, b));
+    case Op::kFloorMod: {
+      // The remainder takes the divisor's sign (TF's FloorMod).
+      float r = fmodf(a, b);
+      if (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) r = __fadd_rn(r, b);
+      return r;
+    }
+    case Op::kPow:
+      return powf(a, b);
+    case Op::kMaximum:
+      if (isnan(a)) return a;
+      if (isnan(b)) return b;
+      return a < b ? b : a;
+    case Op::kMinimum:
+      if (isnan(a)) return a;
+      if (isnan(b)) return b;
+      return b < a ? b : a;
+    case Op::kSquaredDifference: {
+      const float d = __fsub_rn(a, b);
+      return __fmul_rn(d, d);
+    }
+    case Op::kGreater:
+      return Bool(a > b);
+    case Op::kGreaterEqual:
+      return Bool(a >= b);
+    case Op::kLess:
+      return Bool(a < b);
+    case Op::kLessEqual:
+      return Bool(a <= b);
+    case Op::kEqual:
+      return Bool(a == b);
+    case Op::kNotEqual:
+      return Bool(a != b);
+    case Op::kLogicalAnd:
+      return Bool(a != 0.0f && b != 0.0f);
+    case Op::kLogicalOr:
+      return Bool(a != 0.0f || b != 0.0f);
+    default:
+      return 0.0f;  // not binary: ValidateElementwiseProgram rejects it
+  }
+}
+
+// TF's Softplus threshold for float: log(FLT_EPSILON) + 2, rounded to float
+// (-13.942384719848633).
+constexpr float kSoftplusThreshold = -0x1.be2804p+3f;
+
+__device__ float FloatUnary(const ElementwiseInstruction& ins, float x) {
+  switch (ins.op) {
+    case Op::kIdentity:
+      return x;
+    case Op::kNeg:
+      return -x;
+    case Op::kAbs:
+      return fabsf(x);
+    case Op::kSquare:
+      return __fmul_rn(x, x);
+    case Op::kSign:
+      if (isnan(x)) return x;
+      return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
+    case Op::kExp:
+      return expf(x);
+    case Op::kLog:
+      return logf(x);
+    case Op::kLog1p:
+      return log1pf(x);
+    case Op::kSqrt:
+      return __fsqrt_rn(x);
+    case Op::kRsqrt:
+      return __fdiv_rn(1.0f, __fsqrt_rn(x));  // rsqrtf is approximate; TF computes 1/sqrt
+    case Op::kReciprocal:
+      return __fdiv_rn(1.0f, x);
+    case Op::kSin:
+      return sinf(x);
+    case Op::kCos:
+      return cosf(x);
+    case Op::kTan:
+      return tanf(x);
+    case Op::kSinh:
+      return sinhf(x);
+    case Op::kCosh:
+      return coshf(x);
+    case Op::kAsin:
+      return asinf(x);
+    case Op::kAcos:
+      return acosf(x);
+    case Op::kAtan:
+      return atanf(x);
+    case Op::kAsinh:
+      return asinhf(x);
+    case Op::kAcosh:
+      return acoshf(x);
+    case Op::kAtanh:
+      return atanhf(x);
+    case Op::kErf:
+      return erff(x);
+    case Op::kFloor:
+      return floorf(x);
+    case Op::kCeil:
+      return ceilf(x);
+    case Op::kRound:
+      return rintf(x);  // round to nearest even in the default rounding mode
+    case Op::kRelu:
+      return x < 0.0f ? 0.0f : x;  // NaN passes, as TF
+    case Op::kRelu6:
+      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+    case Op::kLeakyRelu:
+      return x > 0.0f ? x : __fmul_rn(x, ins.alpha);
+    case Op::kSigmoid:
+      return __fdiv_rn(1.0f, __fadd_rn(1.0f, expf(-x)));
+    case Op::kTanh:
+      return tanhf(x);
+    case Op::kElu:
+      return x < 0.0f ? __fsub_rn(expf(x), 1.0f) : x;  // TF uses exp(x) - 1, not expm1
+    case Op::kSelu:
+      return x < 0.0f ? __fmul_rn(1.7580993408473768599402175208123f, __fsub_rn(expf(x), 1.0f))
+                      : __fmul_rn(1.0507009873554804934193349852946f, x);
+    case Op::kSoftsign:
+      return __fdiv_rn(x, __fadd_rn(fabsf(x), 1.0f));
+    case Op::kSoftplus: {
+      // TF's stable form: x where log1p(exp(x)) == x in float, exp(x) where it is tiny.
+      if (x > -kSoftplusThreshold) return x;
+      const float e = expf(x);
+      return x < kSoftplusThreshold ? e : log1pf(e);
+    }
+    case Op::kLogicalNot:
+      return Bool(x == 0.0f);
+    case Op::kCast:
+      switch (ins.cast_to) {
+        case DType::kFloat32:
+          return x;
+        case DType::kFloat16:
+          return __half2float(__float2half_rn(x));
+        case DType::kInt32:
+          return static_cast<float>(TfFloatToInt32(x));  // exact: |result| <= 2^31
+        case DType::kBool:
+          return Bool(x != 0.0f);
+      }
+      return x;
+    default:
+      return 0.0f;  // not unary: ValidateElementwiseProgram rejects it
+  }
+}
+
+// Wrap-around int32 arithmetic (signed overflow is undefined in C++; TF wraps).
+__device__ __forceinline__ int32_t WrapAdd(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) + static_cast<uint32_t>(b));
+}
+__device__ __forceinline__ int32_t WrapSub(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) - static_cast<uint32_t>(b));
+}
+__device__ __forceinline__ int32_t WrapMul(int32_t a, int32_t b) {
+  return static_cast<int32_t>(static_cast<uint32_t>(a) * static_cast<uint32_t>(b));
+}
+// Truncating division and remainder; INT_MIN / -1 wraps to INT_MIN as in TF. Division by
+// zero gives 0 (documented in the header).
+__device__ __forceinline__ int32_t TruncDiv(int32_t a, int32_t b) {
+  if (b == 0) return 0;
+  if (b == -1) return WrapSub(0, a);
+  return a / b;
+}
+__device__ __forceinline__ int32_t TruncMod(int32_t a, int32_t b) {
+  if (b == 0 || b == -1) return 0;
+  return a % b;
+}
+
+__device__ int32_t IntBinary(Op op, int32_t a, int32_t b) {
+  switch (op) {
+    case Op::kAdd:
+      return WrapAdd(a, b);
+    case Op::kSub:
+      return WrapSub(a, b);
+    case Op::kMul:
+      return WrapMul(a, b);
+    case Op::kDiv:
+      return TruncDiv(a, b);
+    case Op::kFloorDiv: {
+      if (b == 0) return 0;
+      int32_t q = TruncDiv(a, b);
+      if (TruncMod(a, b) != 0 && ((a < 0) != (b < 0))) --q;
+      return q;
+    }
+    case Op::kFloorMod: {
+      if (b == 0) return 0;
+      int32_t r = TruncMod(a, b);
+      if (r != 0 && ((r < 0) != (b < 0))) r += b;  // |r| < |b|, opposite signs: no overflow
+      return r;
+    }
+    case Op::kPow: {
+      if (b < 0) return 0;  // TF fails the op; documented in the header
+      int32_t result = 1;
+      for (int32_t base = a, e = b; e != 0; e >>= 1) {
+        if (e & 1) result = WrapMul(result, base);
+        base = WrapMul(base, base);
+      }
+      return result;
+    }
+    case Op::kMaximum:
+      return a < b ? b : a;
+    case Op::kMinimum:
+      return b < a ? b : a;
+    case Op::kSquaredDifference: {
+      const int32_t d = WrapSub(a, b);
+      return WrapMul(d, d);
+    }
+    case Op::kGreater:
+      return a > b;
+    case Op::kGreaterEqual:
+      return a >= b;
+    case Op::kLess:
+      return a < b;
+    case Op::kLessEqual:
+      return a <= b;
+    case Op::kEqual:
+      return a == b;
+    case Op::kNotEqual:
+      return a != b;
+    case Op::kLogicalAnd:
+      return a != 0 && b != 0;
+    case Op::kLogicalOr:
+      return a != 0 || b != 0;
+    default:
+      return 0;
+  }
+}
+
+__device__ int32_t IntUnary(const ElementwiseInstruction& ins, int32_t x) {
+  switch (ins.op) {
+    case Op::kIdentity:
+    case Op::kRound:  // integers are already round
+      return x;
+    case Op::kNeg:
+      return WrapSub(0, x);
+    case Op::kAbs:
+      return x < 0 ? WrapSub(0, x) : x;  // Abs(INT_MIN) wraps to INT_MIN, as in TF
+    case Op::kSquare:
+      return WrapMul(x, x);
+    case Op::kSign:
+      return x > 0 ? 1 : (x < 0 ? -1 : 0);
+    case Op::kRelu:
+      return x < 0 ? 0 : x;
+    case Op::kRelu6:
+      return x < 0 ? 0 : (x > 6 ? 6 : x);
+    case Op::kLogicalNot:
+      return x == 0;
+    case Op::kCast:
+      return ins.cast_to == DType::kBool ? (x != 0) : x;  // int32 or bool (validated)
+    default:
+      return 0;
+  }
+}
+
+__device__ __forceinline__ float Binary(Op op, float a, float b) { return FloatBinary(op, a, b); }
+__device__ __forceinline__ int32_t Binary(Op op, int32_t a, int32_t b) {
+  return IntBinary(op, a, b);
+}
+__device__ __forceinline__ float Unary(const ElementwiseInstruction& ins, float x) {
+  return FloatUnary(ins, x);
+}
+__device__ __forceinline__ int32_t Unary(const ElementwiseInstruction& ins, int32_t x) {
+  return IntUnary(ins, x);
+}
+
+template <typename C>
+__device__ C Ternary(Op op, C a, C b, C c) {
+  if (op == Op::kSelect) return a != C(0) ? b : c;
+  // ClipByValue as Eigen's cwiseMin then cwiseMax: NaN passes, low wins where low > high.
+  const C upper_clipped = c < a ? c : a;
+  return upper_clipped < b ? b : upper_clipped;
+}
+
+// The op's operand count by its place in the enum (the table is host-only).
+__host__ __device__ constexpr bool IsBinary(Op op) {
+  return op >= Op::kAdd && op <= Op::kLogicalOr;
+}
+__host__ __device__ constexpr bool IsTernary(Op op) {
+  return op == Op::kSelect || op == Op::kClipByValue;
+}
+
+// ---- The kernel ----
+
+// How an input's offset follows from the output index i: i itself (dense, same shape),
+// 0 (a scalar), i % last_dim (a vector along the last dim), or a full stride dot product.
+enum class Access : uint8_t { kDense, kScalar, kLastDimVector, kStrided };
+
+struct ChainParams {
+  ElementwiseProgram program;
+  int num_inputs;
+  const void* data[kMaxElementwiseInputs];
+  DType dtype[kMaxElementwiseInputs];
+  Access access[kMaxElementwiseInputs];
+  Dims strides[kMaxElementwiseInputs];
+  Dims out_shape;
+  int64_t last_dim;
+  int64_t num_elements;
+};
+
+// kStrided: whether any input needs the output index decomposed into coordinates.
+template <typename C, typename Out, bool kStrided>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    ElementwiseChainKernel(const __grid_constant__ ChainParams p, Out* __restrict__ out) {
+  for (int64_t i = GlobalThreadIndex(); i < p.num_elements; i += GridStride()) {
+    int64_t coords[kMaxRank];
+    if constexpr (kStrided) {
+      int64_t rest = i;
+      for (int d = p.out_shape.rank - 1; d >= 0; --d) {
+        const int64_t size = p.out_shape.d[d];
+        coords[d] = rest % size;
+        rest /= size;
+      }
+    }
+    C x[kMaxElementwiseInputs];
+#pragma unroll
+    for (int k = 0; k < kMaxElementwiseInputs; ++k) {
+      if (k >= p.num_inputs) break;
+      int64_t offset = 0;
+      switch (p.access[k]) {
+        case Access::kDense:
+          offset = i;
+          break;
+        case Access::kScalar:
+          offset = 0;
+          break;
+        case Access::kLastDimVector:
+          offset = i % p.last_dim;
+          break;
+        case Access::kStrided:
+          if constexpr (kStrided) {
+            for (int d = 0; d < p.out_shape.rank; ++d) offset += coords[d] * p.strides[k].d[d];
+          }
+          break;
+      }
+      x[k] = LoadAs<C>(p.data[k], p.dtype[k], offset);
+    }
+    const ElementwiseProgram& program = p.program;
+    const ElementwiseInstruction& first = program.first;
+    C v;
+    if (IsTernary(first.op)) {
+      v = Ternary(first.op, x[first.operands[0]], x[first.operands[1]], x[first.operands[2]]);
+    } else if (IsBinary(first.op)) {
+      v = Binary(first.op, x[first.operands[0]], x[first.operands[1]]);
+    } else {
+      v = Unary(first, x[first.operands[0]]);
+    }
+    for (int s = 0; s < program.num_steps; ++s) {
+      const ElementwiseInstruction& step = program.steps[s];
+      if (IsBinary(step.op)) {
+        const C operand = x[step.operands[0]];
+        v = step.operand_first ? Binary(step.op, operand, v) : Binary(step.op, v, operand);
+      } else {
+        v = Unary(step, v);
+      }
+    }
+    out[i] = ConvertForStore<Out, C>(v);
+  }
+}
+
+// ---- Host side ----
+
+// Whether `strides` over `shape` address the elements like `pattern` does, ignoring dims
+// of size 1 (whose stride is never used).
+bool SameUsedStrides(const Dims& shape, const Dims& strides, const Dims& pattern) {
+  for (int d = 0; d < shape.rank; ++d) {
+    if (shape.d[d] != 1 && strides.d[d] != pattern.d[d]) return false;
+  }
+  return true;
+}
+
+Access ClassifyAccess(const Dims& out_shape, const Dims& strides) {
+  const Dims dense = DenseStrides(out_shape);
+  if (SameUsedStrides(out_shape, strides, dense)) return Access::kDense;
+  Dims zeros;
+  zeros.rank = out_shape.rank;
+  if (SameUsedStrides(out_shape, strides, zeros)) return Access::kScalar;
+  if (out_shape.rank > 0) {
+    Dims last_only = zeros;
+    last_only.d[out_shape.rank - 1] = 1;
+    if (SameUsedStrides(out_shape, strides, last_only)) return Access::kLastDimVector;
+  }
+  return Access::kStrided;
+}
+
+template <typename C, typename Out>
+Status LaunchChain(const ChainParams& params, void* out, cudaStream_t stream) {
+  const unsigned blocks = GridStrideBlocks(params.num_elements);
+  bool strided = false;
+  for (int k = 0; k < params.num_inputs; ++k) strided |= params.access[k] == Access::kStrided;
+  if (strided) {
+    ElementwiseChainKernel<C, Out, true>
+        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, static_cast<Out*>(out));
+  } else {
+    ElementwiseChainKernel<C, Out, false>
+        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, static_cast<Out*>(out));
+  }
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
+}
+
+template <typename C>
+Status LaunchChainForOutput(const ChainParams& params, void* out, DType out_dtype,
+                            cudaStream_t stream) {
+  switch (out_dtype) {
+    case DType::kFloat32:
+      return LaunchChain<C, float>(params, out, stream);
+    case DType::kFloat16:
+      return LaunchChain<C, __half>(params, out, stream);
+    case DType::kInt32:
+      return LaunchChain<C, int32_t>(params, out, stream);
+    case DType::kBool:
+      return LaunchChain<C, bool>(params, out, stream);
+  }
+  return Status::InvalidArgument("ElementwiseChain: invalid output dtype");
+}
+
+Status ValidateInstruction(const ElementwiseInstruction& ins, bool is_first, DType compute,
+                           int num_inputs, const std::string& where) {
+  const OpInfo* info = FindOp(ins.op);
+  if (info == nullptr) return Status::InvalidArgument(where + ": unknown op code");
+  if (compute == DType::kInt32 && !info->int32) {
+    return Status::InvalidArgument(where + ": " + info->name +
+                                   " is not defined for the int32 compute type");
+  }
+  if (!is_first && info->arity == 3) {
+    return Status::InvalidArgument(where + ": " + info->name +
+                                   " takes three operands and can only be the first op");
+  }
+  if (ins.op == Op::kCast && compute == DType::kInt32 && ins.cast_to != DType::kInt32 &&
+      ins.cast_to != DType::kBool) {
+    return Status::InvalidArgument(where + ": Cast to " + DTypeName(ins.cast_to) +
+                                   " needs the float32 compute type");
+  }
+  const int used = is_first ? info->arity : (info->arity == 2 ? 1 : 0);
+  for (int j = 0; j < used; ++j) {
+    if (ins.operands[j] < 0 || ins.operands[j] >= num_inputs) {
+      return Status::InvalidArgument(where + ": operand " + std::to_string(ins.operands[j]) +
+                                     " of " + info->name + " is not one of the " +
+                                     std::to_string(num_inputs) + " inputs");
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::optional<ElementwiseOp> ElementwiseOpFromTfName(std::string_view name) {
+  for (const OpInfo& info : kOps) {
+    if (name == info.name) return info.op;
+  }
+  for (const Alias& alias : kAliases) {
+    if (name == alias.name) return alias.op;
+  }
+  return std::nullopt;
+}
+
+const char* ElementwiseOpName(ElementwiseOp op) {
+  const OpInfo* info = FindOp(op);
+  return info != nullptr ? info->name : "unknown";
+}
+
+int ElementwiseOpArity(ElementwiseOp op) {
+  const OpInfo* info = FindOp(op);
+  return info != nullptr ? info->arity : 0;
+}
+
+bool ElementwiseOpSupportsInt32(ElementwiseOp op) {
+  const OpInfo* info = FindOp(op);
+  return info != nullptr && info->int32;
+}
+
+StatusOr<Dims> BroadcastShape(const Dims& a, const Dims& b) {
+  TFTRT_RETURN_IF_ERROR(ValidateShape(a, "BroadcastShape"));
+  TFTRT_RETURN_IF_ERROR(ValidateShape(b, "BroadcastShape"));
+  Dims out;
+  out.rank = a.rank > b.rank ? a.rank : b.rank;
+  for (int d = 0; d < out.rank; ++d) {
+    const int da = d - (out.rank - a.rank), db = d - (out.rank - b.rank);
+    const int64_t size_a = da >= 0 ? a.d[da] : 1, size_b = db >= 0 ? b.d[db] : 1;
+    if (size_a != size_b && size_a != 1 && size_b != 1) {
+      return Status::InvalidArgument("Incompatible shapes: " + DimsToString(a) + " vs. " +
+                                     DimsToString(b));
+    }
+    out.d[d] = size_a == 1 ? size_b : size_a;
+  }
+  return out;
+}
+
+StatusOr<ElementwiseInput> BroadcastInput(const void* data, DType dtype, const Dims& shape,
+                                          const Dims& out_shape) {
+  TFTRT_RETURN_IF_ERROR(ValidateShape(shape, "BroadcastInput"));
+  TFTRT_RETURN_IF_ERROR(ValidateShape(out_shape, "BroadcastInput"));
+  if (shape.rank > out_shape.rank) {
+    return Status::InvalidArgument("BroadcastInput: shape " + DimsToString(shape) +
+                                   " has a higher rank than " + DimsToString(out_shape));
+  }
+  const Dims dense = DenseStrides(shape);
+  ElementwiseInput input;
+  input.data = data;
+  input.dtype = dtype;
+  input.strides.rank = out_shape.rank;
+  const int lead = out_shape.rank - shape.rank;
+  for (int d = 0; d < out_shape.rank; ++d) {
+    if (d < lead) continue;  // stride 0
+    const int64_t size = shape.d[d - lead];
+    if (size != out_shape.d[d] && size != 1) {
+      return Status::InvalidArgument("BroadcastInput: shape " + DimsToString(shape) +
+                                     " does not broadcast to " + DimsToString(out_shape));
+    }
+    input.strides.d[d] = size == 1 ? 0 : dense.d[d - lead];
+  }
+  return input;
+}
+
+Status ValidateElementwiseProgram(const ElementwiseProgram& program,
+                                  const std::vector<DType>& input_dtypes, DType out_dtype) {
+  (void)out_dtype;  // every dtype is a valid output
+  if (program.compute != DType::kFloat32 && program.compute != DType::kInt32) {
+    return Status::InvalidArgument(std::string("ElementwiseChain: compute type ") +
+                                   DTypeName(program.compute) + " is not float32 or int32");
+  }
+  const int num_inputs = static_cast<int>(input_dtypes.size());
+  if (num_inputs < 1 || num_inputs > kMaxElementwiseInputs) {
+    return Status::InvalidArgument("ElementwiseChain: " + std::to_string(num_inputs) +
+                                   " inputs (1 to " + std::to_string(kMaxElementwiseInputs) +
+                                   " supported)");
+  }
+  if (program.num_steps < 0 || program.num_steps > kMaxElementwiseSteps) {
+    return Status::InvalidArgument("ElementwiseChain: " + std::to_string(program.num_steps) +
+                                   " steps (0 to " + std::to_string(kMaxElementwiseSteps) +
+                                   " supported)");
+  }
+  TFTRT_RETURN_IF_ERROR(ValidateInstruction(program.first, /*is_first=*/true, program.compute,
+                                            num_inputs, "ElementwiseChain first op"));
+  for (int s = 0; s < program.num_steps; ++s) {
+    TFTRT_RETURN_IF_ERROR(ValidateInstruction(program.steps[s], /*is_first=*/false, program.compute,
+                                              num_inputs,
+                                              "ElementwiseChain step " + std::to_string(s)));
+  }
+  return Status::Ok();
+}
+
+Status ElementwiseChain(const ElementwiseProgram& program,
+                        const std::vector<ElementwiseInput>& inputs, const Dims& out_shape,
+                        void* out, DType out_dtype, cudaStream_t stream) {
+  std::vector<DType> dtypes;
+  for (const ElementwiseInput& input : inputs) dtypes.push_back(input.dtype);
+  TFTRT_RETURN_IF_ERROR(ValidateElementwiseProgram(program, dtypes, out_dtype));
+  TFTRT_RETURN_IF_ERROR(ValidateShape(out_shape, "ElementwiseChain output"));
+  ChainParams params;
+  params.program = program;
+  params.num_inputs = static_cast<int>(inputs.size());
+  params.out_shape = out_shape;
+  params.last_dim = out_shape.rank > 0 ? out_shape.d[out_shape.rank - 1] : 1;
+  params.num_elements = NumElements(out_shape);
+  for (int k = 0; k < params.num_inputs; ++k) {
+    if (inputs[k].strides.rank != out_shape.rank) {
+      return Status::InvalidArgument("ElementwiseChain: input " + std::to_string(k) +
+                                     " has strides of rank " +
+                                     std::to_string(inputs[k].strides.rank) +
+                                     " for an output of rank " + std::to_string(out_shape.rank));
+    }
+    params.data[k] = inputs[k].data;
+    params.dtype[k] = inputs[k].dtype;
+    params.strides[k] = inputs[k].strides;
+    params.access[k] = ClassifyAccess(out_shape, inputs[k].strides);
+  }
+  if (params.num_elements == 0) return Status::Ok();
+  if (program.compute == DType::kInt32) {
+    return LaunchChainForOutput<int32_t>(params, out, out_dtype, stream);
+  }
+  return LaunchChainForOutput<float>(params, out, out_dtype, stream);
+}
+
+Status ElementwiseOpLaunch(ElementwiseOp op, DType compute,
+                           const std::vector<ElementwiseInput>& inputs, const Dims& out_shape,
+                           void* out, DType out_dtype, cudaStream_t stream, float alpha) {
+  ElementwiseProgram program;
+  program.compute = compute;
+  program.first.op = op;
+  program.first.operands[0] = 0;
+  program.first.operands[1] = 1;
+  program.first.operands[2] = 2;
+  program.first.alpha = alpha;
+  program.first.cast_to = out_dtype;
+  return ElementwiseChain(program, inputs, out_shape, out, out_dtype, stream);
+}
+
+Status AddN(const std::vector<const void*>& inputs, const Dims& shape, DType dtype, void* out,
+            cudaStream_t stream) {
+  if (inputs.empty()) return Status::InvalidArgument("AddN: expected at least 1 input");
+  if (dtype == DType::kBool) return Status::InvalidArgument("AddN: unsupported dtype bool");
+  const DType compute = dtype == DType::kInt32 ? DType::kInt32 : DType::kFloat32;
+  const Dims dense = DenseStrides(shape);
+  // Groups of up to kMaxElementwiseInputs inputs; every group after the first adds to the
+  // partial sum already in `out` (input 0 of its chain, read before it is overwritten).
+  size_t next = 0;
+  while (next < inputs.size()) {
+    std::vector<ElementwiseInput> group;
+    if (next > 0) group.push_back({out, dtype, dense});
+    while (group.size() < kMaxElementwiseInputs && next < inputs.size()) {
+      group.push_back({inputs[next++], dtype, dense});
+    }
+    ElementwiseProgram program;
+    program.compute = compute;
+    if (group.size() == 1) {
+      program.first.op = Op::kIdentity;
+    } else {
+      program.first.op = Op::kAdd;
+      program.first.operands[0] = 0;
+      program.first.operands[1] = 1;
+      for (size_t k = 2; k < group.size(); ++k) {
+        ElementwiseInstruction& step = program.steps[program.num_steps++];
+        step.op = Op::kAdd;
+        step.operands[0] = static_cast<int8_t>(k);
+      }
+    }
+    TFTRT_RETURN_IF_ERROR(ElementwiseChain(program, group, shape, out, dtype, stream));
+  }
+  return Status::Ok();
+}
+
+}  // namespace tftrt::cuda

@@ -1,0 +1,120 @@
+#include <cuda_fp16.h>
+
+#include <string>
+
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/kernels/device_utils.cuh"
+#include "backends/cuda/kernels/pooling.h"
+
+namespace tftrt::cuda {
+namespace {
+
+// The compute type and the lowest finite value of T (where max pooling starts).
+template <typename T>
+struct PoolTraits {
+  using C = float;
+  static constexpr float kLowest = -3.402823466e+38f;
+};
+template <>
+struct PoolTraits<__half> {
+  using C = float;
+  static constexpr float kLowest = -65504.0f;
+};
+template <>
+struct PoolTraits<int32_t> {
+  using C = int32_t;
+  static constexpr int32_t kLowest = INT32_MIN;
+};
+
+template <typename T>
+__device__ __forceinline__ typename PoolTraits<T>::C LoadPool(const T* p) {
+  if constexpr (std::is_same_v<T, int32_t>) {
+    return *p;
+  } else {
+    return LoadFloat(p);
+  }
+}
+
+// One thread per output element, channels fastest so that neighbouring threads read
+// neighbouring channels.
+template <PoolOp kOp, typename T>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    Pool2DKernel(const Pool2DParams p, const T* __restrict__ in, T* __restrict__ out) {
+  using C = typename PoolTraits<T>::C;
+  const int64_t n = p.batch * p.out_height * p.out_width * p.channels;
+  for (int64_t i = GlobalThreadIndex(); i < n; i += GridStride()) {
+    const int64_t c = i % p.channels;
+    int64_t rest = i / p.channels;
+    const int64_t x = rest % p.out_width;
+    rest /= p.out_width;
+    const int64_t y = rest % p.out_height;
+    const int64_t b = rest / p.out_height;
+    const int64_t y_start = y * p.stride_height - p.pad_top;
+    const int64_t x_start = x * p.stride_width - p.pad_left;
+    const int64_t y_begin = y_start > 0 ? y_start : 0;
+    const int64_t x_begin = x_start > 0 ? x_start : 0;
+    const int64_t y_end = min(y_start + p.window_height, p.in_height);
+    const int64_t x_end = min(x_start + p.window_width, p.in_width);
+    const T* image = in + b * p.in_height * p.in_width * p.channels + c;
+    C acc = kOp == PoolOp::kMax ? C(PoolTraits<T>::kLowest) : C(0);
+    for (int64_t yy = y_begin; yy < y_end; ++yy) {
+      for (int64_t xx = x_begin; xx < x_end; ++xx) {
+        const C v = LoadPool(image + (yy * p.in_width + xx) * p.channels);
+        if constexpr (kOp == PoolOp::kMax) {
+          if (v > acc) acc = v;
+        } else {
+          acc = __fadd_rn(acc, v);
+        }
+      }
+    }
+    if constexpr (kOp == PoolOp::kAvg) {
+      const int64_t rows = y_end > y_begin ? y_end - y_begin : 0;
+      const int64_t cols = x_end > x_begin ? x_end - x_begin : 0;
+      acc = __fdiv_rn(acc, static_cast<float>(rows * cols));
+    }
+    out[i] = ConvertForStore<T, C>(acc);
+  }
+}
+
+template <PoolOp kOp, typename T>
+Status LaunchPool(const Pool2DParams& p, const void* in, void* out, cudaStream_t stream) {
+  const int64_t n = p.batch * p.out_height * p.out_width * p.channels;
+  Pool2DKernel<kOp, T><<<GridStrideBlocks(n), kThreadsPerBlock, 0, stream>>>(
+      p, static_cast<const T*>(in), static_cast<T*>(out));
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status Pool2D(PoolOp op, const Pool2DParams& p, const void* in, DType dtype, void* out,
+              cudaStream_t stream) {
+  if (p.window_height <= 0 || p.window_width <= 0 || p.stride_height <= 0 || p.stride_width <= 0) {
+    return Status::InvalidArgument("Pool2D: windows and strides must be positive");
+  }
+  if (p.batch < 0 || p.in_height < 0 || p.in_width < 0 || p.channels < 0 || p.out_height < 0 ||
+      p.out_width < 0 || p.pad_top < 0 || p.pad_left < 0) {
+    return Status::InvalidArgument("Pool2D: negative size or padding");
+  }
+  const bool supported = dtype == DType::kFloat32 || dtype == DType::kFloat16 ||
+                         (dtype == DType::kInt32 && op == PoolOp::kMax);
+  if (!supported) {
+    return Status::InvalidArgument(std::string(op == PoolOp::kMax ? "MaxPool" : "AvgPool") +
+                                   ": unsupported dtype " + DTypeName(dtype));
+  }
+  if (p.batch * p.out_height * p.out_width * p.channels == 0) return Status::Ok();
+  if (op == PoolOp::kMax) {
+    switch (dtype) {
+      case DType::kFloat32:
+        return LaunchPool<PoolOp::kMax, float>(p, in, out, stream);
+      case DType::kFloat16:
+        return LaunchPool<PoolOp::kMax, __half>(p, in, out, stream);
+      default:
+        return LaunchPool<PoolOp::kMax, int32_t>(p, in, out, stream);
+    }
+  }
+  return dtype == DType::kFloat32 ? LaunchPool<PoolOp::kAvg, float>(p, in, out, stream)
+                                  : LaunchPool<PoolOp::kAvg, __half>(p, in, out, stream);
+}
+
+}  // namespace tftrt::cuda
