@@ -3,8 +3,10 @@
 # g++ 13, CMake 4, protobuf 3.21, no snappy and no network). Snappy comes from Debian's
 # packages, fetched here beforehand and carried:
 #   mkdir -p .debs && (cd .debs && apt-get download libsnappy-dev libsnappy1v5)
-#   device run: scripts/device-build.sh [BUILD_DIR]   (carry: .debs)
-# and is linked statically. Tests that need the TensorFlow-made fixtures fail their
+#   device run: scripts/device-build.sh [BUILD_DIR]   (carry: .debs third_party)
+# and is linked statically. third_party must be carried too: it holds the cudnn-frontend
+# headers that scripts/setup.sh fetched here (the cuda backend needs them; that machine cannot
+# download them). Tests that need the TensorFlow-made fixtures fail their
 # "fixtures were generated" check there: the fixtures are not made on that machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +14,12 @@ build_dir=${1:-/tmp/tftrt-build}
 snappy=/tmp/tftrt-snappy
 mkdir -p "$snappy"
 for deb in .debs/libsnappy*.deb; do dpkg -x "$deb" "$snappy"; done
+cuda_args=()
+if [ -f third_party/cudnn-frontend/include/cudnn_frontend.h ]; then
+  cuda_args+=(-DTFTRT_CUDNN_FRONTEND_INCLUDE_DIR="$PWD/third_party/cudnn-frontend/include")
+fi
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DSNAPPY_INCLUDE_DIR="$snappy/usr/include" \
-  -DSNAPPY_LIBRARY="$snappy/usr/lib/x86_64-linux-gnu/libsnappy.a"
+  -DSNAPPY_LIBRARY="$snappy/usr/lib/x86_64-linux-gnu/libsnappy.a" "${cuda_args[@]}"
 cmake --build "$build_dir" -j"$(nproc)"
 ctest --test-dir "$build_dir" -j"$(nproc)" --output-on-failure
