@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <climits>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -106,6 +107,53 @@ Shape BatchMatMulOutputBatch(const BatchMatMulShape& shape) {
     out[d] = (a == 1) ? b : a;
   }
   return out;
+}
+
+Shape BatchMatMulOutputShape(const BatchMatMulShape& shape) {
+  Shape out = BatchMatMulOutputBatch(shape);
+  out.push_back(shape.m);
+  out.push_back(shape.n);
+  return out;
+}
+
+StatusOr<BatchMatMulShape> MakeBatchMatMulShape(const Shape& x, const Shape& y, bool adj_x,
+                                                bool adj_y, bool broadcast) {
+  const int x_rank = static_cast<int>(x.size()), y_rank = static_cast<int>(y.size());
+  if (x_rank < 2 || y_rank < 2) {
+    return Status::InvalidArgument("inputs must have rank >= 2, got " + ShapeToString(x) + " and " +
+                                   ShapeToString(y));
+  }
+  if (!broadcast && x_rank != y_rank) {
+    return Status::InvalidArgument("inputs must have the same rank, got " + ShapeToString(x) +
+                                   " and " + ShapeToString(y));
+  }
+  BatchMatMulShape shape;
+  shape.transpose_a = adj_x;
+  shape.transpose_b = adj_y;
+  shape.m = x[x_rank - (adj_x ? 1 : 2)];
+  shape.k = x[x_rank - (adj_x ? 2 : 1)];
+  shape.n = y[y_rank - (adj_y ? 2 : 1)];
+  if (y[y_rank - (adj_y ? 1 : 2)] != shape.k) {
+    return Status::InvalidArgument("matrix size-incompatible: x " + ShapeToString(x) +
+                                   (adj_x ? " (adjoint)" : "") + ", y " + ShapeToString(y) +
+                                   (adj_y ? " (adjoint)" : ""));
+  }
+  // Batch dimensions, aligned at the right and padded with 1s.
+  const int batch_rank = std::max(x_rank, y_rank) - 2;
+  shape.a_batch.assign(batch_rank - (x_rank - 2), 1);
+  shape.b_batch.assign(batch_rank - (y_rank - 2), 1);
+  shape.a_batch.insert(shape.a_batch.end(), x.begin(), x.end() - 2);
+  shape.b_batch.insert(shape.b_batch.end(), y.begin(), y.end() - 2);
+  for (int d = 0; d < batch_rank; ++d) {
+    const int64_t a = shape.a_batch[d], b = shape.b_batch[d];
+    if (a != b && (!broadcast || (a != 1 && b != 1))) {
+      return Status::InvalidArgument(std::string(broadcast
+                                                     ? "batch dimensions are not broadcastable"
+                                                     : "batch dimensions must be equal") +
+                                     ": " + ShapeToString(x) + " vs " + ShapeToString(y));
+    }
+  }
+  return shape;
 }
 
 template <typename T>

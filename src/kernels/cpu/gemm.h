@@ -13,6 +13,7 @@
 
 #include <cstdint>
 
+#include "tftrt/status.h"
 #include "tftrt/tensor.h"
 
 namespace tftrt {
@@ -36,6 +37,15 @@ struct BatchMatMulShape {
 
 // Broadcast batch shape of `shape`'s operands.
 Shape BatchMatMulOutputBatch(const BatchMatMulShape& shape);
+// The product's shape: the broadcast batch shape, then [m, n].
+Shape BatchMatMulOutputShape(const BatchMatMulShape& shape);
+
+// The product of TF's BatchMatMul (`broadcast` false: batch dimensions must be equal and
+// ranks the same), BatchMatMulV2 / V3 (`broadcast` true) of operands x and y, adjointed
+// (here: transposed) when adj_x / adj_y. InvalidArgument, with the kernels' words, when
+// the shapes do not fit. Shared by the native kernel and the engine's shape function.
+StatusOr<BatchMatMulShape> MakeBatchMatMulShape(const Shape& x, const Shape& y, bool adj_x,
+                                                bool adj_y, bool broadcast);
 
 // c[batch..., m, n] = op(a[batch..., :, :]) * op(b[batch..., :, :]) with broadcasting;
 // each operand's matrices are dense ([m,k] or [k,m] for a, [k,n] or [n,k] for b) and

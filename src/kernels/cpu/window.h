@@ -38,15 +38,17 @@ StatusOr<WindowedSize> ComputeWindowedSize(int64_t input, int64_t filter, int64_
                                            int64_t stride, Padding padding,
                                            int64_t explicit_before = 0, int64_t explicit_after = 0);
 
-// A 2-D window over the rows and columns of an NHWC image. Padding after the image is
-// implied by the output size; padded positions contribute nothing (zero for convolution,
-// skipped for pooling).
+// A 2-D window over the rows and columns of an NHWC image. Padded positions contribute
+// nothing (zero for convolution, skipped for pooling). The kernels only read the padding
+// before the image (the padding after it is implied by the output size); pad_bottom and
+// pad_right are recorded for engine plans, whose backends take explicit pads.
 struct Window2D {
   int64_t filter_rows = 1, filter_cols = 1;
   int64_t stride_rows = 1, stride_cols = 1;
   int64_t dilation_rows = 1, dilation_cols = 1;
   int64_t pad_top = 0, pad_left = 0;
   int64_t out_rows = 0, out_cols = 0;
+  int64_t pad_bottom = 0, pad_right = 0;
 };
 
 }  // namespace tftrt

@@ -76,46 +76,13 @@ Status BatchMatMulKernel(OpKernelContext& ctx, bool broadcast) {
   }
   TFTRT_ASSIGN_OR_RETURN(Tensor x, ToBatchMatMulOperand(ctx, ctx.input(0), out_dtype));
   TFTRT_ASSIGN_OR_RETURN(Tensor y, ToBatchMatMulOperand(ctx, ctx.input(1), out_dtype));
-  if (x.rank() < 2 || y.rank() < 2) {
-    return OpError(ctx, "inputs must have rank >= 2, got " + ShapeToString(x.shape()) + " and " +
-                            ShapeToString(y.shape()));
-  }
-  if (!broadcast && x.rank() != y.rank()) {
-    return OpError(ctx, "inputs must have the same rank, got " + ShapeToString(x.shape()) +
-                            " and " + ShapeToString(y.shape()));
-  }
-  BatchMatMulShape shape;
-  shape.transpose_a = adj_x;
-  shape.transpose_b = adj_y;
-  const int x_rank = x.rank(), y_rank = y.rank();
-  shape.m = x.dim(x_rank - (adj_x ? 1 : 2));
-  shape.k = x.dim(x_rank - (adj_x ? 2 : 1));
-  shape.n = y.dim(y_rank - (adj_y ? 2 : 1));
-  if (y.dim(y_rank - (adj_y ? 1 : 2)) != shape.k) {
-    return OpError(ctx, "matrix size-incompatible: x " + ShapeToString(x.shape()) +
-                            (adj_x ? " (adjoint)" : "") + ", y " + ShapeToString(y.shape()) +
-                            (adj_y ? " (adjoint)" : ""));
-  }
-  // Batch dimensions, aligned at the right and padded with 1s.
-  const int batch_rank = std::max(x_rank, y_rank) - 2;
-  shape.a_batch.assign(batch_rank - (x_rank - 2), 1);
-  shape.b_batch.assign(batch_rank - (y_rank - 2), 1);
-  shape.a_batch.insert(shape.a_batch.end(), x.shape().begin(), x.shape().end() - 2);
-  shape.b_batch.insert(shape.b_batch.end(), y.shape().begin(), y.shape().end() - 2);
-  for (int d = 0; d < batch_rank; ++d) {
-    const int64_t a = shape.a_batch[d], b = shape.b_batch[d];
-    if (a != b && (!broadcast || (a != 1 && b != 1))) {
-      return OpError(ctx, std::string(broadcast ? "batch dimensions are not broadcastable"
-                                                : "batch dimensions must be equal") +
-                              ": " + ShapeToString(x.shape()) + " vs " + ShapeToString(y.shape()));
-    }
-  }
-  Shape out_shape = BatchMatMulOutputBatch(shape);
-  out_shape.push_back(shape.m);
-  out_shape.push_back(shape.n);
+  StatusOr<BatchMatMulShape> shape =
+      MakeBatchMatMulShape(x.shape(), y.shape(), adj_x, adj_y, broadcast);
+  if (!shape.ok()) return OpError(ctx, shape.status().message());
+  const Shape out_shape = BatchMatMulOutputShape(*shape);
   Tensor product(out_dtype, out_shape);
   TFTRT_RETURN_IF_ERROR(DispatchDtype(ctx, MatMulTypes{}, out_dtype, [&]<typename T>() {
-    BatchMatMul<T>(shape, x.flat<T>(), y.flat<T>(), product.flat<T>());
+    BatchMatMul<T>(*shape, x.flat<T>(), y.flat<T>(), product.flat<T>());
     return Status::Ok();
   }));
   ctx.set_output(0, std::move(product));
