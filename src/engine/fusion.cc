@@ -1,5 +1,6 @@
 #include "engine/fusion.h"
 
+#include <algorithm>
 #include <map>
 #include <vector>
 
@@ -71,6 +72,16 @@ class Fuser {
     return producer.output_size() == 1 ? it->second : -1;
   }
 
+  // Whether two tensors have one dtype and shape: a step that broadcasts its running value
+  // to a larger shape cannot run in place on the producer's output.
+  bool SameTensorType(int a, int b) const {
+    if (a >= network_->tensor_size() || b >= network_->tensor_size()) return false;
+    const EngineTensor& x = network_->tensor(a);
+    const EngineTensor& y = network_->tensor(b);
+    return x.dtype() == y.dtype() &&
+           std::equal(x.dim().begin(), x.dim().end(), y.dim().begin(), y.dim().end());
+  }
+
   // Whether `operand` is available when layer `target` runs.
   bool AvailableAt(const EngineOperand& operand, int target) const {
     if (!operand.has_tensor()) return true;
@@ -85,7 +96,7 @@ class Fuser {
     for (int main = 0; main < layer.input_size(); ++main) {
       if (!layer.input(main).has_tensor()) continue;
       const int target = FoldTarget(layer.input(main).tensor());
-      if (target < 0) continue;
+      if (target < 0 || !SameTensorType(layer.input(main).tensor(), layer.output(0))) continue;
       EngineEpilogueStep step;
       if (role == FusionRole::kBinary) {
         const EngineOperand& other = layer.input(1 - main);

@@ -4,16 +4,45 @@
 
 #include "engine/fusion.h"
 #include "engine/ops/op_converter.h"
+#include "graph/attrs.h"
+#include "graph/output_types.h"
+#include "runtime/kernel.h"
 #include "savedmodel/tensor_proto.h"
 
 namespace tftrt {
 namespace {
 
-// What a node output is while lowering: a network tensor or a constant.
+// What a node output is while lowering: a network tensor (with its dtype and shape) or a
+// constant.
 struct Value {
   int tensor = -1;
+  DataType dtype = DataType::kInvalid;
+  Shape shape;
   Tensor constant;
+
+  bool is_constant() const { return tensor < 0; }
 };
+
+Tensor NarrowToHalf(const Tensor& tensor) {
+  Tensor half(DataType::kHalf, tensor.shape());
+  const float* in = tensor.flat<float>();
+  Half* out = half.flat<Half>();
+  for (int64_t i = 0; i < tensor.NumElements(); ++i) out[i] = FloatToHalf(in[i]);
+  return half;
+}
+
+// The value of TF's Shape of a tensor of `shape`, as `out_type` (int32 or int64).
+StatusOr<Tensor> ShapeValue(const Shape& shape, DataType out_type) {
+  const int64_t rank = static_cast<int64_t>(shape.size());
+  if (out_type == DataType::kInt64) {
+    Tensor value(DataType::kInt64, {rank});
+    for (int64_t d = 0; d < rank; ++d) value.flat<int64_t>()[d] = shape[d];
+    return value;
+  }
+  Tensor value(DataType::kInt32, {rank});
+  for (int64_t d = 0; d < rank; ++d) value.flat<int32_t>()[d] = static_cast<int32_t>(shape[d]);
+  return value;
+}
 
 class Lowering {
  public:
@@ -24,6 +53,7 @@ class Lowering {
     network_.set_precision(PrecisionName(options_.precision));
     network_.set_workspace_size_bytes(options_.workspace_size_bytes);
     network_.set_allow_tf32(options_.allow_tf32);
+    TFTRT_ASSIGN_OR_RETURN(types_, GraphTypes::Infer(segment_, OpDefs::Builtin()));
     TFTRT_RETURN_IF_ERROR(BindArgs(args));
     TFTRT_ASSIGN_OR_RETURN(std::vector<Node*> order, TopologicalOrder(segment_, true));
     for (Node* node : order) {
@@ -32,7 +62,7 @@ class Lowering {
                                 "while building an engine layer for node " + node->Describe());
     }
     TFTRT_RETURN_IF_ERROR(BindRets());
-    network_.set_num_tensors(next_tensor_);
+    network_.set_num_tensors(static_cast<int>(network_.tensor_size()));
     return std::move(network_);
   }
 
@@ -57,7 +87,7 @@ class Lowering {
         value.constant = *arg.weight;
         continue;
       }
-      value.tensor = next_tensor_++;
+      value = NewTensor(arg.dtype, arg.shape);
       EngineBinding* binding = network_.add_input();
       binding->set_name(graph_args[i].name);
       binding->set_tensor(value.tensor);
@@ -65,6 +95,18 @@ class Lowering {
       ShapeToProto(arg.shape, binding->mutable_shape());
     }
     return Status::Ok();
+  }
+
+  // A new network tensor of this dtype and shape.
+  Value NewTensor(DataType dtype, const Shape& shape) {
+    Value value;
+    value.tensor = network_.tensor_size();
+    value.dtype = dtype;
+    value.shape = shape;
+    EngineTensor* tensor = network_.add_tensor();
+    tensor->set_dtype(DataTypeToProto(dtype));
+    for (int64_t d : shape) tensor->add_dim(d);
+    return value;
   }
 
   Status Lower(const Node& node) {
@@ -76,29 +118,88 @@ class Lowering {
       values_[{&node, 0}] = values_.at(Key(node.inputs[0]));
       return Status::Ok();
     }
-    if (ConverterTable::Global().Find(node.op) == nullptr) {
-      return Status::Unimplemented("no engine converter for op " + node.op);
-    }
-    EngineLayer* layer = network_.add_layer();
-    layer->set_name(node.name);
-    layer->set_op(node.op);
-    for (const auto& [name, value] : node.attrs) (*layer->mutable_attr())[name] = value;
+    const OpConverter* converter = ConverterTable::Global().Find(node.op);
+    if (converter == nullptr) return Status::Unimplemented("no engine converter for op " + node.op);
+    std::vector<const Value*> inputs;
     for (const Output& input : node.inputs) {
       auto it = values_.find(Key(input));
       if (it == values_.end()) {
         return Status::Internal("input " + input.node->name + " lowered after its consumer");
       }
-      SetOperand(it->second, layer->add_input());
+      inputs.push_back(&it->second);
     }
-    for (int i = 0; i < NumOutputs(node); ++i) {
-      values_[{&node, i}].tensor = next_tensor_;
-      layer->add_output(next_tensor_++);
+    if (node.op == "Shape" && !inputs.empty()) {
+      // Shapes are concrete in an engine: Shape (and what is computed from it) folds.
+      const DataType out_type = types_.outputs(&node).at(0);
+      TFTRT_ASSIGN_OR_RETURN(Tensor shape, ShapeValue(ShapeOf(*inputs[0]), out_type));
+      values_[{&node, 0}].constant = std::move(shape);
+      return Status::Ok();
+    }
+    if (AllConstant(inputs)) return Fold(node, inputs);
+    return AddLayer(node, *converter, inputs);
+  }
+
+  static Shape ShapeOf(const Value& value) {
+    return value.is_constant() ? value.constant.shape() : value.shape;
+  }
+
+  static bool AllConstant(const std::vector<const Value*>& inputs) {
+    for (const Value* input : inputs) {
+      if (!input->is_constant()) return false;
+    }
+    return true;
+  }
+
+  // A node of constants only is computed now by its native kernel.
+  Status Fold(const Node& node, const std::vector<const Value*>& inputs) {
+    KernelFn kernel = KernelRegistry::Global().Find(node.op);
+    if (kernel == nullptr) return Status::Unimplemented("no kernel to fold " + node.op);
+    std::vector<Tensor> constants;
+    for (const Value* input : inputs) constants.push_back(input->constant);
+    OpKernelContext ctx(node, std::move(constants), nullptr);
+    TFTRT_RETURN_IF_ERROR_CTX(kernel(ctx), "while folding constants");
+    for (size_t i = 0; i < ctx.outputs().size(); ++i) {
+      values_[{&node, static_cast<int>(i)}].constant = ctx.outputs()[i];
+    }
+    return Status::Ok();
+  }
+
+  Status AddLayer(const Node& node, const OpConverter& converter,
+                  const std::vector<const Value*>& inputs) {
+    std::vector<LayerInput> layer_inputs;
+    for (const Value* input : inputs) {
+      layer_inputs.push_back({input->is_constant() ? input->constant.dtype() : input->dtype,
+                              ShapeOf(*input), input->is_constant() ? &input->constant : nullptr});
+    }
+    if (converter.shape == nullptr) {
+      return Status::Internal("the converter of " + node.op + " has no shape function");
+    }
+    TFTRT_ASSIGN_OR_RETURN(std::vector<Shape> shapes, converter.shape(node, layer_inputs));
+    const std::vector<DataType>& dtypes = types_.outputs(&node);
+    const int num_outputs = NumOutputs(node);
+    if (static_cast<int>(shapes.size()) < num_outputs ||
+        static_cast<int>(dtypes.size()) < num_outputs) {
+      return Status::Internal(node.op + " has fewer outputs than the segment reads");
+    }
+    EngineLayer* layer = network_.add_layer();
+    layer->set_name(node.name);
+    layer->set_op(node.op);
+    layer->set_kind(converter.kind);
+    for (const auto& [name, value] : node.attrs) (*layer->mutable_attr())[name] = value;
+    if (converter.lower != nullptr) {
+      TFTRT_RETURN_IF_ERROR(converter.lower(node, layer_inputs, layer));
+    }
+    for (const Value* input : inputs) SetOperand(*input, layer->add_input());
+    for (int i = 0; i < num_outputs; ++i) {
+      Value& value = values_[{&node, i}];
+      value = NewTensor(dtypes[i], shapes[i]);
+      layer->add_output(value.tensor);
     }
     return Status::Ok();
   }
 
   void SetOperand(const Value& value, EngineOperand* operand) const {
-    if (value.tensor >= 0) {
+    if (!value.is_constant()) {
       operand->set_tensor(value.tensor);
       return;
     }
@@ -110,14 +211,6 @@ class Lowering {
       return;
     }
     TensorToProto(value.constant, operand->mutable_weight());
-  }
-
-  static Tensor NarrowToHalf(const Tensor& tensor) {
-    Tensor half(DataType::kHalf, tensor.shape());
-    const float* in = tensor.flat<float>();
-    Half* out = half.flat<Half>();
-    for (int64_t i = 0; i < tensor.NumElements(); ++i) out[i] = FloatToHalf(in[i]);
-    return half;
   }
 
   // Outputs the layer must produce: up to the highest one that the segment uses.
@@ -137,7 +230,7 @@ class Lowering {
   Status BindRets() {
     for (const GraphRet& ret : segment_.rets()) {
       const Value& value = values_.at(Key(ret.tensor));
-      if (value.tensor < 0) {
+      if (value.is_constant()) {
         return Status::InvalidArgument("engine output '" + ret.name +
                                        "' is a constant; a constant stays outside engines");
       }
@@ -145,6 +238,7 @@ class Lowering {
       binding->set_name(ret.name);
       binding->set_tensor(value.tensor);
       binding->set_dtype(DataTypeToProto(ret.dtype));
+      ShapeToProto(value.shape, binding->mutable_shape());
     }
     return Status::Ok();
   }
@@ -153,9 +247,9 @@ class Lowering {
 
   const Graph& segment_;
   const BuildOptions& options_;
+  GraphTypes types_;
   EngineNetwork network_;
   std::map<std::pair<const Node*, int>, Value> values_;
-  int next_tensor_ = 0;
 };
 
 }  // namespace

@@ -131,6 +131,15 @@ OpDefs::OpDefs(const tensorflow::MetaGraphDef& meta_graph) {
   }
 }
 
+const OpDefs& OpDefs::Builtin() {
+  static const OpDefs* op_defs = [] {
+    auto* defs = new OpDefs();
+    for (const auto& op : BuiltinOpDefs().op()) defs->Add(op);
+    return defs;
+  }();
+  return *op_defs;
+}
+
 const tensorflow::OpDef* OpDefs::Find(const std::string& op) const {
   auto it = ops_.find(op);
   return it == ops_.end() ? nullptr : &it->second;

@@ -19,6 +19,8 @@ class OpDefs {
  public:
   OpDefs() = default;
   explicit OpDefs(const tensorflow::MetaGraphDef& meta_graph);
+  // tftrt's builtin OpDefs alone: the signatures of every op it runs.
+  static const OpDefs& Builtin();
 
   void Add(const tensorflow::OpDef& op_def) { ops_[op_def.name()] = op_def; }
   // Null if unknown.

@@ -75,6 +75,8 @@ std::vector<std::shared_ptr<const Engine>> EngineCache::Engines() const {
   return engines;
 }
 
+EngineCaches::EngineCaches() : EngineCaches(EngineRuntime{.backend = &CpuEngineBackend()}) {}
+
 EngineNodeStats EngineCache::stats() const {
   return {engine_runs_.load(), native_fallbacks_.load(), builds_.load(), failed_builds_.load()};
 }

@@ -91,6 +91,8 @@ class EngineCache {
 class EngineCaches {
  public:
   explicit EngineCaches(EngineRuntime runtime) : runtime_(runtime) {}
+  // Caches whose engines build and run on the cpu backend, not strict.
+  EngineCaches();
 
   const EngineRuntime& runtime() const { return runtime_; }
 

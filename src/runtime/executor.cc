@@ -3,7 +3,6 @@
 #include <set>
 
 #include "graph/attrs.h"
-#include "backends/registry.h"
 #include "runtime/engine_op.h"
 
 namespace tftrt {
@@ -29,9 +28,7 @@ Executor::Executor(std::shared_ptr<const Graph> graph,
                    std::shared_ptr<EngineCaches> engine_caches)
     : graph_(std::move(graph)),
       functions_(functions ? std::move(functions) : std::make_shared<FunctionGraphs>()),
-      engine_caches_(engine_caches ? std::move(engine_caches)
-                                   : std::make_shared<EngineCaches>(
-                                         EngineRuntime{.backend = &CpuEngineBackend()})) {}
+      engine_caches_(engine_caches ? std::move(engine_caches) : std::make_shared<EngineCaches>()) {}
 
 Executor::~Executor() = default;
 

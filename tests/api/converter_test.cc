@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "backends/registry.h"
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
 #include "testing/fixtures.h"
@@ -150,7 +151,7 @@ TEST_F(ConverterTest, BuildKeepsTheMostRecentEnginesUpToTheLimit) {
   ASSERT_EQ(blobs->size(), 2u);
   std::vector<int64_t> batches;
   for (const std::string& blob : *blobs) {
-    auto network = DeserializeEngine(blob, "cpu");
+    auto network = DeserializeEngine(blob, **SelectBackend(Device::kAuto));
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     batches.push_back(network->input(0).shape().dim(0).size());
   }

@@ -62,7 +62,7 @@ BuildOptions Precise(Precision precision) {
   return options;
 }
 
-std::unique_ptr<CpuEngine> BuildSmallCnn(Precision precision) {
+std::unique_ptr<Engine> BuildSmallCnn(Precision precision) {
   Graph graph("segment");
   AddSmallCnn(graph);
   auto engine = BuildCpuEngine(graph, {{DataType::kFloat, kImage, nullptr}}, Precise(precision));

@@ -42,7 +42,7 @@ TEST(EngineBlobTest, RoundTripKeepsTheNetwork) {
   const EngineNetwork network = ConvNetwork();
   ASSERT_GT(network.layer_size(), 0);
   const std::string blob = SerializeEngine(network, kTarget);
-  auto loaded = DeserializeEngine(blob, kTarget);
+  auto loaded = DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(kTarget)));
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(*loaded, network));
   // The loaded network runs.
@@ -62,17 +62,19 @@ TEST(EngineBlobTest, HeaderLayoutIsAsDocumented) {
 TEST(EngineBlobTest, BadMagicIsDataLoss) {
   std::string blob = SerializeEngine(ConvNetwork(), kTarget);
   blob[0] = 'X';
-  auto loaded = DeserializeEngine(blob, kTarget);
+  auto loaded = DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(kTarget)));
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kDataLoss);
   EXPECT_NE(loaded.status().message().find("magic"), std::string::npos);
-  EXPECT_EQ(DeserializeEngine("", kTarget).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(DeserializeEngine("", testing::TargetOnlyBackend(std::string(kTarget))).status().code(),
+            StatusCode::kDataLoss);
 }
 
 TEST(EngineBlobTest, EveryTruncationIsDataLoss) {
   const std::string blob = SerializeEngine(ConvNetwork(), kTarget);
   for (size_t size = 0; size < blob.size(); ++size) {
-    auto loaded = DeserializeEngine(std::string_view(blob).substr(0, size), kTarget);
+    auto loaded = DeserializeEngine(std::string_view(blob).substr(0, size),
+                                    testing::TargetOnlyBackend(std::string(kTarget)));
     ASSERT_FALSE(loaded.ok()) << "prefix of " << size << " bytes";
     EXPECT_EQ(loaded.status().code(), StatusCode::kDataLoss) << "prefix of " << size << " bytes";
   }
@@ -80,7 +82,9 @@ TEST(EngineBlobTest, EveryTruncationIsDataLoss) {
 
 TEST(EngineBlobTest, TrailingBytesAreDataLoss) {
   const std::string blob = SerializeEngine(ConvNetwork(), kTarget) + "x";
-  EXPECT_EQ(DeserializeEngine(blob, kTarget).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(kTarget))).status().code(),
+      StatusCode::kDataLoss);
 }
 
 TEST(EngineBlobTest, FlippedPayloadByteIsDataLoss) {
@@ -91,7 +95,7 @@ TEST(EngineBlobTest, FlippedPayloadByteIsDataLoss) {
   for (size_t offset = payload_start; offset < blob.size(); offset += 7) {
     std::string damaged = blob;
     damaged[offset] ^= 0x20;
-    auto loaded = DeserializeEngine(damaged, kTarget);
+    auto loaded = DeserializeEngine(damaged, testing::TargetOnlyBackend(std::string(kTarget)));
     ASSERT_FALSE(loaded.ok()) << "byte " << offset;
     EXPECT_EQ(loaded.status().code(), StatusCode::kDataLoss) << "byte " << offset;
     EXPECT_NE(loaded.status().message().find("checksum"), std::string::npos)
@@ -100,7 +104,9 @@ TEST(EngineBlobTest, FlippedPayloadByteIsDataLoss) {
   // A damaged checksum is caught the same way.
   std::string damaged = blob;
   damaged[payload_start - 1] ^= 0x01;
-  EXPECT_EQ(DeserializeEngine(damaged, kTarget).status().code(), StatusCode::kDataLoss);
+  EXPECT_EQ(
+      DeserializeEngine(damaged, testing::TargetOnlyBackend(std::string(kTarget))).status().code(),
+      StatusCode::kDataLoss);
 }
 
 TEST(EngineBlobTest, OtherFormatVersionIsFailedPrecondition) {
@@ -109,7 +115,7 @@ TEST(EngineBlobTest, OtherFormatVersionIsFailedPrecondition) {
     std::string encoded;
     PutFixed32(&encoded, version);
     blob.replace(8, 4, encoded);
-    auto loaded = DeserializeEngine(blob, kTarget);
+    auto loaded = DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(kTarget)));
     ASSERT_FALSE(loaded.ok()) << version;
     EXPECT_EQ(loaded.status().code(), StatusCode::kFailedPrecondition) << version;
     EXPECT_NE(loaded.status().message().find("version"), std::string::npos);
@@ -118,9 +124,9 @@ TEST(EngineBlobTest, OtherFormatVersionIsFailedPrecondition) {
 
 TEST(EngineBlobTest, OtherTargetIsFailedPrecondition) {
   const std::string blob = SerializeEngine(ConvNetwork(), "cuda:sm_90");
-  EXPECT_TRUE(DeserializeEngine(blob, "cuda:sm_90").ok());
+  EXPECT_TRUE(DeserializeEngine(blob, testing::TargetOnlyBackend(std::string("cuda:sm_90"))).ok());
   for (std::string_view expected : {"cpu", "cuda:sm_80", "cuda:sm_9", ""}) {
-    auto loaded = DeserializeEngine(blob, expected);
+    auto loaded = DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(expected)));
     ASSERT_FALSE(loaded.ok()) << expected;
     EXPECT_EQ(loaded.status().code(), StatusCode::kFailedPrecondition) << expected;
     EXPECT_NE(loaded.status().message().find("cuda:sm_90"), std::string::npos);
@@ -137,7 +143,7 @@ TEST(EngineBlobTest, UnparsablePayloadWithValidChecksumIsDataLoss) {
   PutFixed64(&blob, payload.size());
   PutFixed32(&blob, crc32c::Mask(crc32c::Value(payload)));
   blob += payload;
-  auto loaded = DeserializeEngine(blob, kTarget);
+  auto loaded = DeserializeEngine(blob, testing::TargetOnlyBackend(std::string(kTarget)));
   ASSERT_FALSE(loaded.ok());
   EXPECT_EQ(loaded.status().code(), StatusCode::kDataLoss);
 }

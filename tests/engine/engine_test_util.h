@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backends/cpu/cpu_engine.h"
+#include "backends/registry.h"
 #include "engine/network_builder.h"
 #include "graph/attrs.h"
 #include "graph/op_defs.h"
@@ -113,12 +114,30 @@ inline StatusOr<std::vector<Tensor>> RunWithFunctions(
 }
 
 // Lowers `segment` for inputs of these dtypes and shapes and compiles it on the cpu backend.
-inline StatusOr<std::unique_ptr<CpuEngine>> BuildCpuEngine(const Graph& segment,
-                                                           const std::vector<EngineArg>& args,
-                                                           const BuildOptions& options = {}) {
+inline StatusOr<std::unique_ptr<Engine>> BuildCpuEngine(const Graph& segment,
+                                                        const std::vector<EngineArg>& args,
+                                                        const BuildOptions& options = {}) {
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, BuildNetwork(segment, args, options));
-  return CpuEngine::Create(std::move(network));
+  return CpuEngineBackend().Compile(std::move(network));
 }
+
+// A backend that accepts engines of exactly one target and compiles nothing: for tests of
+// what is checked before compiling (engine blobs, asset loading).
+class TargetOnlyBackend : public EngineBackend {
+ public:
+  explicit TargetOnlyBackend(std::string target) : target_(std::move(target)) {}
+  std::string target() const override { return target_; }
+  std::optional<NativeReason> Supports(LayerKind, const std::string&,
+                                       const std::vector<DataType>&) const override {
+    return std::nullopt;
+  }
+  StatusOr<std::unique_ptr<Engine>> Compile(EngineNetwork) const override {
+    return Status::Unimplemented("TargetOnlyBackend compiles nothing");
+  }
+
+ private:
+  std::string target_;
+};
 
 // Engine inputs (no weights) with the dtypes and shapes of `tensors`.
 inline std::vector<EngineArg> ArgsFor(const std::vector<Tensor>& tensors) {

@@ -170,7 +170,7 @@ TEST(NetworkBuilderTest, LayerHasOutputsUpToTheHighestUsed) {
   AddRet(graph, "last", {unpack, 2});
   auto engine = BuildCpuEngine(graph, {{DataType::kFloat, {3, 4}, nullptr}}, Unfused());
   ASSERT_TRUE(engine.ok()) << engine.status().ToString();
-  EXPECT_EQ((*engine)->network().layer(0).output_size(), 3);
+  EXPECT_EQ((*engine)->plan().layer(0).output_size(), 3);
   const Tensor input = RandomTensor({3, 4}, 34);
   auto outputs = (*engine)->Run({input});
   ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();

@@ -5,6 +5,7 @@
 
 #include <cstdlib>
 
+#include "backends/cpu/cpu_backend.h"
 #include "common/mem_env.h"
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
@@ -81,10 +82,20 @@ class ConvertedDense {
   EngineCache& cache() { return *caches_->Get(kEngine, 1); }
 
   Tensor Run(const Tensor& x) {
-    if (executor_ == nullptr) executor_ = MakeExecutor(graph_, functions_, caches_);
-    auto outputs = executor_->Run({x});
+    auto outputs = TryRun(x);
     EXPECT_TRUE(outputs.ok()) << outputs.status().ToString();
     return outputs.ok() ? (*outputs)[0] : Tensor();
+  }
+
+  StatusOr<std::vector<Tensor>> TryRun(const Tensor& x) {
+    if (executor_ == nullptr) executor_ = MakeExecutor(graph_, functions_, caches_);
+    return executor_->Run({x});
+  }
+
+  // Strict mode: a native fallback is an error.
+  void RequireEngines() {
+    caches_ = std::make_shared<EngineCaches>(
+        EngineRuntime{.backend = &CpuEngineBackend(), .require_engines = true});
   }
 
  private:
@@ -97,7 +108,7 @@ class ConvertedDense {
 // The input shapes of each engine of `cache`, least recently used first.
 std::vector<std::vector<Shape>> CachedShapes(const EngineCache& cache) {
   std::vector<std::vector<Shape>> shapes;
-  for (const auto& engine : cache.Engines()) shapes.push_back(EngineInputShapes(engine->network()));
+  for (const auto& engine : cache.Engines()) shapes.push_back(EngineInputShapes(engine->plan()));
   return shapes;
 }
 
@@ -118,7 +129,7 @@ TEST(EngineOpTest, BuildsAnEngineAtRunTimeAndReusesIt) {
   const Tensor x = Batch(2);
   EXPECT_TRUE(TensorsMatch(model.Run(x), NativeResult(x), 1e-6));
   ASSERT_EQ(CachedShapes(model.cache()), (std::vector<std::vector<Shape>>{{{2, 4}}}));
-  const CpuEngine* first = model.cache().Engines()[0].get();
+  const Engine* first = model.cache().Engines()[0].get();
 
   const Tensor other = Batch(2, 114);
   EXPECT_TRUE(TensorsMatch(model.Run(other), NativeResult(other), 1e-6));
@@ -168,10 +179,51 @@ TEST(EngineOpTest, FailedBuildFallsBackToTheNativeSegmentAndIsNotRetried) {
   EXPECT_TRUE(BitIdentical(second, NativeResult(x)));
   EXPECT_TRUE(model.cache().Engines().empty());
   if (WarningsShown()) {
-    EXPECT_EQ(Count(warnings, "could not build an engine"), 1) << warnings;
+    EXPECT_EQ(Count(warnings, "cannot run an engine"), 1) << warnings;
     EXPECT_NE(warnings.find(kEngine), std::string::npos) << warnings;
     EXPECT_NE(warnings.find("INT8"), std::string::npos) << warnings;
   }
+}
+
+TEST(EngineOpTest, StrictModeMakesANativeFallbackAnErrorThatSaysWhy) {
+  ConvertedDense model("INT8");
+  model.RequireEngines();
+  auto outputs = model.TryRun(Batch(3));
+  ASSERT_FALSE(outputs.ok());
+  EXPECT_EQ(outputs.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(outputs.status().message().find(kEngine), std::string::npos);
+  EXPECT_NE(outputs.status().message().find("INT8"), std::string::npos);
+  EXPECT_NE(outputs.status().message().find("strict mode"), std::string::npos);
+  EXPECT_EQ(model.cache().stats().native_fallbacks, 0);
+}
+
+TEST(EngineOpTest, StrictModeRunsEngines) {
+  ConvertedDense model;
+  model.RequireEngines();
+  const Tensor x = Batch(2);
+  EXPECT_TRUE(TensorsMatch(model.Run(x), NativeResult(x), 1e-6));
+}
+
+TEST(EngineOpTest, StatsCountEngineRunsFallbacksAndBuilds) {
+  ConvertedDense built;
+  built.Run(Batch(2));
+  built.Run(Batch(2, 7));
+  built.Run(Batch(5));
+  EngineNodeStats stats = built.cache().stats();
+  EXPECT_EQ(stats.engine_runs, 3);
+  EXPECT_EQ(stats.builds, 2);
+  EXPECT_EQ(stats.native_fallbacks, 0);
+
+  ConvertedDense failing("INT8");
+  ::testing::internal::CaptureStderr();
+  failing.Run(Batch(2));
+  failing.Run(Batch(2));
+  ::testing::internal::GetCapturedStderr();
+  stats = failing.cache().stats();
+  EXPECT_EQ(stats.engine_runs, 0);
+  EXPECT_EQ(stats.native_fallbacks, 2);
+  EXPECT_EQ(stats.builds, 1);
+  EXPECT_EQ(stats.failed_builds, 1);
 }
 
 TEST(EngineOpTest, EngineNodeNeedsTheModelsFunctions) {
@@ -190,13 +242,13 @@ TEST(EngineOpTest, EngineNodeNeedsTheModelsFunctions) {
 
 // A serialized engine for the dense graph's segment and `rows` rows.
 std::string SegmentEngineBlob(const ConvertedDense& model, int64_t rows, Precision precision,
-                              std::string_view target = kCpuEngineTarget) {
+                              std::string_view target = kCpuTarget) {
   BuildOptions options;
   options.precision = precision;
   auto engine = BuildCpuEngine(*model.functions().at(kFunction),
                                {{DataType::kFloat, {rows, 4}, nullptr}}, options);
   EXPECT_TRUE(engine.ok()) << engine.status().ToString();
-  return engine.ok() ? SerializeEngine((*engine)->network(), target) : "";
+  return engine.ok() ? SerializeEngine((*engine)->plan(), target) : "";
 }
 
 std::string AssetPath() {
@@ -299,7 +351,7 @@ TEST(EngineOpTest, CachedEnginesBecomeAssetFiles) {
   ASSERT_EQ(blobs->size(), 2u);
   const Shape expected_rows[] = {{4, 4}, {1, 4}};
   for (size_t i = 0; i < blobs->size(); ++i) {
-    auto network = DeserializeEngine((*blobs)[i], kCpuEngineTarget);
+    auto network = DeserializeEngine((*blobs)[i], CpuEngineBackend());
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     EXPECT_EQ(network->precision(), "FP16");
     EXPECT_EQ(EngineInputShapes(*network), (std::vector<Shape>{expected_rows[i]}));
@@ -309,14 +361,14 @@ TEST(EngineOpTest, CachedEnginesBecomeAssetFiles) {
 // --- EngineCache ---------------------------------------------------------------------
 
 // An engine (x -> Relu) for inputs of `shape`.
-StatusOr<std::unique_ptr<CpuEngine>> BuildReluEngine(const Shape& shape) {
+StatusOr<std::unique_ptr<Engine>> BuildReluEngine(const Shape& shape) {
   Graph graph("segment");
   Node* x = AddArg(graph, "x", DataType::kFloat, shape);
   AddRet(graph, "y", {AddFloatOp(graph, "relu", "Relu", {{x, 0}}), 0});
   return BuildCpuEngine(graph, {{DataType::kFloat, shape, nullptr}});
 }
 
-std::shared_ptr<const CpuEngine> ReluEngine(const Shape& shape) {
+std::shared_ptr<const Engine> ReluEngine(const Shape& shape) {
   auto engine = BuildReluEngine(shape);
   EXPECT_TRUE(engine.ok()) << engine.status().ToString();
   return engine.ok() ? std::move(engine).value() : nullptr;
@@ -330,9 +382,9 @@ TEST(EngineCacheTest, EvictsTheLeastRecentlyUsed) {
   EXPECT_EQ(cache.Find({{1}}), a);  // a is now the most recently used
   cache.Insert(c);
   EXPECT_EQ(cache.Find({{2}}), nullptr) << "b was the least recently used";
-  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const CpuEngine>>{a, c}));
+  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const Engine>>{a, c}));
   EXPECT_EQ(cache.Find({{1}}), a);
-  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const CpuEngine>>{c, a}));
+  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const Engine>>{c, a}));
 }
 
 TEST(EngineCacheTest, InsertReplacesAnEngineForTheSameShapes) {
@@ -340,7 +392,7 @@ TEST(EngineCacheTest, InsertReplacesAnEngineForTheSameShapes) {
   auto old_engine = ReluEngine({4}), new_engine = ReluEngine({4});
   cache.Insert(old_engine);
   cache.Insert(new_engine);
-  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const CpuEngine>>{new_engine}));
+  EXPECT_EQ(cache.Engines(), (std::vector<std::shared_ptr<const Engine>>{new_engine}));
 }
 
 TEST(EngineCacheTest, CapacityIsAtLeastOne) {
@@ -370,7 +422,7 @@ TEST(EngineCacheTest, FindOrBuildBuildsOncePerShapes) {
 TEST(EngineCacheTest, FindOrBuildRemembersAFailedBuild) {
   EngineCache cache(2);
   int builds = 0;
-  auto failing = [&]() -> StatusOr<std::unique_ptr<CpuEngine>> {
+  auto failing = [&]() -> StatusOr<std::unique_ptr<Engine>> {
     ++builds;
     return Status::Unimplemented("no engine today");
   };

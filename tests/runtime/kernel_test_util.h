@@ -8,7 +8,7 @@
 
 #include "graph/attrs.h"
 #include "graph/graph.h"
-#include "runtime/kernel.h"
+#include "runtime/engine_op.h"
 
 namespace tftrt::testing {
 
@@ -22,11 +22,11 @@ std::vector<Tensor> MovedInputs(Tensors&&... tensors) {
   return inputs;
 }
 
-// Runs the kernel registered for `op` on a node with `attrs`; returns its outputs.
+// Runs the kernel the runtime has for `op` on a node with `attrs`; returns its outputs.
 inline StatusOr<std::vector<Tensor>> RunKernel(const std::string& op, AttrMap attrs,
                                                std::vector<Tensor> inputs,
                                                FunctionRunner* functions = nullptr) {
-  KernelFn kernel = KernelRegistry::Global().Find(op);
+  KernelFn kernel = FindRuntimeKernel(op);
   if (kernel == nullptr) return Status::NotFound("no kernel for " + op);
   Node node;
   node.name = "test_" + op;

@@ -133,7 +133,7 @@ TEST(LiftWeightsTest, LiftedGraphComputesTheSame) {
     auto engines = caches->Get(kEngine, 1)->Engines();
     ASSERT_EQ(engines.size(), allow_build ? 1u : 0u);
     if (allow_build) {
-      EXPECT_EQ(engines[0]->network().input_size(), 1) << "weights are baked in";
+      EXPECT_EQ(engines[0]->plan().input_size(), 1) << "weights are baked in";
     }
   }
 }

@@ -1,11 +1,11 @@
 // Converters for convolutions: Conv2D, DepthwiseConv2dNative and the transposed
 // convolution (Conv2DBackpropInput). Filters must be constants (engine weights).
 //
-// Output sizes and pads come from kernels/cpu/window_attrs.h, which the native kernels
+// Output sizes and pads come from runtime/window_attrs.h, which the native kernels
 // use too, so an engine's convolution has exactly the geometry TF's has.
 #include "engine/ops/converter_checks.h"
 #include "engine/ops/shape_helpers.h"
-#include "kernels/cpu/window_attrs.h"
+#include "runtime/window_attrs.h"
 
 namespace tftrt {
 namespace {

@@ -1,9 +1,9 @@
-// Converters for 2-D pooling. Output sizes and pads come from kernels/cpu/window_attrs.h,
+// Converters for 2-D pooling. Output sizes and pads come from runtime/window_attrs.h,
 // as the native kernels' do.
 #include "engine/ops/converter_checks.h"
 #include "engine/ops/shape_helpers.h"
 #include "graph/attrs.h"
-#include "kernels/cpu/window_attrs.h"
+#include "runtime/window_attrs.h"
 
 namespace tftrt {
 namespace {

@@ -18,8 +18,8 @@
 #include "kernels/cpu/pooling.h"
 #include "kernels/cpu/softmax.h"
 #include "kernels/cpu/window.h"
-#include "kernels/cpu/window_attrs.h"
 #include "runtime/ops/nn_ops_internal.h"
+#include "runtime/window_attrs.h"
 
 namespace tftrt {
 namespace nn_ops {

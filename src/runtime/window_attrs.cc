@@ -1,4 +1,4 @@
-#include "kernels/cpu/window_attrs.h"
+#include "runtime/window_attrs.h"
 
 #include <string>
 #include <string_view>

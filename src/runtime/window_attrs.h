@@ -6,8 +6,8 @@
 // and lowering functions (engine/ops/), so that an output size or a pad is computed in
 // one place. Errors are "<op>: <message>": InvalidArgument for bad input, Unimplemented
 // for what tftrt lacks (as the kernels report them). Only NHWC, as TF's CPU kernels.
-#ifndef TFTRT_KERNELS_CPU_WINDOW_ATTRS_H_
-#define TFTRT_KERNELS_CPU_WINDOW_ATTRS_H_
+#ifndef TFTRT_RUNTIME_WINDOW_ATTRS_H_
+#define TFTRT_RUNTIME_WINDOW_ATTRS_H_
 
 #include <cstdint>
 #include <vector>
@@ -78,4 +78,4 @@ StatusOr<PoolGeometry> MakePoolGeometry(const Node& node, bool average,
 
 }  // namespace tftrt
 
-#endif  // TFTRT_KERNELS_CPU_WINDOW_ATTRS_H_
+#endif  // TFTRT_RUNTIME_WINDOW_ATTRS_H_

@@ -1,0 +1,380 @@
+#include "backends/cuda/cuda_engine.h"
+
+#include <cstring>
+
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_memory.h"
+#include "backends/cuda/kernels/elementwise.h"
+#include "savedmodel/tensor_proto.h"
+
+namespace tftrt::cuda {
+
+// The engine's constants: host values (kept for runners that read them) and their device
+// copies. A deque keeps the host tensors' addresses stable.
+class CudaEngine::Constants : public ConstantStore {
+ public:
+  StatusOr<DeviceOperand> Add(Tensor value, DType dtype) override {
+    if (dtype == DType::kFloat16 && value.dtype() == DataType::kFloat) {
+      value = NarrowToHalf(value);
+    } else if (dtype == DType::kFloat32 && value.dtype() == DataType::kHalf) {
+      value = WidenToFloat(value);
+    }
+    return Upload(std::move(value));
+  }
+
+  // Uploads a weight as the plan stores it (FP16 plans keep float weights as half); int64
+  // values (indices, shapes) as int32, as engines compute them.
+  StatusOr<DeviceOperand> Upload(Tensor value) {
+    hosts_.push_back(value);
+    const Tensor& host = hosts_.back();
+    Tensor device_value = host;
+    if (host.dtype() == DataType::kInt64) {
+      device_value = Tensor(DataType::kInt32, host.shape());
+      for (int64_t i = 0; i < host.NumElements(); ++i) {
+        const int64_t v = host.flat<int64_t>()[i];
+        if (v < INT32_MIN || v > INT32_MAX) {
+          return Status::Unimplemented("an int64 constant beyond the int32 range in a cuda engine");
+        }
+        device_value.flat<int32_t>()[i] = static_cast<int32_t>(v);
+      }
+    }
+    TFTRT_ASSIGN_OR_RETURN(DType dtype, DeviceDType(device_value.dtype(), false));
+    TFTRT_ASSIGN_OR_RETURN(
+        DeviceWeights weights,
+        DeviceWeights::Upload(device_value.raw_data(),
+                              device_value.NumElements() * DataTypeSize(device_value.dtype())));
+    DeviceOperand operand{
+        .data = weights.data(), .host = &host, .dtype = dtype, .shape = host.shape()};
+    device_.push_back(std::move(weights));
+    return operand;
+  }
+
+ private:
+  static Tensor NarrowToHalf(const Tensor& value) {
+    Tensor half(DataType::kHalf, value.shape());
+    for (int64_t i = 0; i < value.NumElements(); ++i) {
+      half.flat<Half>()[i] = FloatToHalf(value.flat<float>()[i]);
+    }
+    return half;
+  }
+  static Tensor WidenToFloat(const Tensor& value) {
+    Tensor wide(DataType::kFloat, value.shape());
+    for (int64_t i = 0; i < value.NumElements(); ++i) {
+      wide.flat<float>()[i] = HalfToFloat(value.flat<Half>()[i]);
+    }
+    return wide;
+  }
+
+  std::deque<Tensor> hosts_;
+  std::vector<DeviceWeights> device_;
+};
+
+namespace {
+
+using RunnerFactory = StatusOr<std::unique_ptr<LayerRunner>> (*)(const LayerSpec&);
+
+StatusOr<RunnerFactory> FactoryFor(LayerKind kind) {
+  switch (kind) {
+    case LAYER_KIND_ELEMENTWISE:
+      return &MakeElementwiseRunner;
+    case LAYER_KIND_CONVOLUTION:
+      return &MakeConvolutionRunner;
+    case LAYER_KIND_MATMUL:
+      return &MakeMatMulRunner;
+    case LAYER_KIND_POOLING:
+      return &MakePoolingRunner;
+    case LAYER_KIND_REDUCTION:
+      return &MakeReductionRunner;
+    case LAYER_KIND_SOFTMAX:
+      return &MakeSoftmaxRunner;
+    case LAYER_KIND_NORMALIZATION:
+      return &MakeNormalizationRunner;
+    case LAYER_KIND_DATA_MOVEMENT:
+      return &MakeDataMovementRunner;
+    case LAYER_KIND_RESIZE:
+      return &MakeResizeRunner;
+    default:
+      return Status::InvalidArgument("layer of unknown kind " + std::to_string(kind));
+  }
+}
+
+// Float tensors that the host sees as float32 and the device stores as half.
+bool Converts(const DeviceTensor& tensor) {
+  return tensor.tf_dtype == DataType::kFloat && tensor.dtype == DType::kFloat16;
+}
+
+size_t HostBytes(const DeviceTensor& tensor) {
+  int64_t elements = 1;
+  for (int64_t d : tensor.shape) elements *= d;
+  return elements * DataTypeSize(tensor.tf_dtype);
+}
+
+// Converts `elements` values between float32 and half on the device.
+Status ConvertOnDevice(const void* in, DType in_dtype, void* out, DType out_dtype, int64_t elements,
+                       cudaStream_t stream) {
+  const Dims shape = Dims::From({elements});
+  return ElementwiseOpLaunch(ElementwiseOp::kIdentity, DType::kFloat32,
+                             {{in, in_dtype, DenseStrides(shape)}}, shape, out, out_dtype, stream);
+}
+
+class CudaExecutionContext : public ExecutionContext {
+ public:
+  explicit CudaExecutionContext(const CudaEngine& engine) : engine_(engine) {}
+  ~CudaExecutionContext() override {
+    if (stream_ != nullptr) {
+      TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_)).IgnoreError();
+      TFTRT_CUDA_STATUS(cudaStreamDestroy(stream_)).IgnoreError();
+    }
+  }
+
+  Status Init() {
+    TFTRT_CUDA_CHECK(cudaSetDevice(engine_.device()));
+    TFTRT_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    TFTRT_ASSIGN_OR_RETURN(handles_, DnnHandles::Create());
+    TFTRT_ASSIGN_OR_RETURN(
+        arena_, DeviceBuffer::Allocate(engine_.memory().arena_bytes, "activation arena"));
+    TFTRT_ASSIGN_OR_RETURN(workspace_,
+                           DeviceBuffer::Allocate(engine_.workspace_bytes(), "engine workspace"));
+    const EngineNetwork& plan = engine_.plan();
+    for (const auto* bindings : {&plan.input(), &plan.output()}) {
+      for (const EngineBinding& binding : *bindings) {
+        const DeviceTensor& tensor = engine_.tensors()[binding.tensor()];
+        TFTRT_ASSIGN_OR_RETURN(
+            PinnedBuffer pinned,
+            PinnedBuffer::Allocate(HostBytes(tensor), "'" + binding.name() + "' staging"));
+        pinned_.push_back(std::move(pinned));
+        TFTRT_ASSIGN_OR_RETURN(DeviceBuffer staging,
+                               DeviceBuffer::Allocate(Converts(tensor) ? HostBytes(tensor) : 0,
+                                                      "'" + binding.name() + "' float32 staging"));
+        float_staging_.push_back(std::move(staging));
+      }
+    }
+    return Status::Ok();
+  }
+
+  StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) override {
+    TFTRT_CUDA_CHECK(cudaSetDevice(engine_.device()));
+    Status status = Enqueue(inputs);
+    // Whatever happened, nothing of this run may still be in flight when it returns.
+    Status synced = TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_));
+    TFTRT_RETURN_IF_ERROR(status);
+    TFTRT_RETURN_IF_ERROR(synced);
+    const EngineNetwork& plan = engine_.plan();
+    std::vector<Tensor> outputs;
+    for (int i = 0; i < plan.output_size(); ++i) {
+      const DeviceTensor& tensor = engine_.tensors()[plan.output(i).tensor()];
+      Tensor output(tensor.tf_dtype, tensor.shape);
+      std::memcpy(output.raw_data(), pinned_[plan.input_size() + i].data(), HostBytes(tensor));
+      outputs.push_back(std::move(output));
+    }
+    return outputs;
+  }
+
+ private:
+  Status Enqueue(const std::vector<Tensor>& inputs) {
+    const EngineNetwork& plan = engine_.plan();
+    if (static_cast<int>(inputs.size()) != plan.input_size()) {
+      return Status::InvalidArgument("the engine takes " + std::to_string(plan.input_size()) +
+                                     " inputs, got " + std::to_string(inputs.size()));
+    }
+    const RunBuffers buffers(static_cast<char*>(arena_.data()), engine_.memory().offsets, stream_,
+                             workspace_.data(), *handles_);
+    for (int i = 0; i < plan.input_size(); ++i) {
+      TFTRT_RETURN_IF_ERROR(Upload(plan.input(i), inputs[i], i, buffers));
+    }
+    for (size_t i = 0; i < engine_.runners().size(); ++i) {
+      TFTRT_RETURN_IF_ERROR_CTX(
+          engine_.runners()[i]->Enqueue(buffers),
+          "while running engine layer '" + plan.layer(i).name() + "' (" + plan.layer(i).op() + ")");
+    }
+    for (int i = 0; i < plan.output_size(); ++i) {
+      TFTRT_RETURN_IF_ERROR(Download(plan.output(i), plan.input_size() + i, buffers));
+    }
+    return Status::Ok();
+  }
+
+  Status Upload(const EngineBinding& binding, const Tensor& input, int slot,
+                const RunBuffers& buffers) {
+    const DeviceTensor& tensor = engine_.tensors()[binding.tensor()];
+    if (input.dtype() != tensor.tf_dtype || input.shape() != tensor.shape) {
+      return Status::InvalidArgument(
+          "engine input '" + binding.name() + "' is " + std::string(DataTypeName(input.dtype())) +
+          ShapeToString(input.shape()) + ", the engine was built for " +
+          std::string(DataTypeName(tensor.tf_dtype)) + ShapeToString(tensor.shape));
+    }
+    const size_t bytes = HostBytes(tensor);
+    if (bytes == 0) return Status::Ok();
+    std::memcpy(pinned_[slot].data(), input.raw_data(), bytes);
+    void* target =
+        Converts(tensor) ? float_staging_[slot].data() : buffers.tensor(binding.tensor());
+    TFTRT_CUDA_CHECK(
+        cudaMemcpyAsync(target, pinned_[slot].data(), bytes, cudaMemcpyHostToDevice, stream_));
+    if (!Converts(tensor)) return Status::Ok();
+    return ConvertOnDevice(target, DType::kFloat32, buffers.tensor(binding.tensor()),
+                           DType::kFloat16, input.NumElements(), stream_);
+  }
+
+  Status Download(const EngineBinding& binding, int slot, const RunBuffers& buffers) {
+    const DeviceTensor& tensor = engine_.tensors()[binding.tensor()];
+    const size_t bytes = HostBytes(tensor);
+    if (bytes == 0) return Status::Ok();
+    const void* source = buffers.tensor(binding.tensor());
+    if (Converts(tensor)) {
+      TFTRT_RETURN_IF_ERROR(ConvertOnDevice(source, DType::kFloat16, float_staging_[slot].data(),
+                                            DType::kFloat32, bytes / sizeof(float), stream_));
+      source = float_staging_[slot].data();
+    }
+    TFTRT_CUDA_CHECK(
+        cudaMemcpyAsync(pinned_[slot].data(), source, bytes, cudaMemcpyDeviceToHost, stream_));
+    return Status::Ok();
+  }
+
+  const CudaEngine& engine_;
+  cudaStream_t stream_ = nullptr;
+  std::unique_ptr<DnnHandles> handles_;
+  DeviceBuffer arena_;
+  DeviceBuffer workspace_;
+  // Per binding, inputs first: pinned host copies, and float32 device copies of the
+  // bindings the device stores as half.
+  std::vector<PinnedBuffer> pinned_;
+  std::vector<DeviceBuffer> float_staging_;
+};
+
+}  // namespace
+
+CudaEngine::CudaEngine(EngineNetwork plan, std::string target)
+    : Engine(std::move(plan), std::move(target)), constants_(std::make_unique<Constants>()) {}
+
+CudaEngine::~CudaEngine() {
+  // Runners and constants free device memory: make sure the device is the engine's.
+  TFTRT_CUDA_STATUS(cudaSetDevice(device_)).IgnoreError();
+  runners_.clear();
+  constants_.reset();
+}
+
+StatusOr<std::unique_ptr<CudaEngine>> CudaEngine::Create(EngineNetwork plan, std::string target) {
+  std::unique_ptr<CudaEngine> engine(new CudaEngine(std::move(plan), std::move(target)));
+  TFTRT_RETURN_IF_ERROR_CTX(engine->Compile(), "while compiling an engine on " + engine->target());
+  return engine;
+}
+
+StatusOr<std::unique_ptr<ExecutionContext>> CudaEngine::CreateContext() const {
+  auto context = std::make_unique<CudaExecutionContext>(*this);
+  TFTRT_RETURN_IF_ERROR_CTX(context->Init(), "while creating an execution context on " + target());
+  return std::unique_ptr<ExecutionContext>(std::move(context));
+}
+
+StatusOr<DeviceOperand> CudaEngine::Operand(const EngineOperand& proto) {
+  if (proto.has_tensor()) {
+    if (proto.tensor() < 0 || proto.tensor() >= static_cast<int>(tensors_.size())) {
+      return Status::InvalidArgument("engine operand refers to tensor " +
+                                     std::to_string(proto.tensor()) + " of " +
+                                     std::to_string(tensors_.size()));
+    }
+    const DeviceTensor& tensor = tensors_[proto.tensor()];
+    return DeviceOperand{.tensor = proto.tensor(), .dtype = tensor.dtype, .shape = tensor.shape};
+  }
+  TFTRT_ASSIGN_OR_RETURN(Tensor value, TensorFromProto(proto.weight()));
+  return constants_->Upload(std::move(value));
+}
+
+Status CudaEngine::Compile() {
+  const EngineNetwork& network = plan();
+  if (network.precision() != "FP32" && network.precision() != "FP16") {
+    return Status::Unimplemented("the cuda backend runs FP32 and FP16 engines, not '" +
+                                 network.precision() + "'");
+  }
+  if (network.tensor_size() != network.num_tensors()) {
+    return Status::InvalidArgument("the plan records " + std::to_string(network.tensor_size()) +
+                                   " tensor shapes for " + std::to_string(network.num_tensors()) +
+                                   " tensors");
+  }
+  TFTRT_CUDA_CHECK(cudaGetDevice(&device_));
+  half_storage_ = network.precision() == "FP16";
+  for (const EngineTensor& proto : network.tensor()) {
+    DeviceTensor tensor;
+    TFTRT_ASSIGN_OR_RETURN(tensor.tf_dtype, DataTypeFromProto(proto.dtype()));
+    TFTRT_ASSIGN_OR_RETURN(tensor.dtype, DeviceDType(tensor.tf_dtype, half_storage_));
+    int64_t elements = 1;
+    for (int64_t d : proto.dim()) {
+      if (d < 0) return Status::InvalidArgument("a plan tensor has an unknown dimension");
+      tensor.shape.push_back(d);
+      elements *= d;
+    }
+    tensor.bytes = elements * DTypeSize(tensor.dtype);
+    tensors_.push_back(std::move(tensor));
+  }
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<DnnHandles> handles, DnnHandles::Create());
+  for (const EngineLayer& layer : network.layer()) {
+    LayerSpec spec{.layer = layer,
+                   .tensors = tensors_,
+                   .constants = *constants_,
+                   .handles = *handles,
+                   .allow_tf32 = network.allow_tf32()};
+    for (const EngineOperand& input : layer.input()) {
+      TFTRT_ASSIGN_OR_RETURN(DeviceOperand operand, Operand(input));
+      spec.inputs.push_back(std::move(operand));
+    }
+    for (const EngineEpilogueStep& step : layer.epilogue()) {
+      DeviceOperand operand;
+      if (step.has_operand()) {
+        TFTRT_ASSIGN_OR_RETURN(operand, Operand(step.operand()));
+      }
+      spec.epilogue_operands.push_back(std::move(operand));
+    }
+    for (int tensor : layer.output()) {
+      if (tensor < 0 || tensor >= static_cast<int>(tensors_.size())) {
+        return Status::InvalidArgument("layer '" + layer.name() + "' writes tensor " +
+                                       std::to_string(tensor) + " of " +
+                                       std::to_string(tensors_.size()));
+      }
+      spec.outputs.push_back(tensor);
+    }
+    TFTRT_ASSIGN_OR_RETURN(RunnerFactory factory, FactoryFor(layer.kind()));
+    auto runner = factory(spec);
+    if (!runner.ok()) {
+      return runner.status().WithContext("while compiling layer '" + layer.name() + "' (" +
+                                         layer.op() + ")");
+    }
+    workspace_bytes_ = std::max(workspace_bytes_, (*runner)->workspace_bytes());
+    runners_.push_back(std::move(runner).value());
+  }
+  PlanArena();
+  return Status::Ok();
+}
+
+void CudaEngine::PlanArena() {
+  const EngineNetwork& network = plan();
+  const int num_layers = network.layer_size();
+  std::vector<BufferLifetime> lifetimes(tensors_.size());
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    lifetimes[t] = {tensors_[t].bytes, num_layers, -1};
+  }
+  auto read = [&](const EngineOperand& operand, int step) {
+    if (operand.has_tensor()) {
+      BufferLifetime& lifetime = lifetimes[operand.tensor()];
+      lifetime.last = std::max(lifetime.last, step);
+    }
+  };
+  for (const EngineBinding& input : network.input()) lifetimes[input.tensor()].first = -1;
+  for (int i = 0; i < num_layers; ++i) {
+    const EngineLayer& layer = network.layer(i);
+    for (const EngineOperand& input : layer.input()) read(input, i);
+    for (const EngineEpilogueStep& step : layer.epilogue()) read(step.operand(), i);
+    for (int tensor : layer.output()) {
+      lifetimes[tensor].first = std::min(lifetimes[tensor].first, i);
+      lifetimes[tensor].last = std::max(lifetimes[tensor].last, i);
+    }
+  }
+  for (const EngineBinding& output : network.output()) {
+    lifetimes[output.tensor()].first = std::min(lifetimes[output.tensor()].first, num_layers);
+    lifetimes[output.tensor()].last = num_layers;
+  }
+  for (BufferLifetime& lifetime : lifetimes) {
+    // A tensor nothing writes or reads still gets a place of its own, briefly.
+    if (lifetime.last < lifetime.first) lifetime.last = lifetime.first;
+  }
+  memory_ = tftrt::PlanMemory(lifetimes);
+}
+
+}  // namespace tftrt::cuda
