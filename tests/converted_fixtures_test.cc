@@ -1,8 +1,12 @@
 // End-to-end conversion: every fixture of the read-and-run tests (and every real-world
-// model) converts at FP32 and FP16, engines are built for the first case's inputs, the
-// converted SavedModel is saved, loaded back and run on every case, and the outputs match
-// TensorFlow's: FP32 within 1e-4, FP16 within 2e-2 (relative, per output; integers
-// exactly). The CNN fixtures must have at least 90% of their ops inside engines.
+// model) converts at FP32 (TF32 off), TF32 and FP16, engines are built for the first
+// case's inputs, the converted SavedModel is saved, loaded back and run on every case in
+// strict mode (an engine node that runs its native segment fails the run), every engine
+// node must have run as an engine, and the outputs match TensorFlow's within
+// testing::EngineTolerance (FP32 1e-4; TF32 5e-3; FP16 2e-2 relative and max-abs
+// 5e-2 x max|reference|; integers exactly). The CNN fixtures must have at least 90% of
+// their ops inside engines. Engines run on the backend TFTRT_DEVICE picks (auto: the GPU
+// where there is one), which is how scripts/gpu-test.sh runs this test on the cuda backend.
 //
 // With $TFTRT_CONVERTED_DIR set, the converted models stay in
 // <dir>/<precision>/<fixture>/<signature>/ for tests/fixtures/check_tf_loads.py, which
@@ -34,7 +38,7 @@ std::vector<ConversionCase> AllConversionCases() {
   std::vector<ConversionCase> cases;
   for (const testing::FixtureSignature& signature : testing::AllFixtureSignatures()) {
     if (testing::IsTf1Fixture(signature.fixture)) continue;
-    for (const char* precision : {"FP32", "FP16"}) cases.push_back({signature, precision});
+    for (const char* precision : {"FP32", "TF32", "FP16"}) cases.push_back({signature, precision});
   }
   return cases;
 }
@@ -60,25 +64,27 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
     GTEST_SKIP() << "ResNet50 is run by the Release pass only (too slow under sanitizers)";
   }
   if (!fs::exists(c.source.model_dir)) GTEST_SKIP() << c.source.model_dir << " is absent";
-  const double tolerance = c.precision == "FP32" ? 1e-4 : 2e-2;
+  const testing::Tolerance tolerance = testing::EngineTolerance(c.precision);
+  const ModelOptions strict{.require_engines = true};
 
   ConverterOptions options;
   options.input_saved_model_dir = c.source.model_dir;
   options.input_saved_model_signature_key = c.source.signature;
-  options.conversion_params.precision_mode = c.precision;
+  options.conversion_params.precision_mode = c.precision == "FP16" ? "FP16" : "FP32";
+  options.conversion_params.allow_tf32 = c.precision == "TF32";
+  options.model_options = strict;
   auto converter = Converter::Create(options);
   ASSERT_TRUE(converter.ok()) << converter.status().ToString();
   auto function = converter->Convert();
   ASSERT_TRUE(function.ok()) << function.status().ToString();
   const auto first_inputs = testing::ReadNpyDir(c.source.case_dirs.front() / "inputs");
   bool built = false;
-  ASSERT_TRUE(converter
-                  ->Build([&]() -> std::optional<InputSet> {
-                    if (built) return std::nullopt;
-                    built = true;
-                    return first_inputs;
-                  })
-                  .ok());
+  const Status build = converter->Build([&]() -> std::optional<InputSet> {
+    if (built) return std::nullopt;
+    built = true;
+    return first_inputs;
+  });
+  ASSERT_TRUE(build.ok()) << build.ToString();
   const fs::path out = OutputDir(c);
   const Status saved = converter->Save(out.string(), /*overwrite=*/true);
   ASSERT_TRUE(saved.ok()) << saved.ToString();
@@ -93,7 +99,7 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
     EXPECT_GE(percent, 90.0) << FormatSummary(*summary);
   }
 
-  auto loaded = Model::Load(out.string(), c.source.signature);
+  auto loaded = Model::Load(out.string(), c.source.signature, {"serve"}, strict);
   ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
   for (const fs::path& case_dir : c.source.case_dirs) {
     const auto inputs = testing::ReadNpyDir(case_dir / "inputs");
@@ -109,6 +115,14 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
             << "output " << name << " of case " << case_dir.filename()
             << (model == function->get() ? " (converted function)" : " (saved and reloaded)");
       }
+    }
+  }
+  for (Model* model : {function->get(), loaded->get()}) {
+    for (const EngineNodeReport& report : model->EngineReports()) {
+      EXPECT_GT(report.engine_runs, 0) << report.node << " never ran as an engine";
+      EXPECT_EQ(report.native_fallbacks, 0) << report.node << " ran its native segment";
+      std::printf("[engine] %-60s %s on %s: %lld runs\n", c.Name().c_str(), report.node.c_str(),
+                  report.backend.c_str(), static_cast<long long>(report.engine_runs));
     }
   }
   if (std::getenv("TFTRT_CONVERTED_DIR") == nullptr) fs::remove_all(out);

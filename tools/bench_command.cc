@@ -32,6 +32,7 @@ Status Bench(const ParsedFlags& flags) {
   const double mean = std::accumulate(times.begin(), times.end(), 0.0) / times.size();
   std::printf("load %.1f ms; %d runs: median %.3f ms, mean %.3f ms, min %.3f ms, max %.3f ms\n",
               load_ms, runs, times[times.size() / 2], mean, times.front(), times.back());
+  PrintEngineReports(*model);
   return Status::Ok();
 }
 

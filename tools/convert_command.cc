@@ -35,6 +35,7 @@ StatusOr<ConversionParams> ParamsFromFlags(const ParsedFlags& flags) {
                          ParseNumber(flags, "max-workspace-size", params.max_workspace_size_bytes));
   params.allow_build_at_runtime = !flags.Has("no-build-at-runtime");
   params.use_calibration = !flags.Has("no-calibration");
+  params.allow_tf32 = !flags.Has("no-tf32");
   return params;
 }
 
@@ -91,6 +92,7 @@ Status Convert(const ParsedFlags& flags) {
   options.input_saved_model_signature_key = flags.Get("signature", "serving_default");
   TFTRT_ASSIGN_OR_RETURN(options.conversion_params, ParamsFromFlags(flags));
   for (const std::string& pass : flags.GetAll("disable-pass")) options.disabled_passes.insert(pass);
+  options.model_options = ModelOptionsFrom(flags);
   // Read the inputs first: a bad file should fail before the long work.
   TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> build_sets, BuildInputSets(flags));
   std::vector<InputSet> calibration_sets;
@@ -158,6 +160,15 @@ Command ConvertCommand() {
                      {"disable-pass", "NAME",
                       "skip a graph pass (constant_folding, fold_batch_norm, prune_identity, "
                       "common_subexpression); repeatable"},
+                     {"no-tf32", "",
+                      "FP32 engines on GPUs: full float32 matmuls and convolutions instead of "
+                      "TF32 tensor cores (TensorRT's default)"},
+                     {"device", "auto|cpu|cuda",
+                      "where Build() builds engines, and which backend decides what goes into "
+                      "them (default auto; TFTRT_DEVICE)"},
+                     {"require-engines", "",
+                      "strict mode: building with --build-input fails when an engine node "
+                      "cannot build its engine"},
                      {"signature", "KEY", "signature to convert (default serving_default)"},
                      {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
            .min_positional = 2,

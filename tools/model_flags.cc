@@ -1,5 +1,6 @@
 #include "model_flags.h"
 
+#include <cstdio>
 #include <set>
 
 #include "common/env.h"
@@ -15,7 +16,32 @@ std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own) {
   own.push_back({"input", "NAME=FILE.npy", "an input of the signature (repeat for each)"});
   own.push_back({"signature", "KEY", "signature to run (default serving_default)"});
   own.push_back({"tag", "TAG", "MetaGraph tag (repeatable; default serve)"});
+  for (FlagSpec& spec : EngineFlags()) own.push_back(std::move(spec));
   return own;
+}
+
+std::vector<FlagSpec> EngineFlags() {
+  return {{"device", "auto|cpu|cuda",
+           "where engines build and run (default auto: the GPU when this build has the cuda "
+           "backend and a GPU is present, else the CPU; TFTRT_DEVICE sets auto's choice)"},
+          {"require-engines", "",
+           "strict mode: an engine node that would run its native segment is an error "
+           "(also TFTRT_REQUIRE_ENGINES=1)"}};
+}
+
+ModelOptions ModelOptionsFrom(const ParsedFlags& flags) {
+  return {.device = flags.Get("device", "auto"), .require_engines = flags.Has("require-engines")};
+}
+
+void PrintEngineReports(const Model& model) {
+  for (const EngineNodeReport& report : model.EngineReports()) {
+    std::printf(
+        "engine %s on %s: %lld engine runs, %lld native fallbacks, %lld builds (%lld "
+        "failed), %d cached\n",
+        report.node.c_str(), report.backend.c_str(), static_cast<long long>(report.engine_runs),
+        static_cast<long long>(report.native_fallbacks), static_cast<long long>(report.builds),
+        static_cast<long long>(report.failed_builds), report.cached_engines);
+  }
 }
 
 StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,
@@ -62,7 +88,8 @@ std::set<std::string> Tags(const ParsedFlags& flags) {
 }
 
 StatusOr<std::unique_ptr<Model>> LoadModel(const ParsedFlags& flags) {
-  return Model::Load(flags.positional[0], flags.Get("signature", "serving_default"), Tags(flags));
+  return Model::Load(flags.positional[0], flags.Get("signature", "serving_default"), Tags(flags),
+                     ModelOptionsFrom(flags));
 }
 
 }  // namespace tftrt::cli

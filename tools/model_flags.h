@@ -15,8 +15,17 @@
 
 namespace tftrt::cli {
 
-// `own` followed by the specs of --inputs, --input, --signature and --tag.
+// `own` followed by the specs of --inputs, --input, --signature, --tag, --device and
+// --require-engines.
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own);
+
+// The specs of --device and --require-engines (how engines build and run).
+std::vector<FlagSpec> EngineFlags();
+// ModelOptions from --device and --require-engines.
+ModelOptions ModelOptionsFrom(const ParsedFlags& flags);
+
+// One line per engine node: backend, engine runs, native fallbacks, builds.
+void PrintEngineReports(const Model& model);
 
 // Reads one NAME=FILE.npy value of option --`flag`.
 StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,

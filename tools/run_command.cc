@@ -39,6 +39,7 @@ Status RunModel(const ParsedFlags& flags) {
   using Ms = std::chrono::duration<double, std::milli>;
   std::printf("load %.1f ms, run %.1f ms\n", Ms(run_start - load_start).count(),
               Ms(run_end - run_start).count());
+  if (flags.Has("verbose")) PrintEngineReports(*model);
   return Status::Ok();
 }
 
@@ -48,12 +49,15 @@ Command RunCommand() {
   return {
       {.name = "run",
        .usage = "DIR (--inputs FILE.npz | --input NAME=FILE.npy ...) --output-dir OUT [options]",
-       .summary = "Runs a SavedModel signature on tftrt's CPU runtime. The inputs, by their "
+       .summary = "Runs a SavedModel signature on tftrt's runtime. The inputs, by their "
                   "signature keys, come from a .npz archive or directory (--inputs) and "
                   "from .npy files (--input); each output is written to "
                   "OUT/<output key>.npy.",
        .flags = WithModelFlags(
-           {{"output-dir", "OUT", "directory for the outputs (created if missing)"}}),
+           {{"output-dir", "OUT", "directory for the outputs (created if missing)"},
+            {"verbose", "",
+             "also print, per engine node, its backend, engine runs, native fallbacks and "
+             "builds"}}),
        .min_positional = 1,
        .max_positional = 1},
       RunModel};

@@ -229,11 +229,8 @@ class Lowering {
 
   Status BindRets() {
     for (const GraphRet& ret : segment_.rets()) {
-      const Value& value = values_.at(Key(ret.tensor));
-      if (value.is_constant()) {
-        return Status::InvalidArgument("engine output '" + ret.name +
-                                       "' is a constant; a constant stays outside engines");
-      }
+      Value value = values_.at(Key(ret.tensor));
+      if (value.is_constant()) value = Materialize(ret.name, value.constant);
       EngineBinding* binding = network_.add_output();
       binding->set_name(ret.name);
       binding->set_tensor(value.tensor);
@@ -241,6 +238,22 @@ class Lowering {
       ShapeToProto(value.shape, binding->mutable_shape());
     }
     return Status::Ok();
+  }
+
+  // An output that folding made constant (a shape computed from the input shapes, say)
+  // is still an engine output: a layer copies the constant into it.
+  Value Materialize(const std::string& name, const Tensor& constant) {
+    Value value = NewTensor(constant.dtype(), constant.shape());
+    EngineLayer* layer = network_.add_layer();
+    layer->set_name(name + "/constant");
+    layer->set_op("Identity");
+    layer->set_kind(LAYER_KIND_DATA_MOVEMENT);
+    (*layer->mutable_attr())["T"].set_type(DataTypeToProto(constant.dtype()));
+    Value source;
+    source.constant = constant;
+    SetOperand(source, layer->add_input());
+    layer->add_output(value.tensor);
+    return value;
   }
 
   static std::pair<const Node*, int> Key(Output output) { return {output.node, output.index}; }

@@ -1,5 +1,6 @@
 #include "testing/tensor_compare.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdlib>
 
@@ -15,8 +16,14 @@ bool IsFloating(DataType dtype) {
 
 }  // namespace
 
+Tolerance EngineTolerance(const std::string& precision) {
+  if (precision == "FP16") return {2e-2, 5e-2};
+  if (precision == "TF32") return {5e-3};
+  return {1e-4};
+}
+
 ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
-                                        double relative_tolerance) {
+                                        const Tolerance& tolerance) {
   if (actual.dtype() != expected.dtype() || actual.shape() != expected.shape()) {
     return ::testing::AssertionFailure()
            << "got " << actual.DebugString() << ", expected " << expected.DebugString();
@@ -31,10 +38,28 @@ bool IsFloating(DataType dtype) {
       }
     }
     const double error = RelativeError(actual, expected);
-    if (!(error <= relative_tolerance)) {
+    if (!(error <= tolerance.relative)) {
       return ::testing::AssertionFailure()
-             << "relative error " << error << " > " << relative_tolerance << "\n  got      "
+             << "relative error " << error << " > " << tolerance.relative << "\n  got      "
              << actual.ValuesString() << "\n  expected " << expected.ValuesString();
+    }
+    if (tolerance.max_abs_fraction >= 0) {
+      double largest = 0, worst = 0;
+      int64_t worst_index = 0;
+      for (int64_t i = 0; i < n; ++i) {
+        const double a = actual.ElementAsDouble(i), b = expected.ElementAsDouble(i);
+        if (!std::isfinite(b)) continue;
+        largest = std::max(largest, std::abs(b));
+        if (std::abs(a - b) > worst) {
+          worst = std::abs(a - b);
+          worst_index = i;
+        }
+      }
+      if (worst > tolerance.max_abs_fraction * largest) {
+        return ::testing::AssertionFailure()
+               << "element " << worst_index << " is off by " << worst << " > "
+               << tolerance.max_abs_fraction << " x max|expected| (" << largest << ")";
+      }
     }
     return ::testing::AssertionSuccess();
   }
@@ -66,7 +91,8 @@ bool IsFloating(DataType dtype) {
            << "got " << actual.size() << " outputs, expected " << expected.size();
   }
   for (size_t i = 0; i < expected.size(); ++i) {
-    ::testing::AssertionResult match = TensorsMatch(actual[i], expected[i], relative_tolerance);
+    ::testing::AssertionResult match =
+        TensorsMatch(actual[i], expected[i], Tolerance{relative_tolerance});
     if (!match) return ::testing::AssertionFailure() << "output " << i << ": " << match.message();
   }
   return ::testing::AssertionSuccess();

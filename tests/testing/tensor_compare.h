@@ -12,10 +12,26 @@
 
 namespace tftrt::testing {
 
-// OK if dtype and shape match and values agree (floats within `relative_tolerance`,
-// NaNs at the same places; other types exactly).
+// How close floating-point results must be: relative error of the whole tensor, and
+// optionally the largest elementwise error as a fraction of the largest |expected|, which
+// catches what an L2 bound lets through (one wrong element in ten thousand).
+struct Tolerance {
+  double relative = 0;
+  double max_abs_fraction = -1;  // < 0: not checked
+};
+
+// The tolerances of engine results against TensorFlow, by engine precision: "FP32" (full
+// float32), "TF32" (float32 with TF32 tensor cores), "FP16" (half storage).
+Tolerance EngineTolerance(const std::string& precision);
+
+// OK if dtype and shape match and values agree (floats within `tolerance`, NaNs at the
+// same places; other types exactly).
 ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
-                                        double relative_tolerance);
+                                        const Tolerance& tolerance);
+inline ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tensor& expected,
+                                               double relative_tolerance) {
+  return TensorsMatch(actual, expected, Tolerance{relative_tolerance});
+}
 
 // TensorsMatch for every pair of `actual` and `expected`, which must be equally many; a
 // failure names the index ("output 2: ...").
