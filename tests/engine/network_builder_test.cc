@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine_test_util.h"
+#include "testing/tensor_compare.h"
 #include "savedmodel/tensor_proto.h"
 
 namespace tftrt {
@@ -18,6 +19,7 @@ using testing::BitIdentical;
 using testing::BuildCpuEngine;
 using testing::ConvAttrs;
 using testing::RandomTensor;
+using testing::TensorsMatch;
 
 const Shape kInputShape = {1, 4, 4, 3};
 
@@ -213,17 +215,47 @@ TEST(NetworkBuilderTest, NodeWithoutConverterIsUnimplementedNamingIt) {
       << network.status().ToString();
 }
 
-TEST(NetworkBuilderTest, ConstantOutputIsInvalidArgument) {
+// An output that is (or folds to) a constant is still an engine output: a layer copies
+// the constant into it, and the engine returns it.
+TEST(NetworkBuilderTest, ConstantOutputIsMaterialized) {
   Graph graph("segment");
   Node* x = AddArg(graph, "x", DataType::kFloat, {4});
   Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
-  Node* k = AddConstNode(graph, "k", RandomTensor({4}, 35));
+  const Tensor k_value = RandomTensor({4}, 35);
+  Node* k = AddConstNode(graph, "k", k_value);
   Node* identity = AddFloatOp(graph, "identity", "Identity", {{k, 0}});
   AddRet(graph, "y", {relu, 0});
   AddRet(graph, "k", {identity, 0});
-  auto network = BuildNetwork(graph, {{DataType::kFloat, {4}, nullptr}}, {});
-  ASSERT_FALSE(network.ok());
-  EXPECT_EQ(network.status().code(), StatusCode::kInvalidArgument);
+  auto engine = BuildCpuEngine(graph, {{DataType::kFloat, {4}, nullptr}}, Unfused());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  auto outputs = (*engine)->Run({RandomTensor({4}, 36)});
+  ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+  ASSERT_EQ(outputs->size(), 2u);
+  EXPECT_TRUE(TensorsMatch((*outputs)[1], k_value, 0.0));
+}
+
+// Shape of an engine tensor is concrete at build time: it and what is computed from it
+// fold into constants, and the plan records every tensor's dtype and shape.
+TEST(NetworkBuilderTest, ShapeComputationsFoldAndTensorsHaveShapes) {
+  Graph graph("segment");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3, 4});
+  Node* shape =
+      AddFloatOp(graph, "shape", "Shape", {{x, 0}}, {{"out_type", TypeAttr(DataType::kInt32)}});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
+  Node* reshape = AddFloatOp(graph, "reshape", "Reshape", {{relu, 0}, {shape, 0}},
+                             {{"Tshape", TypeAttr(DataType::kInt32)}});
+  AddRet(graph, "y", {reshape, 0});
+  auto network = BuildNetwork(graph, {{DataType::kFloat, {2, 3, 4}, nullptr}}, Unfused());
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+  ASSERT_EQ(network->layer_size(), 2);
+  EXPECT_EQ(network->layer(1).op(), "Reshape");
+  EXPECT_TRUE(network->layer(1).input(1).has_weight()) << "the shape folded into a constant";
+  ASSERT_EQ(network->tensor_size(), network->num_tensors());
+  for (const EngineTensor& tensor : network->tensor()) {
+    EXPECT_EQ(tensor.dtype(), tensorflow::DT_FLOAT);
+    EXPECT_EQ(std::vector<int64_t>(tensor.dim().begin(), tensor.dim().end()),
+              (std::vector<int64_t>{2, 3, 4}));
+  }
 }
 
 }  // namespace
