@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <tuple>
 
 #include "common/npz.h"
 #include "proto/trackable_object_graph.pb.h"
@@ -152,52 +153,57 @@ TEST_F(RandomizeWeightsCommandTest, FixturesLoadAndRunWithNewValues) {
 }
 
 TEST_F(RandomizeWeightsCommandTest, BatchNormVariancesAndGammasArePositive) {
-  REQUIRE_FIXTURE(model, "cnn");
-  const fs::path out = dir_ / "out";
-  std::string output;
-  ASSERT_EQ(Randomize(model + " " + out.string(), &output), 0) << output;
-  // The Keras checkpoint keys are "variables/N/..."; the object graph has the names.
-  auto reader =
-      TensorBundleReader::Open(Env::Default(), (out / "variables" / "variables").string());
-  ASSERT_TRUE(reader.ok()) << reader.status().ToString();
-  auto names = BundleVariableNames(**reader);
-  ASSERT_TRUE(names.ok()) << names.status().ToString();
-  const auto tensors = ReadVariables(out);
-  int variances = 0, gammas = 0, kernels = 0;
-  for (const auto& [key, name] : *names) {
-    if (!tensors.contains(key)) continue;
-    SCOPED_TRACE(key + " (" + name + ")");
-    const Tensor& tensor = tensors.at(key);
-    ASSERT_EQ(tensor.dtype(), DataType::kFloat);
-    double low = 1e9, high = -1e9;
-    for (int64_t i = 0; i < tensor.NumElements(); ++i) {
-      low = std::min(low, tensor.ElementAsDouble(i));
-      high = std::max(high, tensor.ElementAsDouble(i));
+  // The fixture, and how many batch-norm layers and kernels it has at least.
+  const std::tuple<std::string, int, int> fixtures[] = {{"cnn", 2, 3}, {"resnet50", 53, 54}};
+  for (const auto& [fixture, batch_norms, min_kernels] : fixtures) {
+    SCOPED_TRACE(fixture);
+    REQUIRE_FIXTURE(model, fixture);
+    const fs::path out = dir_ / fixture;
+    std::string output;
+    ASSERT_EQ(Randomize(model + " " + out.string(), &output), 0) << output;
+    // The Keras checkpoint keys are "variables/N/..."; the object graph has the names.
+    auto reader =
+        TensorBundleReader::Open(Env::Default(), (out / "variables" / "variables").string());
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    auto names = BundleVariableNames(**reader);
+    ASSERT_TRUE(names.ok()) << names.status().ToString();
+    const auto tensors = ReadVariables(out);
+    int variances = 0, gammas = 0, kernels = 0;
+    for (const auto& [key, name] : *names) {
+      if (!tensors.contains(key)) continue;
+      SCOPED_TRACE(key + " (" + name + ")");
+      const Tensor& tensor = tensors.at(key);
+      ASSERT_EQ(tensor.dtype(), DataType::kFloat);
+      double low = 1e9, high = -1e9;
+      for (int64_t i = 0; i < tensor.NumElements(); ++i) {
+        low = std::min(low, tensor.ElementAsDouble(i));
+        high = std::max(high, tensor.ElementAsDouble(i));
+      }
+      if (name.ends_with("moving_variance") || name.ends_with("gamma")) {
+        (name.ends_with("gamma") ? gammas : variances)++;
+        EXPECT_GE(low, 0.5);
+        EXPECT_LE(high, 1.5);
+      } else if (name.ends_with("kernel")) {
+        ++kernels;
+        int64_t fan_in = 1;
+        for (int i = 0; i + 1 < tensor.rank(); ++i) fan_in *= tensor.dim(i);
+        const double a = std::sqrt(3.0 / fan_in);
+        EXPECT_GE(low, -a);
+        EXPECT_LE(high, a);
+        // Uniform: the values spread over most of the range.
+        EXPECT_LT(low, -0.5 * a);
+        EXPECT_GT(high, 0.5 * a);
+      } else {
+        EXPECT_GE(low, -0.1);
+        EXPECT_LE(high, 0.1);
+      }
     }
-    if (name.ends_with("moving_variance") || name.ends_with("gamma")) {
-      (name.ends_with("gamma") ? gammas : variances)++;
-      EXPECT_GE(low, 0.5);
-      EXPECT_LE(high, 1.5);
-    } else if (name.ends_with("kernel")) {
-      ++kernels;
-      int64_t fan_in = 1;
-      for (int i = 0; i + 1 < tensor.rank(); ++i) fan_in *= tensor.dim(i);
-      const double a = std::sqrt(3.0 / fan_in);
-      EXPECT_GE(low, -a);
-      EXPECT_LE(high, a);
-      // Uniform: the values spread over most of the range.
-      EXPECT_LT(low, -0.5 * a);
-      EXPECT_GT(high, 0.5 * a);
-    } else {
-      EXPECT_GE(low, -0.1);
-      EXPECT_LE(high, 0.1);
-    }
+    // cnn: two BatchNormalization layers, three kernels (two Conv2D, one Dense); ResNet50: 53
+    // and 54. (Keras' export lists each variable under two keys.)
+    EXPECT_GE(variances, batch_norms);
+    EXPECT_GE(gammas, batch_norms);
+    EXPECT_GE(kernels, min_kernels);
   }
-  // Two BatchNormalization layers, three kernels (two Conv2D, one Dense), each listed under
-  // two keys by Keras' export.
-  EXPECT_GE(variances, 2);
-  EXPECT_GE(gammas, 2);
-  EXPECT_GE(kernels, 3);
 }
 
 TEST_F(RandomizeWeightsCommandTest, SameSeedSameBytesOtherSeedOtherWeights) {
