@@ -63,7 +63,9 @@ Command RandomizeWeightsCommand() {
            "      (_CHECKPOINTABLE_OBJECT_GRAPH): copied unchanged.\n"
            "A variable's name is its name in the checkpoint's object graph (Keras: "
            "'conv1_bn/moving_variance'), else its checkpoint key. Prints how many tensors were "
-           "randomized and copied, and the bytes written.",
+           "randomized and copied, and the bytes written. Randomize before 'tftrt convert': "
+           "engines pre-built into a converted model's assets/ keep the weights they were built "
+           "with.",
        .flags = {{"seed", "N", "seed of the random values (default 0)"},
                  {"overwrite", "", "replace OUT if it exists and is not empty"}},
        .min_positional = 2,
