@@ -22,6 +22,7 @@ Command OpsCommand();
 Command BenchCommand();
 Command ConvertCommand();
 Command SummaryCommand();
+Command RandomizeWeightsCommand();
 
 }  // namespace tftrt::cli
 

@@ -10,9 +10,10 @@ namespace {
 using tftrt::cli::Command;
 
 std::vector<Command> AllCommands() {
-  return {tftrt::cli::ConvertCommand(), tftrt::cli::SummaryCommand(), tftrt::cli::InspectCommand(),
-          tftrt::cli::RunCommand(),     tftrt::cli::CompareCommand(), tftrt::cli::BenchCommand(),
-          tftrt::cli::OpsCommand()};
+  return {tftrt::cli::ConvertCommand(), tftrt::cli::SummaryCommand(),
+          tftrt::cli::InspectCommand(), tftrt::cli::RunCommand(),
+          tftrt::cli::CompareCommand(), tftrt::cli::BenchCommand(),
+          tftrt::cli::OpsCommand(),     tftrt::cli::RandomizeWeightsCommand()};
 }
 
 void PrintUsage(std::FILE* out) {
@@ -26,7 +27,7 @@ void PrintUsage(std::FILE* out) {
     const std::string& summary = command.spec.summary;
     const size_t end = summary.find(". ");
     const std::string first = end == std::string::npos ? summary : summary.substr(0, end + 1);
-    std::fprintf(out, "  %-10s %s\n", command.spec.name.c_str(), first.c_str());
+    std::fprintf(out, "  %-17s %s\n", command.spec.name.c_str(), first.c_str());
   }
   std::fprintf(out, "\nRun 'tftrt COMMAND --help' for a command's options.\n");
 }

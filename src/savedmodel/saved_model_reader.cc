@@ -70,6 +70,8 @@ Status ParseTextProto(const std::string& data, const std::string& path,
   return Status::Ok();
 }
 
+}  // namespace
+
 Status ReadObjectGraph(const TensorBundleReader& variables,
                        tensorflow::TrackableObjectGraph* graph) {
   const std::string where =
@@ -85,8 +87,6 @@ Status ReadObjectGraph(const TensorBundleReader& variables,
   }
   return Status::Ok();
 }
-
-}  // namespace
 
 namespace {
 

@@ -55,6 +55,12 @@ struct SavedModelBundle {
 // Parses saved_model.pb, else saved_model.pbtxt, of `export_dir` (no tag selection).
 StatusOr<tensorflow::SavedModel> ReadSavedModelProto(Env* env, const std::string& export_dir);
 
+// Parses the checkpoint's object graph (the scalar string under kObjectGraphProtoKey).
+// NotFound if `variables` has none; DataLoss naming the bundle if it is not a scalar string
+// or not a TrackableObjectGraph.
+Status ReadObjectGraph(const TensorBundleReader& variables,
+                       tensorflow::TrackableObjectGraph* graph);
+
 // Reads the SavedModel in `export_dir` with the MetaGraphDef tagged exactly `tags`.
 StatusOr<SavedModelBundle> ReadSavedModel(Env* env, const std::string& export_dir,
                                           const std::set<std::string>& tags = {kServeTag});

@@ -8,6 +8,7 @@
 #include <atomic>
 #include <chrono>
 #include <climits>
+#include <functional>
 #include <set>
 
 #include "savedmodel/saved_model_reader.h"
@@ -124,64 +125,71 @@ Status WriteContents(Env* env, const std::string& dir, const SavedModelContents&
 
 }  // namespace
 
-Status WriteSavedModel(Env* env, const std::string& export_dir_in,
-                       const SavedModelContents& contents, const WriteSavedModelOptions& options) {
+Status WriteDirectoryAtomically(Env* env, const std::string& dir_in, bool overwrite,
+                                const std::function<Status(const std::string& temp_dir)>& fill) {
   // "out/" and "out" are one target; the temporary directory must be its sibling.
-  std::string export_dir = export_dir_in;
-  while (export_dir.size() > 1 && export_dir.back() == '/') export_dir.pop_back();
-  if (export_dir.empty()) return Status::InvalidArgument("empty SavedModel export directory");
+  std::string dir = dir_in;
+  while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
+  if (dir.empty()) return Status::InvalidArgument("empty SavedModel export directory");
 
   bool replace = false;
-  if (env->FileExists(export_dir)) {
-    if (!env->IsDirectory(export_dir)) {
-      return Status::FailedPrecondition("cannot write a SavedModel to '" + export_dir +
+  if (env->FileExists(dir)) {
+    if (!env->IsDirectory(dir)) {
+      return Status::FailedPrecondition("cannot write a SavedModel to '" + dir +
                                         "': a file is in the way");
     }
-    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(export_dir));
-    if (!children.empty() && !options.overwrite) {
-      return Status::AlreadyExists("SavedModel directory '" + export_dir +
+    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
+    if (!children.empty() && !overwrite) {
+      return Status::AlreadyExists("SavedModel directory '" + dir +
                                    "' already exists and is not empty; set overwrite to "
                                    "replace it");
     }
     replace = true;
   }
-  const std::string parent = DirName(export_dir);
+  const std::string parent = DirName(dir);
   if (!parent.empty()) TFTRT_RETURN_IF_ERROR(env->CreateDir(parent));
 
-  const std::string hidden = JoinPath(parent, "." + BaseName(export_dir));
+  const std::string hidden = JoinPath(parent, "." + BaseName(dir));
   const std::string temp_dir = hidden + ".tftrt-tmp-" + UniqueSuffix();
-  Status status = WriteContents(env, temp_dir, contents, options);
+  Status status = env->CreateDir(temp_dir);
+  if (status.ok()) status = fill(temp_dir);
   if (!status.ok()) {
     env->DeleteRecursively(temp_dir).IgnoreError();
-    return status.WithContext("while writing SavedModel '" + export_dir + "' (in '" + temp_dir +
-                              "')");
+    return status.WithContext("while writing SavedModel '" + dir + "' (in '" + temp_dir + "')");
   }
 
   if (!replace) {
-    status = env->RenameFile(temp_dir, export_dir);
+    status = env->RenameFile(temp_dir, dir);
     if (!status.ok()) env->DeleteRecursively(temp_dir).IgnoreError();
     return status;
   }
   // Move the old directory aside first, so the swap can be undone if the second rename
   // fails: the target is never left missing.
   const std::string old_dir = hidden + ".tftrt-old-" + UniqueSuffix();
-  status = env->RenameFile(export_dir, old_dir);
+  status = env->RenameFile(dir, old_dir);
   if (!status.ok()) {
     env->DeleteRecursively(temp_dir).IgnoreError();
     return status;
   }
-  status = env->RenameFile(temp_dir, export_dir);
+  status = env->RenameFile(temp_dir, dir);
   if (!status.ok()) {
-    env->RenameFile(old_dir, export_dir).IgnoreError();
+    env->RenameFile(old_dir, dir).IgnoreError();
     env->DeleteRecursively(temp_dir).IgnoreError();
     return status;
   }
   status = env->DeleteRecursively(old_dir);
   if (!status.ok()) {
-    return status.WithContext("SavedModel '" + export_dir +
+    return status.WithContext("SavedModel '" + dir +
                               "' was written, but its previous contents could not be removed");
   }
   return Status::Ok();
+}
+
+Status WriteSavedModel(Env* env, const std::string& export_dir, const SavedModelContents& contents,
+                       const WriteSavedModelOptions& options) {
+  return WriteDirectoryAtomically(
+      env, export_dir, options.overwrite,
+      [&](const std::string& temp_dir) { return WriteContents(env, temp_dir, contents, options); });
 }
 
 }  // namespace tftrt

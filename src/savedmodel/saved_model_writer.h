@@ -9,6 +9,7 @@
 #ifndef TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 #define TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -47,6 +48,15 @@ struct WriteSavedModelOptions {
 // path. On error the target is unchanged and the temporary directory is removed.
 Status WriteSavedModel(Env* env, const std::string& export_dir, const SavedModelContents& contents,
                        const WriteSavedModelOptions& options = {});
+
+// The atomic part of WriteSavedModel, for writers of other SavedModel copies: creates an
+// empty temporary sibling directory of `dir`, calls `fill` with its path, and renames it
+// to `dir` (replacing the previous directory only if `overwrite`, as above). Refuses a
+// non-empty `dir` without `overwrite` (AlreadyExists) and a file at `dir`
+// (FailedPrecondition) before calling `fill`. If `fill` fails, the temporary directory is
+// removed, `dir` is unchanged and `fill`'s error is returned with context.
+Status WriteDirectoryAtomically(Env* env, const std::string& dir, bool overwrite,
+                                const std::function<Status(const std::string& temp_dir)>& fill);
 
 }  // namespace tftrt
 
