@@ -307,22 +307,25 @@ BATCH_NORM_CASES = [
          [normal(1, 3, 3, 4)] + bn_params(4)),
 ]
 
-# Inference mode (is_training=False), the form Keras models are saved in. NOT in CASES:
-# TF's CPU kernel never writes outputs 3 and 4 (reserve_space_1/2) there, so the .npy
-# files would hold whatever the allocator returned, and so does an empty x in either mode.
-# tests/runtime/nn_ops_test.cc checks y and outputs 1-2 against values TF printed instead.
-# They can join CASES once the harness can skip unspecified outputs.
+# Inference mode (is_training=False), the form Keras models are saved in. TF's CPU kernel
+# never writes outputs 3 and 4 (reserve_space_1/2) there, nor outputs 1-4 for an empty x:
+# only y is recorded (tests/runtime/nn_ops_test.cc checks outputs 1-2 against values TF
+# printed).
 BATCH_NORM_INFERENCE_CASES = [
-    Case("fused_batch_norm_v3_inference", batch_norm(3), [normal(2, 4, 4, 5)] + bn_params(5)),
-    Case("fused_batch_norm_v3_inference_nchw", batch_norm(3, data_format="NCHW"),
+    Case(name, fn, inputs, defined_outputs=1) for name, fn, inputs in [
+        ("fused_batch_norm_v3_inference", batch_norm(3), [normal(2, 4, 4, 5)] + bn_params(5)),
+        ("fused_batch_norm_v3_inference_nchw", batch_norm(3, data_format="NCHW"),
          [normal(2, 3, 4, 5)] + bn_params(3)),
-    Case("fused_batch_norm_v3_inference_5d", batch_norm(3, data_format="NDHWC"),
+        ("fused_batch_norm_v3_inference_5d", batch_norm(3, data_format="NDHWC"),
          [normal(2, 3, 4, 2, 3)] + bn_params(3)),
-    Case("fused_batch_norm_v3_empty", batch_norm(3), [normal(0, 3, 3, 2)] + bn_params(2)),
-    Case("fused_batch_norm_v1_inference", batch_norm(1, epsilon=1e-5), [normal(1, 3, 3, 4)] + bn_params(4)),
-    Case("fused_batch_norm_v3_f16", batch_norm(3),
-         [normal(1, 3, 3, 4, dtype=np.float16)] + bn_params(4)),
+        ("fused_batch_norm_v3_empty", batch_norm(3), [normal(0, 3, 3, 2)] + bn_params(2)),
+        ("fused_batch_norm_v1_inference", batch_norm(1, epsilon=1e-5),
+         [normal(1, 3, 3, 4)] + bn_params(4)),
+        ("fused_batch_norm_v2_inference", batch_norm(2), [normal(2, 3, 3, 4)] + bn_params(4)),
+        ("fused_batch_norm_v3_f16", batch_norm(3), [normal(1, 3, 3, 4, dtype=np.float16)] +
+         bn_params(4)),
+    ]
 ]
 
 CASES = (CONV_CASES + MATMUL_CASES + EINSUM_CASES + POOL_CASES + SOFTMAX_CASES +
-         BATCH_NORM_CASES)
+         BATCH_NORM_CASES + BATCH_NORM_INFERENCE_CASES)

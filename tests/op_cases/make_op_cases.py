@@ -15,12 +15,16 @@ import tensorflow as tf  # noqa: E402
 
 
 class Case:
-    """One TF op applied to numpy inputs. `fn(*tensors)` must create exactly one op."""
+    """One TF op applied to numpy inputs. `fn(*tensors)` must create exactly one op.
 
-    def __init__(self, name, fn, inputs):
+    `defined_outputs`: how many leading outputs TF defines (the others hold whatever memory
+    it allocated, e.g. FusedBatchNorm's reserve spaces in inference); None: all."""
+
+    def __init__(self, name, fn, inputs, defined_outputs=None):
         self.name = name
         self.fn = fn
         self.inputs = [np.asarray(x) for x in inputs]
+        self.defined_outputs = defined_outputs
 
 
 def _op_of(result):
@@ -80,6 +84,8 @@ def write_case(case, out_dir):
         with open(os.path.join(case_dir, "error.txt"), "w") as f:
             f.write(str(error).splitlines()[0] + "\n")
         return
+    if case.defined_outputs is not None:
+        results = results[:case.defined_outputs]
     for i, value in enumerate(results):
         np.save(os.path.join(case_dir, "outputs", "%d.npy" % i), as_savable(value))
 

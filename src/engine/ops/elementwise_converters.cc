@@ -1,5 +1,6 @@
 // Converters for broadcasting elementwise math, comparisons and logic. Unary and binary
 // float math can be fused into the epilogue of the layer that produces its input.
+#include "engine/ops/converter_checks.h"
 #include "engine/ops/shape_helpers.h"
 #include "graph/attrs.h"
 
@@ -57,6 +58,12 @@ StatusOr<ShapeList> ClipByValueShape(const Node& node, const std::vector<LayerIn
 
 }  // namespace
 
+// Equal / NotEqual with incompatible_shape_error=false answer mismatched shapes with a
+// scalar; engines take only the broadcasting form.
+std::optional<NativeReason> RequireShapeErrors(const Node& node) {
+  return RequireBoolAttr(node, "incompatible_shape_error", true);
+}
+
 void RegisterElementwiseConverters(ConverterTable& table) {
   using namespace engine_dtypes;
   auto add = [&table](const char* op, unsigned dtypes, FusionRole fusion, ShapeFunction shape) {
@@ -85,8 +92,15 @@ void RegisterElementwiseConverters(ConverterTable& table) {
                          "Asinh", "Acosh", "Atanh", "Erf",  "Floor", "Ceil",       "Round"}) {
     add(op, kFloat, FusionRole::kUnary, &SameShapeAsInput0);
   }
-  for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual", "Equal", "NotEqual"}) {
+  for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual"}) {
     add(op, kAll, FusionRole::kNone, &BroadcastAllInputs);
+  }
+  for (const char* op : {"Equal", "NotEqual"}) {
+    table.Register({.op = op,
+                    .dtypes = kAll,
+                    .check = &RequireShapeErrors,
+                    .kind = LAYER_KIND_ELEMENTWISE,
+                    .shape = &BroadcastAllInputs});
   }
   for (const char* op : {"LogicalAnd", "LogicalOr"}) {
     add(op, kBool, FusionRole::kNone, &BroadcastAllInputs);

@@ -71,6 +71,10 @@ struct OpConverter {
   // Data inputs that must be constants; they become weights of the layer. Negative
   // indices count from the end (ConcatV2's axis is its last input).
   std::vector<int> weight_inputs;
+  // Data inputs whose values decide the output shape but that may be computed inside the
+  // segment (Reshape's shape from Shape -> StridedSlice -> Pack): the builder needs them
+  // constant once it has folded the shape computations of concrete input shapes.
+  std::vector<int> shape_inputs;
   // Attribute restrictions beyond dtypes: a reason when the node is not convertible.
   ConverterCheck check = nullptr;
   LayerKind kind = LAYER_KIND_UNSPECIFIED;

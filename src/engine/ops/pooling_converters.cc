@@ -10,6 +10,20 @@ namespace {
 
 bool IsAverage(const Node& node) { return node.op == "AvgPool"; }
 
+// Engines pool over image windows (NHWC), not across channels or the batch.
+std::optional<NativeReason> RequireSpatialWindow(const Node& node) {
+  if (auto reason = RequireNhwc(node)) return reason;
+  auto ksize = GetIntListAttr(node, "ksize");
+  auto strides = GetIntListAttr(node, "strides");
+  const bool spatial = ksize.ok() && strides.ok() && ksize->size() == 4 && strides->size() == 4 &&
+                       (*ksize)[0] == 1 && (*ksize)[3] == 1 && (*strides)[0] == 1 &&
+                       (*strides)[3] == 1;
+  if (spatial) return std::nullopt;
+  return NativeReason{NativeReasonKind::kAttribute,
+                      "engines pool over height and width only (ksize and strides 1 on the "
+                      "batch and channel dimensions)"};
+}
+
 StatusOr<PoolGeometry> PoolingGeometry(const Node& node, const std::vector<LayerInput>& inputs) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 1));
   auto ksize = GetIntListAttr(node, "ksize");
@@ -49,14 +63,14 @@ Status LowerPool(const Node& node, const std::vector<LayerInput>& inputs, Engine
 void RegisterPoolingConverters(ConverterTable& table) {
   table.Register({.op = "MaxPool",
                   .dtypes = engine_dtypes::kFloat,
-                  .check = &RequireNhwc,
+                  .check = &RequireSpatialWindow,
                   .kind = LAYER_KIND_POOLING,
                   .shape = &PoolShape,
                   .lower = &LowerPool,
                   .preserves_values = true});
   table.Register({.op = "AvgPool",
                   .dtypes = engine_dtypes::kFloat,
-                  .check = &RequireNhwc,
+                  .check = &RequireSpatialWindow,
                   .kind = LAYER_KIND_POOLING,
                   .shape = &PoolShape,
                   .lower = &LowerPool});

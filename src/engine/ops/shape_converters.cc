@@ -385,7 +385,12 @@ void RegisterShapeConverters(ConverterTable& table) {
   };
   // A computed shape (Shape -> StridedSlice -> Pack) is folded at build time, so the shape
   // function sees its value; without one it says so.
-  add("Reshape", {}, &ReshapeShape);
+  table.Register({.op = "Reshape",
+                  .dtypes = kAll,
+                  .shape_inputs = {1},  // a computed shape (Shape -> Pack) folds at build time
+                  .kind = LAYER_KIND_DATA_MOVEMENT,
+                  .shape = &ReshapeShape,
+                  .preserves_values = true});
   add("Transpose", {1}, &TransposeShape);
   add("ExpandDims", {1}, &ExpandDimsShape);
   add("Squeeze", {}, &SqueezeShape);
