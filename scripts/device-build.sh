@@ -4,6 +4,9 @@
 # packages, fetched here beforehand and carried:
 #   mkdir -p .debs && (cd .debs && apt-get download libsnappy-dev libsnappy1v5)
 #   device run: scripts/device-build.sh [BUILD_DIR]   (carry: .debs third_party)
+# TFTRT_BUILD_ONLY=1 builds without running the tests (scripts/gpu-test.sh runs its own);
+# TFTRT_CMAKE_TARGETS builds only those targets; TFTRT_CUDA_ARCHITECTURES (e.g. 90-real)
+# builds device code for that GPU only.
 # and is linked statically. third_party must be carried too: it holds the cudnn-frontend
 # headers that scripts/setup.sh fetched here (the cuda backend needs them; that machine cannot
 # download them). Tests that need the TensorFlow-made fixtures fail their
@@ -18,8 +21,14 @@ cuda_args=()
 if [ -f third_party/cudnn-frontend/include/cudnn_frontend.h ]; then
   cuda_args+=(-DTFTRT_CUDNN_FRONTEND_INCLUDE_DIR="$PWD/third_party/cudnn-frontend/include")
 fi
+nvcc=$(command -v nvcc || echo /usr/local/cuda/bin/nvcc)
+[ -x "$nvcc" ] && cuda_args+=(-DCMAKE_CUDA_COMPILER="$nvcc")
+[ -n "${TFTRT_CUDA_ARCHITECTURES:-}" ] &&
+  cuda_args+=(-DCMAKE_CUDA_ARCHITECTURES="$TFTRT_CUDA_ARCHITECTURES")
 cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release \
   -DSNAPPY_INCLUDE_DIR="$snappy/usr/include" \
   -DSNAPPY_LIBRARY="$snappy/usr/lib/x86_64-linux-gnu/libsnappy.a" "${cuda_args[@]}"
-cmake --build "$build_dir" -j"$(nproc)"
+read -r -a targets <<< "${TFTRT_CMAKE_TARGETS:-}"
+cmake --build "$build_dir" -j"$(nproc)" ${targets[@]+--target "${targets[@]}"}
+[ "${TFTRT_BUILD_ONLY:-0}" = 1 ] && exit 0
 ctest --test-dir "$build_dir" -j"$(nproc)" --output-on-failure

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Prepares what scripts/gpu-test.sh needs on the GPU machine, which has no network, no
+# TensorFlow and no snappy, into ignored folders that a device call carries:
+#   .debs/       Debian's snappy (scripts/device-build.sh links it statically)
+#   third_party/ the cudnn-frontend headers (scripts/setup.sh fetched them)
+#   .gpu/        the TensorFlow-made fixtures that fit: every op case up to 256 KiB and
+#                every fixture model but ResNet50 (its weights are remade there from a seed)
+# Run after scripts/test.sh has made .fixtures/. Then:
+#   device run: scripts/gpu-test.sh    (carry: .debs third_party .gpu)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ -d .fixtures/op_cases ] && [ -d .fixtures/models ] ||
+  { echo "gpu-pack: .fixtures/ is missing: run scripts/test.sh first" >&2; exit 1; }
+[ -f third_party/cudnn-frontend/include/cudnn_frontend.h ] ||
+  { echo "gpu-pack: third_party/cudnn-frontend is missing: run scripts/setup.sh" >&2; exit 1; }
+mkdir -p .debs .gpu
+ls .debs/libsnappy-dev_*.deb >/dev/null 2>&1 ||
+  (cd .debs && apt-get download libsnappy-dev libsnappy1v5 >/dev/null)
+cases=$(mktemp)
+(cd .fixtures && for dir in op_cases/*/; do
+   [ "$(du -s --apparent-size --block-size=1 "$dir" | cut -f1)" -le 262144 ] && echo "${dir%/}"
+ done) > "$cases"
+tar czf .gpu/op_cases.tgz -C .fixtures -T "$cases"
+tar czf .gpu/models.tgz -C .fixtures --exclude=models/resnet50 models
+rm -f "$cases"
+du -sh .debs third_party .gpu

@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The GPU test command, for the GPU machine (library entry `device`) in one call of under
+# 10 minutes. Prepare here with scripts/gpu-pack.sh, then:
+#   device run: scripts/gpu-test.sh        (carry: .debs third_party .gpu)
+# It builds tftrt with the cuda backend for the GPU it runs on, then runs:
+#   1. the GPU unit tests: tftrt's own kernels, the cuDNN and cuBLASLt runners;
+#   2. the engine conformance harness: every converter op case as a one-layer engine on
+#      the cpu and cuda backends at FP32, TF32 and FP16, against TF's outputs and the cpu
+#      backend (it prints the op x backend x precision table);
+#   3. every carried fixture converted at FP32 (TF32 off), TF32 and FP16 with engines built
+#      and run on the cuda backend in strict mode, against TF's outputs;
+#   4. ResNet50 with weights remade from a seed (tftrt randomize-weights), when its
+#      weightless copy was carried: the cuda engine against the cpu engine.
+# Logs go to $OUT (or /tmp/gpu-test); a summary table is printed last. Exit status: 0 when
+# every step passed.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+out=${OUT:-/tmp/gpu-test}
+build=${TFTRT_GPU_BUILD_DIR:-/tmp/tftrt-build}
+fixtures=/tmp/tftrt-gpu-fixtures
+mkdir -p "$out" "$fixtures"
+summary=()
+step() {  # step NAME COMMAND...: runs it, logs to $out/NAME.log, records the result
+  local name=$1 start=$SECONDS
+  shift
+  "$@" > "$out/$name.log" 2>&1
+  local rc=$?
+  summary+=("$(printf '%-14s %-6s %4ds  %s' "$name" "$([ $rc = 0 ] && echo ok || echo FAIL)" \
+    $((SECONDS - start)) "$(grep -E '^\[  (PASSED|FAILED)  \] [0-9]+ test|failing cell' \
+    "$out/$name.log" | tr '\n' ' ')")")
+  return $rc
+}
+
+nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
+arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
+targets=(tftrt_cli cuda_kernels_test convolution_runner_test matmul_runner_test
+         engine_conformance_test converted_fixtures_test)
+step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
+  TFTRT_CUDA_ARCHITECTURES="${arch}-real" scripts/device-build.sh "$build" ||
+  { tail -40 "$out/build.log"; exit 1; }
+tar xzf .gpu/op_cases.tgz -C "$fixtures" && tar xzf .gpu/models.tgz -C "$fixtures"
+export TFTRT_OP_CASES_DIR=$fixtures/op_cases TFTRT_FIXTURES_DIR=$fixtures/models
+
+status=0
+step kernels "$build/cuda_kernels_test" || status=1
+step convolution "$build/convolution_runner_test" || status=1
+step matmul "$build/matmul_runner_test" || status=1
+step conformance "$build/engine_conformance_test" || status=1
+step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
+sed -n '/^engine conformance/,/failing cell/p' "$out/conformance.log"
+grep -h '^\[engine\]' "$out/fixtures.log" | sort -u | head -60
+printf '\n%s\n' "${summary[@]}"
+exit $status
