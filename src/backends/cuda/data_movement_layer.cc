@@ -211,9 +211,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakePad(const LayerSpec& spec) {
     if (!value.is_constant() || value.host->NumElements() != 1) {
       return Status::InvalidArgument("PadV2's constant_values must be a constant scalar");
     }
-    constant = value.host->dtype() == DataType::kInt32  ? value.host->flat<int32_t>()[0]
-               : value.host->dtype() == DataType::kHalf ? HalfToFloat(value.host->flat<Half>()[0])
-                                                        : value.host->flat<float>()[0];
+    constant = value.host->ElementAsDouble(0);
   }
   TFTRT_ASSIGN_OR_RETURN(Dims in_shape, ToDims(spec.input_shape(0)));
   const DeviceOperand in = spec.inputs[0];
