@@ -117,6 +117,11 @@ Status ConvertOnDevice(const void* in, DType in_dtype, void* out, DType out_dtyp
                              {{in, in_dtype, DenseStrides(shape)}}, shape, out, out_dtype, stream);
 }
 
+class EmptyRunner : public LayerRunner {
+ public:
+  Status Enqueue(const RunBuffers&) const override { return Status::Ok(); }
+};
+
 class CudaExecutionContext : public ExecutionContext {
  public:
   explicit CudaExecutionContext(const CudaEngine& engine) : engine_(engine) {}
@@ -331,7 +336,12 @@ Status CudaEngine::Compile() {
       spec.outputs.push_back(tensor);
     }
     TFTRT_ASSIGN_OR_RETURN(RunnerFactory factory, FactoryFor(layer.kind()));
-    auto runner = factory(spec);
+    // A layer whose outputs are all empty has nothing to compute (and the libraries
+    // refuse zero sizes).
+    bool empty = true;
+    for (int tensor : spec.outputs) empty &= tensors_[tensor].bytes == 0;
+    auto runner = empty ? StatusOr<std::unique_ptr<LayerRunner>>(std::make_unique<EmptyRunner>())
+                        : factory(spec);
     if (!runner.ok()) {
       return runner.status().WithContext("while compiling layer '" + layer.name() + "' (" +
                                          layer.op() + ")");

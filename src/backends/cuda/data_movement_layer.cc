@@ -234,27 +234,50 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeTile(const LayerSpec& spec) {
   });
 }
 
+int64_t Elements(const Shape& shape, size_t from = 0) {
+  int64_t elements = 1;
+  for (size_t d = from; d < shape.size(); ++d) elements *= shape[d];
+  return elements;
+}
+
+// GatherV2; with batch_dims b, one gather per batch element (the leading b dimensions of
+// params and indices), each over that element's slices.
 StatusOr<std::unique_ptr<LayerRunner>> MakeGather(const LayerSpec& spec) {
-  if (AttrIntOr(spec.layer, "batch_dims", 0) != 0) {
-    return Status::Unimplemented("GatherV2 with batch_dims != 0 on the cuda backend");
-  }
-  TFTRT_ASSIGN_OR_RETURN(std::vector<int64_t> axis, ConstantInts(spec.inputs[2], "axis"));
-  TFTRT_ASSIGN_OR_RETURN(int dim,
-                         NormalizeAxis(axis.at(0), spec.input_shape(0).size(), "GatherV2"));
+  const Shape& params_full = spec.input_shape(0);
   const DeviceOperand indices = spec.inputs[1];
+  TFTRT_ASSIGN_OR_RETURN(std::vector<int64_t> axis, ConstantInts(spec.inputs[2], "axis"));
+  TFTRT_ASSIGN_OR_RETURN(int dim, NormalizeAxis(axis.at(0), params_full.size(), "GatherV2"));
+  int64_t batch_dims = AttrIntOr(spec.layer, "batch_dims", 0);
+  if (batch_dims < 0) batch_dims += static_cast<int64_t>(indices.shape.size());
+  if (batch_dims < 0 || batch_dims > dim) {
+    return Status::InvalidArgument("GatherV2: batch_dims must be in [0, axis]");
+  }
   if (indices.dtype != DType::kInt32) {
     return Status::Unimplemented("GatherV2 indices of dtype " +
                                  std::string(DTypeName(indices.dtype)));
   }
-  int64_t num_indices = 1;
-  for (int64_t d : indices.shape) num_indices *= d;
-  TFTRT_ASSIGN_OR_RETURN(Dims params_shape, ToDims(spec.input_shape(0)));
+  const Shape params_slice(params_full.begin() + batch_dims, params_full.end());
+  TFTRT_ASSIGN_OR_RETURN(Dims params_shape, ToDims(params_slice));
+  const Shape batch_shape(params_full.begin(), params_full.begin() + batch_dims);
+  const int64_t batches = Elements(batch_shape);
+  const int64_t num_indices = Elements(indices.shape, batch_dims);
+  const DType dtype = spec.output().dtype;
+  const int64_t params_bytes = Elements(params_slice) * DTypeSize(dtype);
+  const int64_t out_bytes = Elements(spec.output().shape, batch_dims) * DTypeSize(dtype);
+  const int64_t indices_bytes = num_indices * static_cast<int64_t>(sizeof(int32_t));
+  const int slice_axis = dim - static_cast<int>(batch_dims);
   const DeviceOperand params = spec.inputs[0];
   const int out = spec.outputs[0];
-  const DType dtype = spec.output().dtype;
-  return Runner([=](const RunBuffers& b) {
-    return Gather(b.operand(params), params_shape, dim, b.operand(indices), IndexType::kInt32,
-                  num_indices, dtype, b.tensor(out), /*bad_index_flag=*/nullptr, b.stream());
+  return Runner([=](const RunBuffers& b) -> Status {
+    for (int64_t i = 0; i < batches; ++i) {
+      TFTRT_RETURN_IF_ERROR(Gather(static_cast<const char*>(b.operand(params)) + i * params_bytes,
+                                   params_shape, slice_axis,
+                                   static_cast<const char*>(b.operand(indices)) + i * indices_bytes,
+                                   IndexType::kInt32, num_indices, dtype,
+                                   static_cast<char*>(b.tensor(out)) + i * out_bytes,
+                                   /*bad_index_flag=*/nullptr, b.stream()));
+    }
+    return Status::Ok();
   });
 }
 

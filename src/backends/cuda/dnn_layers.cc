@@ -1,10 +1,15 @@
 // Convolution and matmul layers, on the cuDNN and cuBLASLt runners: the longest prefix of
 // the layer's epilogue that the library accepts is fused into the product (bias, channel
 // scale, one residual add, activations); the rest runs as one elementwise pass after it.
+#include "backends/cuda/batched_product.h"
 #include "backends/cuda/convolution_runner.h"
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/kernels/data_movement.h"
+#include "backends/cuda/kernels/reduction.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
+#include "kernels/cpu/einsum.h"
 
 namespace tftrt::cuda {
 namespace {
@@ -96,25 +101,133 @@ class ConvolutionLayerRunner : public LayerRunner {
 
 class MatMulLayerRunner : public LayerRunner {
  public:
-  MatMulLayerRunner(std::unique_ptr<MatMulRunner> runner, DeviceOperand a, DeviceOperand b,
+  MatMulLayerRunner(std::unique_ptr<BatchedProduct> product, DeviceOperand a, DeviceOperand b,
                     DeviceOperand residual, int out)
-      : runner_(std::move(runner)),
-        a_(std::move(a)),
-        b_(std::move(b)),
-        residual_(std::move(residual)),
-        out_(out) {}
-  size_t workspace_bytes() const override { return runner_->workspace_bytes(); }
+      : product_(std::move(product)), a_(std::move(a)), b_(std::move(b)),
+        residual_(std::move(residual)), out_(out) {}
+  size_t workspace_bytes() const override { return product_->workspace_bytes(); }
   Status Enqueue(const RunBuffers& b) const override {
-    const bool residual = PrefixHasResidual(runner_->epilogue(), runner_->fused_steps());
-    return runner_->Run(b.handles(), b.stream(), a_.is_constant() ? nullptr : b.operand(a_),
-                        b_.is_constant() ? nullptr : b.operand(b_),
-                        residual ? b.operand(residual_) : nullptr, b.tensor(out_), b.workspace());
+    return product_->Run(b.handles(), b.stream(), b.operand(a_), b.operand(b_),
+                         b.operand(residual_), b.tensor(out_), b.workspace());
   }
 
  private:
-  std::unique_ptr<MatMulRunner> runner_;
+  std::unique_ptr<BatchedProduct> product_;
   DeviceOperand a_, b_, residual_;
   int out_;
+};
+
+// Einsum as its native kernel plans it (kernels/cpu/einsum.h): per operand a transpose
+// and a sum over the labels only it has, then one batched product, then a transpose into
+// the output's label order; intermediate results live in the workspace.
+class EinsumRunner : public LayerRunner {
+ public:
+  static StatusOr<std::unique_ptr<LayerRunner>> Create(const LayerSpec& spec) {
+    std::unique_ptr<EinsumRunner> runner(new EinsumRunner());
+    std::vector<Shape> shapes;
+    for (const DeviceOperand& input : spec.inputs) shapes.push_back(input.shape);
+    TFTRT_ASSIGN_OR_RETURN(runner->plan_, PlanEinsum(spec.layer.matmul().equation(), shapes));
+    runner->dtype_ = spec.output().dtype;
+    runner->inputs_ = spec.inputs;
+    runner->out_ = spec.outputs[0];
+    const EinsumPlan& plan = runner->plan_;
+    for (const EinsumPlan::Operand& operand : plan.operands) {
+      Prepared prepared;
+      if (!operand.permutation.empty()) prepared.transposed = runner->Reserve(Elements(operand.shape));
+      if (operand.summed != 1) prepared.summed = runner->Reserve(operand.kept);
+      runner->prepared_.push_back(prepared);
+    }
+    if (plan.operands.size() == 2) {
+      if (!plan.output_permutation.empty()) {
+        runner->product_offset_ = runner->Reserve(Elements(plan.product_shape));
+      }
+      TFTRT_ASSIGN_OR_RETURN(runner->product_,
+                             BatchedProduct::Create(spec.handles, plan.matmul,
+                                                    IoDataType(runner->dtype_), spec.allow_tf32,
+                                                    {}));
+      runner->product_workspace_ = runner->workspace_bytes_;
+      runner->workspace_bytes_ += runner->product_->workspace_bytes();
+    }
+    return std::unique_ptr<LayerRunner>(std::move(runner));
+  }
+
+  size_t workspace_bytes() const override { return workspace_bytes_; }
+
+  Status Enqueue(const RunBuffers& b) const override {
+    char* scratch = static_cast<char*>(b.workspace());
+    std::vector<const void*> operands;
+    for (size_t i = 0; i < plan_.operands.size(); ++i) {
+      const DeviceOperand& input = inputs_[plan_.swap_inputs ? 1 - i : i];
+      TFTRT_ASSIGN_OR_RETURN(const void* data,
+                             Prepare(plan_.operands[i], prepared_[i], b.operand(input), scratch,
+                                     b.stream()));
+      operands.push_back(data);
+    }
+    void* out = b.tensor(out_);
+    const size_t out_bytes = Elements(plan_.output_shape) * DTypeSize(dtype_);
+    if (plan_.operands.size() == 1) {
+      if (out_bytes == 0) return Status::Ok();
+      TFTRT_CUDA_CHECK(cudaMemcpyAsync(out, operands[0], out_bytes, cudaMemcpyDeviceToDevice,
+                                       b.stream()));
+      return Status::Ok();
+    }
+    const bool permute = !plan_.output_permutation.empty();
+    void* product = permute ? scratch + product_offset_ : out;
+    TFTRT_RETURN_IF_ERROR(product_->Run(b.handles(), b.stream(), operands[0], operands[1],
+                                        nullptr, product, scratch + product_workspace_));
+    if (!permute) return Status::Ok();
+    TFTRT_ASSIGN_OR_RETURN(Dims product_shape, ToDims(plan_.product_shape));
+    std::vector<int> perm(plan_.output_permutation.begin(), plan_.output_permutation.end());
+    return Transpose(product, product_shape, perm, dtype_, out, b.stream());
+  }
+
+ private:
+  // Workspace offsets of an operand's intermediate results (SIZE_MAX: not needed).
+  struct Prepared {
+    size_t transposed = SIZE_MAX;
+    size_t summed = SIZE_MAX;
+  };
+
+  EinsumRunner() = default;
+
+  static int64_t Elements(const Shape& shape) {
+    int64_t elements = 1;
+    for (int64_t d : shape) elements *= d;
+    return elements;
+  }
+
+  size_t Reserve(int64_t elements) {
+    const size_t offset = workspace_bytes_;
+    workspace_bytes_ += (elements * DTypeSize(dtype_) + 255) / 256 * 256;
+    return offset;
+  }
+
+  StatusOr<const void*> Prepare(const EinsumPlan::Operand& operand, const Prepared& prepared,
+                                const void* data, char* scratch, cudaStream_t stream) const {
+    if (prepared.transposed != SIZE_MAX) {
+      TFTRT_ASSIGN_OR_RETURN(Dims shape, ToDims(operand.shape));
+      std::vector<int> perm(operand.permutation.begin(), operand.permutation.end());
+      TFTRT_RETURN_IF_ERROR(
+          Transpose(data, shape, perm, dtype_, scratch + prepared.transposed, stream));
+      data = scratch + prepared.transposed;
+    }
+    if (prepared.summed != SIZE_MAX) {
+      TFTRT_RETURN_IF_ERROR(Reduce(ReduceOp::kSum, data, Dims::From({operand.kept, operand.summed}),
+                                   {1}, dtype_, scratch + prepared.summed, stream));
+      data = scratch + prepared.summed;
+    }
+    return data;
+  }
+
+  EinsumPlan plan_;
+  DType dtype_ = DType::kFloat32;
+  std::vector<DeviceOperand> inputs_;
+  int out_ = 0;
+  std::vector<Prepared> prepared_;
+  std::unique_ptr<BatchedProduct> product_;
+  size_t product_offset_ = 0;
+  size_t product_workspace_ = 0;
+  size_t workspace_bytes_ = 0;
 };
 
 StatusOr<ConvolutionKind> ConvolutionKindOf(const std::string& op) {
@@ -169,30 +282,24 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
   const std::string& op = spec.layer.op();
-  if (op == "Einsum") return Status::Unimplemented("Einsum on the cuda backend");
+  if (op == "Einsum") {
+    TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> einsum, EinsumRunner::Create(spec));
+    return WithEpilogue(std::move(einsum), spec, 0);
+  }
   const MatMulParams& p = spec.layer.matmul();
   const DeviceOperand& a = spec.inputs.at(0);
   const DeviceOperand& b = spec.inputs.at(1);
-  if (a.shape.size() < 2 || b.shape.size() < 2) {
-    return Status::InvalidArgument(op + " of operands of rank < 2");
-  }
-  MatMulDescription desc{.m = a.shape[a.shape.size() - (p.transpose_a() ? 1 : 2)],
-                         .n = b.shape[b.shape.size() - (p.transpose_b() ? 2 : 1)],
-                         .k = a.shape[a.shape.size() - (p.transpose_a() ? 2 : 1)],
-                         .transpose_a = p.transpose_a(),
-                         .transpose_b = p.transpose_b(),
-                         .batch_dims_a = Shape(a.shape.begin(), a.shape.end() - 2),
-                         .batch_dims_b = Shape(b.shape.begin(), b.shape.end() - 2),
-                         .dtype = IoDataType(spec.output().dtype),
-                         .allow_tf32 = spec.allow_tf32};
+  TFTRT_ASSIGN_OR_RETURN(BatchMatMulShape shape,
+                         MakeBatchMatMulShape(a.shape, b.shape, p.transpose_a(), p.transpose_b(),
+                                              /*broadcast=*/op != "BatchMatMul"));
   MappedEpilogue epilogue = MapEpilogue(spec);
-  TFTRT_ASSIGN_OR_RETURN(
-      std::unique_ptr<MatMulRunner> runner,
-      MatMulRunner::Create(spec.handles, desc, a.is_constant() ? a.host : nullptr,
-                           b.is_constant() ? b.host : nullptr, std::move(epilogue.steps)));
-  const int fused = runner->fused_steps();
-  std::unique_ptr<LayerRunner> main(
-      new MatMulLayerRunner(std::move(runner), a, b, epilogue.residual, spec.outputs[0]));
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<BatchedProduct> product,
+                         BatchedProduct::Create(spec.handles, shape,
+                                                IoDataType(spec.output().dtype), spec.allow_tf32,
+                                                std::move(epilogue.steps)));
+  const int fused = product->fused_steps();
+  std::unique_ptr<LayerRunner> main(new MatMulLayerRunner(
+      std::move(product), a, b, fused > 0 ? epilogue.residual : DeviceOperand(), spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, fused);
 }
 

@@ -1,4 +1,5 @@
 // Converters for Cast and Select / SelectV2 between the dtypes engines take.
+#include "engine/ops/converter_checks.h"
 #include "engine/ops/shape_helpers.h"
 
 namespace tftrt {
@@ -25,6 +26,12 @@ StatusOr<ShapeList> SelectShape(const Node& node, const std::vector<LayerInput>&
   return ShapeList{t};
 }
 
+// Cast(Truncate=true) drops mantissa bits instead of rounding; engines cast by rounding,
+// as TensorRT does.
+std::optional<NativeReason> RequireRoundingCast(const Node& node) {
+  return RequireBoolAttr(node, "Truncate", false);
+}
+
 }  // namespace
 
 void RegisterCastSelectConverters(ConverterTable& table) {
@@ -32,7 +39,11 @@ void RegisterCastSelectConverters(ConverterTable& table) {
     table.Register(
         {.op = op, .dtypes = engine_dtypes::kAll, .kind = LAYER_KIND_ELEMENTWISE, .shape = shape});
   };
-  add("Cast", &SameShapeAsInput0);
+  table.Register({.op = "Cast",
+                  .dtypes = engine_dtypes::kAll,
+                  .check = &RequireRoundingCast,
+                  .kind = LAYER_KIND_ELEMENTWISE,
+                  .shape = &SameShapeAsInput0});
   add("Select", &SelectShape);
   add("SelectV2", &BroadcastAllInputs);  // condition, t and e broadcast together
 }

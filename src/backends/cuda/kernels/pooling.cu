@@ -9,16 +9,13 @@
 namespace tftrt::cuda {
 namespace {
 
-// The compute type and the lowest finite value of T (where max pooling starts).
+// The compute type and its lowest finite value (where max pooling starts, as TF's kernel
+// does). Half is computed in float and rounded once on store, so a window of -inf gives
+// float's lowest, which rounds to -inf: what TF gives in float32, in half storage.
 template <typename T>
 struct PoolTraits {
   using C = float;
   static constexpr float kLowest = -3.402823466e+38f;
-};
-template <>
-struct PoolTraits<__half> {
-  using C = float;
-  static constexpr float kLowest = -65504.0f;
 };
 template <>
 struct PoolTraits<int32_t> {
