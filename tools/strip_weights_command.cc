@@ -31,11 +31,11 @@ Command StripWeightsCommand() {
       {.name = "strip-weights",
        .usage = "IN OUT [--overwrite]",
        .summary =
-           "Copies SavedModel IN to OUT without the values of the weights that "
-           "'tftrt randomize-weights' replaces, so that only the graph travels (to a benchmark "
-           "machine, say) and 'tftrt randomize-weights OUT MODEL --seed N' makes the weights "
-           "there: its MODEL is byte-identical to what randomize-weights writes from IN with the "
-           "same seed. OUT is written atomically (temporary directory + rename) and IN is never "
+           "Copies SavedModel IN to OUT without the weights that randomize-weights makes, so "
+           "that only the graph travels. Where the model runs (a benchmark machine, say), "
+           "'tftrt randomize-weights OUT MODEL --seed N' then makes them: MODEL is "
+           "byte-identical to what randomize-weights writes from IN with the same seed. OUT is "
+           "written atomically (temporary directory + rename) and IN is never "
            "touched.\n"
            "\n"
            "OUT is IN with one difference under variables/:\n"
