@@ -157,14 +157,11 @@ struct InputTensor {
   int dtype = 0;  // wire value
   Shape shape;
   bool sliced = false;
-  bool stripped = false;
 };
 
 // The variables of an input SavedModel, opened and checked before anything is written.
 struct InputVariables {
   std::unique_ptr<TensorBundleReader> bundle;
-  // Non-empty for a weightless input.
-  std::string manifest_path;
   // The full bundle's index: the bundle's entries and the stripped tensors, sorted by key.
   std::vector<InputTensor> tensors;
   // Checkpoint key -> variable name (BundleVariableNames).
@@ -183,7 +180,8 @@ WeightRule RuleFor(const InputTensor& tensor, const std::map<std::string, std::s
 }
 
 // Checks SavedModel `in_dir` and the output path, then opens the variables (a weightless
-// manifest too if `weightless_ok`). `what` names the output in errors ("randomized model").
+// manifest too if `weightless_ok`). `what` names the output in errors ("randomized model"),
+// `verb` what is done to the weights ("randomize").
 StatusOr<InputVariables> OpenInputVariables(Env* env, const std::string& in_dir,
                                             const std::string& out_dir, const std::string& what,
                                             const std::string& verb, bool weightless_ok) {
@@ -224,15 +222,12 @@ StatusOr<InputVariables> OpenInputVariables(Env* env, const std::string& in_dir,
                                           .sliced = info.sliced});
   }
   if (weightless) {
-    input.manifest_path = WeightlessManifestPath(in_dir);
+    const std::string manifest_path = WeightlessManifestPath(in_dir);
     TFTRT_ASSIGN_OR_RETURN(std::vector<StrippedTensor> stripped,
-                           ReadWeightlessManifest(env, input.manifest_path));
+                           ReadWeightlessManifest(env, manifest_path));
     for (StrippedTensor& entry : stripped) {
-      InputTensor tensor{.key = entry.key,
-                         .dtype = entry.dtype,
-                         .shape = std::move(entry.shape),
-                         .stripped = true};
-      const std::string where = "weightless manifest '" + input.manifest_path + "' lists tensor '" +
+      InputTensor tensor{.key = entry.key, .dtype = entry.dtype, .shape = std::move(entry.shape)};
+      const std::string where = "weightless manifest '" + manifest_path + "' lists tensor '" +
                                 tensor.key + "' (" + DataTypeProtoName(tensor.dtype) + ")";
       if (tensors.contains(tensor.key)) {
         return Status::DataLoss(where + ", which " + bundle::IndexPath(variables_prefix) +
