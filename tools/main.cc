@@ -10,10 +10,11 @@ namespace {
 using tftrt::cli::Command;
 
 std::vector<Command> AllCommands() {
-  return {tftrt::cli::ConvertCommand(), tftrt::cli::SummaryCommand(),
-          tftrt::cli::InspectCommand(), tftrt::cli::RunCommand(),
-          tftrt::cli::CompareCommand(), tftrt::cli::BenchCommand(),
-          tftrt::cli::OpsCommand(),     tftrt::cli::RandomizeWeightsCommand()};
+  return {tftrt::cli::ConvertCommand(),     tftrt::cli::SummaryCommand(),
+          tftrt::cli::InspectCommand(),     tftrt::cli::RunCommand(),
+          tftrt::cli::CompareCommand(),     tftrt::cli::BenchCommand(),
+          tftrt::cli::OpsCommand(),         tftrt::cli::RandomizeWeightsCommand(),
+          tftrt::cli::StripWeightsCommand()};
 }
 
 void PrintUsage(std::FILE* out) {

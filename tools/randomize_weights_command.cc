@@ -10,13 +10,6 @@
 namespace tftrt::cli {
 namespace {
 
-// "205,093,696".
-std::string WithThousands(int64_t value) {
-  std::string digits = std::to_string(value);
-  for (int i = static_cast<int>(digits.size()) - 3; i > 0; i -= 3) digits.insert(i, ",");
-  return digits;
-}
-
 Status RandomizeWeightsMain(const ParsedFlags& flags) {
   RandomizeWeightsOptions options;
   options.overwrite = flags.Has("overwrite");
@@ -62,7 +55,10 @@ Command RandomizeWeightsCommand() {
            "  integer, bool, string and complex tensors, and the checkpoint's object graph\n"
            "      (_CHECKPOINTABLE_OBJECT_GRAPH): copied unchanged.\n"
            "A variable's name is its name in the checkpoint's object graph (Keras: "
-           "'conv1_bn/moving_variance'), else its checkpoint key. Prints how many tensors were "
+           "'conv1_bn/moving_variance'), else its checkpoint key. IN may be a weightless model "
+           "from 'tftrt strip-weights', which lists the floating tensors without their values: "
+           "OUT is then byte-identical to what IN's full model gives with the same --seed. "
+           "Prints how many tensors were "
            "randomized and copied, and the bytes written. Randomize before 'tftrt convert': "
            "engines pre-built into a converted model's assets/ keep the weights they were built "
            "with.",

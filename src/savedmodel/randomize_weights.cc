@@ -9,6 +9,8 @@
 #include "savedmodel/saved_model_writer.h"
 #include "savedmodel/tensor_bundle_format.h"
 #include "savedmodel/tensor_bundle_writer.h"
+#include "savedmodel/tensor_proto.h"
+#include "savedmodel/weightless.h"
 
 namespace tftrt {
 namespace {
@@ -140,33 +142,124 @@ StatusOr<int64_t> CopyTree(Env* env, const std::string& from, const std::string&
   return bytes;
 }
 
-// The files of the variables bundle, which are written anew: variables/variables.index and
-// variables/variables.data-*.
-bool IsBundleFile(const std::string& relative) {
+// The files written anew: variables/variables.index, variables/variables.data-* and a
+// weightless model's variables/weightless.pbtxt.
+bool IsVariablesFile(const std::string& relative) {
   const std::string prefix = JoinPath(kVariablesDirectory, kVariablesFilename);
-  return relative == bundle::IndexPath(prefix) || relative.starts_with(prefix + ".data-");
+  return relative == bundle::IndexPath(prefix) || relative.starts_with(prefix + ".data-") ||
+         relative == JoinPath(kVariablesDirectory, kWeightlessManifestFilename);
 }
 
-// Writes the randomized bundle at `prefix`.
-Status WriteRandomizedBundle(Env* env, const TensorBundleReader& in, const std::string& prefix,
+// One tensor of the input's variables: an entry of its bundle, or one that a weightless
+// input lists without values.
+struct InputTensor {
+  std::string key;
+  int dtype = 0;  // wire value
+  Shape shape;
+  bool sliced = false;
+};
+
+// The variables of an input SavedModel, opened and checked before anything is written.
+struct InputVariables {
+  std::unique_ptr<TensorBundleReader> bundle;
+  // The full bundle's index: the bundle's entries and the stripped tensors, sorted by key.
+  std::vector<InputTensor> tensors;
+  // Checkpoint key -> variable name (BundleVariableNames).
+  std::map<std::string, std::string> names;
+};
+
+// How `tensor` is written; the same for a full input and its weightless copy, since the
+// object graph, which names the variables, is kept.
+WeightRule RuleFor(const InputTensor& tensor, const std::map<std::string, std::string>& names) {
+  if (tensor.key == kObjectGraphProtoKey || tensor.sliced || !IsKnownDataType(tensor.dtype)) {
+    return {};
+  }
+  const auto name = names.find(tensor.key);
+  return RandomWeightRule(name == names.end() || name->second.empty() ? tensor.key : name->second,
+                          static_cast<DataType>(tensor.dtype), tensor.shape);
+}
+
+// Checks SavedModel `in_dir` and the output path, then opens the variables (a weightless
+// manifest too if `weightless_ok`). `what` names the output in errors ("randomized model"),
+// `verb` what is done to the weights ("randomize").
+StatusOr<InputVariables> OpenInputVariables(Env* env, const std::string& in_dir,
+                                            const std::string& out_dir, const std::string& what,
+                                            const std::string& verb, bool weightless_ok) {
+  if (!env->FileExists(in_dir)) {
+    return Status::NotFound("SavedModel directory '" + in_dir + "' does not exist");
+  }
+  if (!env->IsDirectory(in_dir)) {
+    return Status::InvalidArgument("'" + in_dir + "' is a file, not a SavedModel directory");
+  }
+  // Only a SavedModel is copied: its proto must parse (errors name the file).
+  TFTRT_RETURN_IF_ERROR(ReadSavedModelProto(env, in_dir).status());
+  const bool weightless = IsWeightlessSavedModel(env, in_dir);
+  if (weightless && !weightless_ok) {
+    return Status::FailedPrecondition("SavedModel '" + in_dir + "' is already weightless (" +
+                                      WeightlessManifestPath(in_dir) + " lists its stripped " +
+                                      "tensors); there are no weights to " + verb);
+  }
+  const std::string variables_prefix =
+      JoinPath(JoinPath(in_dir, kVariablesDirectory), kVariablesFilename);
+  if (!env->FileExists(bundle::IndexPath(variables_prefix))) {
+    return Status::FailedPrecondition("SavedModel '" + in_dir + "' has no variables to " + verb +
+                                      " (no " + bundle::IndexPath(variables_prefix) + ")");
+  }
+  if (PathWithin(out_dir, in_dir) || PathWithin(in_dir, out_dir)) {
+    return Status::InvalidArgument("cannot write the " + what + " to '" + out_dir +
+                                   "': it is, lies inside or holds the input SavedModel '" +
+                                   in_dir + "'");
+  }
+  // Opening the bundle checks the index and finds every shard before anything is written.
+  InputVariables input;
+  TFTRT_ASSIGN_OR_RETURN(input.bundle, TensorBundleReader::Open(env, variables_prefix));
+  TFTRT_ASSIGN_OR_RETURN(input.names, BundleVariableNames(*input.bundle));
+  std::map<std::string, InputTensor> tensors;
+  for (BundleEntryInfo& info : input.bundle->List()) {
+    tensors.emplace(info.key, InputTensor{.key = info.key,
+                                          .dtype = info.dtype,
+                                          .shape = std::move(info.shape),
+                                          .sliced = info.sliced});
+  }
+  if (weightless) {
+    const std::string manifest_path = WeightlessManifestPath(in_dir);
+    TFTRT_ASSIGN_OR_RETURN(std::vector<StrippedTensor> stripped,
+                           ReadWeightlessManifest(env, manifest_path));
+    for (StrippedTensor& entry : stripped) {
+      InputTensor tensor{.key = entry.key, .dtype = entry.dtype, .shape = std::move(entry.shape)};
+      const std::string where = "weightless manifest '" + manifest_path + "' lists tensor '" +
+                                tensor.key + "' (" + DataTypeProtoName(tensor.dtype) + ")";
+      if (tensors.contains(tensor.key)) {
+        return Status::DataLoss(where + ", which " + bundle::IndexPath(variables_prefix) +
+                                " also holds");
+      }
+      if (RuleFor(tensor, input.names).kind == WeightRule::kUnchanged) {
+        return Status::DataLoss(where + ", whose values randomize-weights copies unchanged, so " +
+                                "a weightless model must keep them in its bundle");
+      }
+      tensors.emplace(tensor.key, std::move(tensor));
+    }
+  }
+  input.tensors.reserve(tensors.size());
+  for (auto& [key, tensor] : tensors) input.tensors.push_back(std::move(tensor));
+  return input;
+}
+
+// Writes the randomized bundle of `in` at `prefix`.
+Status WriteRandomizedBundle(Env* env, const InputVariables& in, const std::string& prefix,
                              uint64_t seed, RandomizeWeightsStats& stats) {
-  TFTRT_ASSIGN_OR_RETURN(const auto names, BundleVariableNames(in));
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<TensorBundleWriter> out,
                          TensorBundleWriter::Create(env, prefix));
-  for (const BundleEntryInfo& info : in.List()) {
-    WeightRule rule;
-    if (info.key != kObjectGraphProtoKey && !info.sliced && IsKnownDataType(info.dtype)) {
-      const auto name = names.find(info.key);
-      rule = RandomWeightRule(name == names.end() || name->second.empty() ? info.key : name->second,
-                              static_cast<DataType>(info.dtype), info.shape);
-    }
+  for (const InputTensor& info : in.tensors) {
+    const WeightRule rule = RuleFor(info, in.names);
     if (rule.kind == WeightRule::kUnchanged) {
-      TFTRT_ASSIGN_OR_RETURN(Tensor tensor, in.Read(info.key));
+      TFTRT_ASSIGN_OR_RETURN(Tensor tensor, in.bundle->Read(info.key));
       TFTRT_RETURN_IF_ERROR(out->Add(info.key, tensor));
       ++stats.unchanged_tensors;
       continue;
     }
-    // The old values are not read: a weight's stream depends only on the seed and its key.
+    // The old values are not read: a weight's stream depends only on the seed and its key
+    // (which is why a weightless input, which has none, gives the same bytes).
     Tensor tensor(static_cast<DataType>(info.dtype), info.shape);
     SplitMix64 rng(Mix64(seed ^ Mix64(Fnv1a64(info.key))));
     FillUniform(rule, rng, tensor);
@@ -175,6 +268,40 @@ Status WriteRandomizedBundle(Env* env, const TensorBundleReader& in, const std::
     stats.randomized_values += tensor.NumElements();
   }
   return out->Finish();
+}
+
+// Writes the kept part of `in`'s bundle at `prefix` and the manifest of the rest at
+// `manifest_path`.
+Status WriteStrippedBundle(Env* env, const InputVariables& in, const std::string& prefix,
+                           const std::string& manifest_path, StripWeightsStats& stats) {
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<TensorBundleWriter> out,
+                         TensorBundleWriter::Create(env, prefix));
+  std::vector<StrippedTensor> stripped;
+  for (const InputTensor& info : in.tensors) {
+    if (RuleFor(info, in.names).kind == WeightRule::kUnchanged) {
+      TFTRT_ASSIGN_OR_RETURN(Tensor tensor, in.bundle->Read(info.key));
+      TFTRT_RETURN_IF_ERROR(out->Add(info.key, tensor));
+      ++stats.kept_tensors;
+      continue;
+    }
+    TFTRT_ASSIGN_OR_RETURN(const tensorflow::BundleEntryProto* entry,
+                           in.bundle->GetEntry(info.key));
+    stats.stripped_bytes += entry->size();
+    ++stats.stripped_tensors;
+    stripped.push_back({.key = info.key, .dtype = info.dtype, .shape = info.shape});
+  }
+  TFTRT_RETURN_IF_ERROR(out->Finish());
+  return WriteWeightlessManifest(env, manifest_path, stripped);
+}
+
+// The bytes of the files of `paths`.
+StatusOr<int64_t> TotalSize(Env* env, const std::vector<std::string>& paths) {
+  int64_t total = 0;
+  for (const std::string& path : paths) {
+    TFTRT_ASSIGN_OR_RETURN(uint64_t size, env->GetFileSize(path));
+    total += static_cast<int64_t>(size);
+  }
+  return total;
 }
 
 }  // namespace
@@ -211,45 +338,49 @@ StatusOr<std::map<std::string, std::string>> BundleVariableNames(const TensorBun
 StatusOr<RandomizeWeightsStats> RandomizeWeights(Env* env, const std::string& in_dir,
                                                  const std::string& out_dir,
                                                  const RandomizeWeightsOptions& options) {
-  if (!env->FileExists(in_dir)) {
-    return Status::NotFound("SavedModel directory '" + in_dir + "' does not exist");
-  }
-  if (!env->IsDirectory(in_dir)) {
-    return Status::InvalidArgument("'" + in_dir + "' is a file, not a SavedModel directory");
-  }
-  // Only a SavedModel is copied: its proto must parse (errors name the file).
-  TFTRT_RETURN_IF_ERROR(ReadSavedModelProto(env, in_dir).status());
-  const std::string variables_prefix =
-      JoinPath(JoinPath(in_dir, kVariablesDirectory), kVariablesFilename);
-  if (!env->FileExists(bundle::IndexPath(variables_prefix))) {
-    return Status::FailedPrecondition("SavedModel '" + in_dir +
-                                      "' has no variables to randomize (no " +
-                                      bundle::IndexPath(variables_prefix) + ")");
-  }
-  if (PathWithin(out_dir, in_dir) || PathWithin(in_dir, out_dir)) {
-    return Status::InvalidArgument("cannot write the randomized model to '" + out_dir +
-                                   "': it is, lies inside or holds the input SavedModel '" +
-                                   in_dir + "'");
-  }
-  // Opening the bundle checks the index and finds every shard before anything is written.
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<TensorBundleReader> variables,
-                         TensorBundleReader::Open(env, variables_prefix));
-
+  TFTRT_ASSIGN_OR_RETURN(
+      const InputVariables variables,
+      OpenInputVariables(env, in_dir, out_dir, "randomized model", "randomize", true));
   RandomizeWeightsStats stats;
   TFTRT_RETURN_IF_ERROR(WriteDirectoryAtomically(
       env, out_dir, options.overwrite, [&](const std::string& temp_dir) -> Status {
         stats = {};
         TFTRT_ASSIGN_OR_RETURN(stats.bytes_written,
-                               CopyTree(env, in_dir, temp_dir, "", IsBundleFile));
+                               CopyTree(env, in_dir, temp_dir, "", IsVariablesFile));
         const std::string variables_dir = JoinPath(temp_dir, kVariablesDirectory);
         TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
         const std::string prefix = JoinPath(variables_dir, kVariablesFilename);
-        TFTRT_RETURN_IF_ERROR(WriteRandomizedBundle(env, *variables, prefix, options.seed, stats));
-        for (const std::string& file :
-             {bundle::IndexPath(prefix), bundle::DataPath(prefix, 0, 1)}) {
-          TFTRT_ASSIGN_OR_RETURN(uint64_t size, env->GetFileSize(file));
-          stats.bytes_written += static_cast<int64_t>(size);
-        }
+        TFTRT_RETURN_IF_ERROR(WriteRandomizedBundle(env, variables, prefix, options.seed, stats));
+        TFTRT_ASSIGN_OR_RETURN(
+            int64_t bundle_bytes,
+            TotalSize(env, {bundle::IndexPath(prefix), bundle::DataPath(prefix, 0, 1)}));
+        stats.bytes_written += bundle_bytes;
+        return Status::Ok();
+      }));
+  return stats;
+}
+
+StatusOr<StripWeightsStats> StripWeights(Env* env, const std::string& in_dir,
+                                         const std::string& out_dir,
+                                         const StripWeightsOptions& options) {
+  TFTRT_ASSIGN_OR_RETURN(
+      const InputVariables variables,
+      OpenInputVariables(env, in_dir, out_dir, "weightless model", "strip", false));
+  StripWeightsStats stats;
+  TFTRT_RETURN_IF_ERROR(WriteDirectoryAtomically(
+      env, out_dir, options.overwrite, [&](const std::string& temp_dir) -> Status {
+        stats = {};
+        TFTRT_ASSIGN_OR_RETURN(stats.bytes_written,
+                               CopyTree(env, in_dir, temp_dir, "", IsVariablesFile));
+        const std::string variables_dir = JoinPath(temp_dir, kVariablesDirectory);
+        TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
+        const std::string prefix = JoinPath(variables_dir, kVariablesFilename);
+        const std::string manifest = WeightlessManifestPath(temp_dir);
+        TFTRT_RETURN_IF_ERROR(WriteStrippedBundle(env, variables, prefix, manifest, stats));
+        TFTRT_ASSIGN_OR_RETURN(
+            int64_t variables_bytes,
+            TotalSize(env, {bundle::IndexPath(prefix), bundle::DataPath(prefix, 0, 1), manifest}));
+        stats.bytes_written += variables_bytes;
         return Status::Ok();
       }));
   return stats;

@@ -8,6 +8,12 @@
 // differs between standard libraries. Everything but the variables bundle (saved_model.pb,
 // assets/, assets.extra/, fingerprint.pb, other files) is copied byte for byte.
 //
+// Since a weight's values depend only on the seed, its key, dtype and shape, the input may
+// also be a weightless SavedModel (StripWeights, savedmodel/weightless.h), which keeps only
+// the tensors copied unchanged and lists the others: its randomized copy is byte-identical
+// to the full model's. That way only the graph travels and the weights are made where the
+// model runs.
+//
 // The rule, per tensor of variables/variables.index (sorted by key):
 //  * the bundle's bookkeeping (_CHECKPOINTABLE_OBJECT_GRAPH), integer, bool, string and
 //    complex tensors: copied unchanged (step counters, vocabulary ids, tables);
@@ -62,14 +68,39 @@ WeightRule RandomWeightRule(std::string_view name, DataType dtype, const Shape& 
 // whose keys are the variable names). DataLoss naming the bundle for a corrupt graph.
 StatusOr<std::map<std::string, std::string>> BundleVariableNames(const TensorBundleReader& bundle);
 
-// Writes the randomized copy of SavedModel `in_dir` to `out_dir` atomically (temporary
-// sibling directory + rename, as WriteSavedModel; `in_dir` is only read). Errors name the
-// path: NotFound for a missing `in_dir`, InvalidArgument if it is no SavedModel or `out_dir`
-// is, lies inside or holds it, FailedPrecondition if it has no variables, AlreadyExists for a
-// non-empty `out_dir` without options.overwrite, and the bundle reader's errors.
+// Writes the randomized copy of SavedModel `in_dir` (full or weightless) to `out_dir`
+// atomically (temporary sibling directory + rename, as WriteSavedModel; `in_dir` is only
+// read). Errors name the path: NotFound for a missing `in_dir`, InvalidArgument if it is no
+// SavedModel or `out_dir` is, lies inside or holds it, FailedPrecondition if it has no
+// variables, AlreadyExists for a non-empty `out_dir` without options.overwrite, the bundle
+// reader's errors, and ReadWeightlessManifest's; DataLoss if a weightless manifest lists a
+// tensor that its bundle also holds or that would be copied unchanged.
 StatusOr<RandomizeWeightsStats> RandomizeWeights(Env* env, const std::string& in_dir,
                                                  const std::string& out_dir,
                                                  const RandomizeWeightsOptions& options = {});
+
+struct StripWeightsOptions {
+  // Replace a non-empty output directory.
+  bool overwrite = false;
+};
+
+struct StripWeightsStats {
+  int64_t stripped_tensors = 0;
+  // The bytes of the stripped tensors' values in the input's data shards.
+  int64_t stripped_bytes = 0;
+  int64_t kept_tensors = 0;
+  // Every file of the output directory, variables and manifest included.
+  int64_t bytes_written = 0;
+};
+
+// Writes the weightless copy of SavedModel `in_dir` to `out_dir` (savedmodel/weightless.h):
+// every file as is but the variables bundle, which keeps the tensors that RandomizeWeights
+// copies unchanged, and a manifest of the others' keys, dtypes and shapes. Written as
+// RandomizeWeights writes, with the same errors, and FailedPrecondition if `in_dir` is
+// weightless already.
+StatusOr<StripWeightsStats> StripWeights(Env* env, const std::string& in_dir,
+                                         const std::string& out_dir,
+                                         const StripWeightsOptions& options = {});
 
 }  // namespace tftrt
 

@@ -9,6 +9,8 @@
 #include <functional>
 #include <vector>
 
+#include "savedmodel/weightless.h"
+
 namespace tftrt {
 namespace {
 
@@ -139,6 +141,9 @@ StatusOr<SavedModelBundle> ReadSavedModel(Env* env, const std::string& export_di
   bundle.export_dir = export_dir;
   TFTRT_ASSIGN_OR_RETURN(tensorflow::SavedModel saved_model,
                          ReadSavedModelProtoFrom(env, export_dir, &bundle.saved_model_path));
+  // The one check that keeps a weightless model (strip-weights) from being loaded as if its
+  // partial bundle were the whole: every reader of models comes through here.
+  if (IsWeightlessSavedModel(env, export_dir)) return WeightlessSavedModelError(export_dir);
   if (saved_model.meta_graphs_size() == 0) {
     return Status::DataLoss("'" + bundle.saved_model_path +
                             "' holds no MetaGraphDef (empty or truncated file)");

@@ -4,7 +4,8 @@
 //
 // Errors name the directory or file: NotFound / InvalidArgument when the path is not a
 // SavedModel directory or lacks the tag-set (the message lists the tag-sets there are),
-// DataLoss for truncated or corrupt files, Unimplemented for chunked (.cpb) SavedModels.
+// DataLoss for truncated or corrupt files, Unimplemented for chunked (.cpb) SavedModels,
+// FailedPrecondition for weightless SavedModels (savedmodel/weightless.h).
 #ifndef TFTRT_SAVEDMODEL_SAVED_MODEL_READER_H_
 #define TFTRT_SAVEDMODEL_SAVED_MODEL_READER_H_
 

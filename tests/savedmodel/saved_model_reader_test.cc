@@ -6,6 +6,7 @@
 
 #include "common/mem_env.h"
 #include "saved_model_test_util.h"
+#include "savedmodel/weightless.h"
 
 namespace tftrt {
 namespace {
@@ -54,6 +55,21 @@ TEST_F(SavedModelReaderTest, NotADirectory) {
   EXPECT_EQ(empty.status().code(), StatusCode::kNotFound);
   EXPECT_NE(empty.status().message().find("'empty' is not a SavedModel directory"),
             std::string::npos);
+}
+
+// A weightless model (strip-weights) has a valid bundle of part of its tensors: only its
+// manifest tells, and the reader must refuse it whatever the manifest holds.
+TEST_F(SavedModelReaderTest, WeightlessModelIsRefused) {
+  ASSERT_TRUE(env_.WriteStringToFile(WeightlessManifestPath("m"), "anything").ok());
+  auto bundle = ReadSavedModel(&env_, "m");
+  EXPECT_EQ(bundle.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(bundle.status().message().find("SavedModel 'm' is weightless"), std::string::npos)
+      << bundle.status().ToString();
+  EXPECT_NE(bundle.status().message().find("m/variables/weightless.pbtxt"), std::string::npos);
+  EXPECT_NE(bundle.status().message().find("run 'tftrt randomize-weights m OUT"),
+            std::string::npos);
+  ASSERT_TRUE(env_.DeleteFile(WeightlessManifestPath("m")).ok());
+  EXPECT_TRUE(ReadSavedModel(&env_, "m").ok());
 }
 
 TEST_F(SavedModelReaderTest, TruncatedOrCorruptPb) {
