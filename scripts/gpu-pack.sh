@@ -4,7 +4,8 @@
 #   .debs/       Debian's snappy (scripts/device-build.sh links it statically)
 #   third_party/ the cudnn-frontend headers (scripts/setup.sh fetched them)
 #   .gpu/        the TensorFlow-made fixtures that fit: every op case up to 256 KiB and
-#                every fixture model but ResNet50 (its weights are remade there from a seed)
+#                every fixture model but ResNet50, whose weightless copy (tftrt
+#                strip-weights) travels instead: its weights are remade there from a seed
 # Run after scripts/test.sh has made .fixtures/. Then:
 #   device run: scripts/gpu-test.sh    (carry: .debs third_party .gpu)
 set -euo pipefail
@@ -22,5 +23,10 @@ cases=$(mktemp)
  done) > "$cases"
 tar czf .gpu/op_cases.tgz -C .fixtures -T "$cases"
 tar czf .gpu/models.tgz -C .fixtures --exclude=models/resnet50 models
+weightless=$(mktemp -d)
+build/tftrt strip-weights .fixtures/models/resnet50/model "$weightless/resnet50_weightless" \
+  > /dev/null
+tar czf .gpu/resnet50_weightless.tgz -C "$weightless" resnet50_weightless
+rm -rf "$weightless"
 rm -f "$cases"
 du -sh .debs third_party .gpu

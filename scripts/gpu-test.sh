@@ -47,7 +47,13 @@ step convolution "$build/convolution_runner_test" || status=1
 step matmul "$build/matmul_runner_test" || status=1
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
+if [ -f .gpu/resnet50_weightless.tgz ]; then
+  tar xzf .gpu/resnet50_weightless.tgz -C "$fixtures"
+  step resnet50 bench/gpu/resnet50.sh "$build/tftrt" "$fixtures/resnet50_weightless" \
+    /tmp/tftrt-resnet50 || status=1
+fi
 sed -n '/^engine conformance/,/failing cell/p' "$out/conformance.log"
 grep -h '^\[engine\]' "$out/fixtures.log" | sort -u | head -60
+[ -f "$out/resnet50.log" ] && grep -v '^tftrt: built' "$out/resnet50.log"
 printf '\n%s\n' "${summary[@]}"
 exit $status

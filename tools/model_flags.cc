@@ -37,10 +37,14 @@ void PrintEngineReports(const Model& model) {
   for (const EngineNodeReport& report : model.EngineReports()) {
     std::printf(
         "engine %s on %s: %lld engine runs, %lld native fallbacks, %lld builds (%lld "
-        "failed), %d cached\n",
+        "failed), %d cached",
         report.node.c_str(), report.backend.c_str(), static_cast<long long>(report.engine_runs),
         static_cast<long long>(report.native_fallbacks), static_cast<long long>(report.builds),
         static_cast<long long>(report.failed_builds), report.cached_engines);
+    if (report.mean_compute_milliseconds > 0) {
+      std::printf(", device compute %.3f ms per run", report.mean_compute_milliseconds);
+    }
+    std::printf("\n");
   }
 }
 

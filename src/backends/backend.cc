@@ -20,4 +20,20 @@ StatusOr<std::vector<Tensor>> Engine::Run(std::vector<Tensor> inputs) const {
   return outputs;
 }
 
+void Engine::RecordComputeTime(double milliseconds) const {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  compute_milliseconds_ += milliseconds;
+  ++timed_runs_;
+}
+
+double Engine::compute_milliseconds() const {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  return compute_milliseconds_;
+}
+
+int64_t Engine::timed_runs() const {
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  return timed_runs_;
+}
+
 }  // namespace tftrt

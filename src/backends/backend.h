@@ -51,6 +51,13 @@ class Engine {
   // concurrent callers each get their own.
   StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) const;
 
+  // Time the device spent computing the layers (not copying inputs and outputs), summed
+  // over the runs that measured it (GPU backends: between events around the layers, as
+  // trtexec's "GPU compute time"); 0 runs where a backend does not measure it.
+  void RecordComputeTime(double milliseconds) const;
+  double compute_milliseconds() const;
+  int64_t timed_runs() const;
+
  protected:
   Engine(EngineNetwork plan, std::string target)
       : plan_(std::move(plan)), target_(std::move(target)) {}
@@ -60,6 +67,8 @@ class Engine {
   std::string target_;
   mutable std::mutex pool_mutex_;
   mutable std::vector<std::unique_ptr<ExecutionContext>> idle_contexts_;
+  mutable double compute_milliseconds_ = 0;  // guarded by pool_mutex_
+  mutable int64_t timed_runs_ = 0;           // guarded by pool_mutex_
 };
 
 // A kind of hardware that runs engines. Implementations are stateless after creation and

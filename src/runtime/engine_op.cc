@@ -120,12 +120,13 @@ Status EngineOpKernel(OpKernelContext& ctx) {
   std::shared_ptr<EngineCache> cache = caches.Get(ctx.node().name, params.max_cached_engines);
   Status engine_status = RunEngine(ctx, *functions, params, *cache);
   if (engine_status.ok()) return Status::Ok();
-  const std::string why = "engine node '" + ctx.node().name + "' cannot run an engine: " +
-                          engine_status.ToString();
+  const std::string why =
+      "engine node '" + ctx.node().name + "' cannot run an engine: " + engine_status.ToString();
   if (caches.runtime().require_engines) {
     return Status::FailedPrecondition(
-        why + "\n  (strict mode: --require-engines / TFTRT_REQUIRE_ENGINES forbid running the "
-              "native segment)");
+        why +
+        "\n  (strict mode: --require-engines / TFTRT_REQUIRE_ENGINES forbid running the "
+        "native segment)");
   }
   if (cache->stats().native_fallbacks == 0) LogWarning(why + "; it runs its native segment");
   cache->CountNativeFallback();

@@ -79,13 +79,21 @@ std::vector<EngineNodeReport> Model::EngineReports() const {
   std::vector<EngineNodeReport> reports;
   for (const auto& [name, cache] : state_->engine_caches->All()) {
     const EngineNodeStats stats = cache->stats();
+    double compute_ms = 0;
+    int64_t timed_runs = 0;
+    for (const auto& engine : cache->Engines()) {
+      compute_ms += engine->compute_milliseconds();
+      timed_runs += engine->timed_runs();
+    }
     reports.push_back({.node = name,
                        .backend = state_->engine_caches->runtime().backend->target(),
                        .cached_engines = static_cast<int>(cache->Engines().size()),
                        .engine_runs = stats.engine_runs,
                        .native_fallbacks = stats.native_fallbacks,
                        .builds = stats.builds,
-                       .failed_builds = stats.failed_builds});
+                       .failed_builds = stats.failed_builds,
+                       .mean_compute_milliseconds =
+                           timed_runs == 0 ? 0.0 : compute_ms / static_cast<double>(timed_runs)});
   }
   return reports;
 }

@@ -59,13 +59,17 @@ StatusOr<std::unique_ptr<BatchedProduct>> BatchedProduct::Create(
   const int64_t b_cols = shape.transpose_b ? shape.k : shape.n;
   TFTRT_RETURN_IF_ERROR(plan_operand(shape.a_batch, a_rows, a_cols, &product->a_));
   TFTRT_RETURN_IF_ERROR(plan_operand(shape.b_batch, b_rows, b_cols, &product->b_));
-  MatMulDescription desc{.m = shape.m, .n = shape.n, .k = shape.k,
-                         .transpose_a = shape.transpose_a, .transpose_b = shape.transpose_b,
+  MatMulDescription desc{.m = shape.m,
+                         .n = shape.n,
+                         .k = shape.k,
+                         .transpose_a = shape.transpose_a,
+                         .transpose_b = shape.transpose_b,
                          .batch_dims_a = product->a_.materialize ? out_batch : shape.a_batch,
                          .batch_dims_b = product->b_.materialize ? out_batch : shape.b_batch,
-                         .dtype = dtype, .allow_tf32 = allow_tf32};
-  TFTRT_ASSIGN_OR_RETURN(product->runner_,
-                         MatMulRunner::Create(handles, desc, nullptr, nullptr, std::move(epilogue)));
+                         .dtype = dtype,
+                         .allow_tf32 = allow_tf32};
+  TFTRT_ASSIGN_OR_RETURN(
+      product->runner_, MatMulRunner::Create(handles, desc, nullptr, nullptr, std::move(epilogue)));
   product->runner_offset_ = workspace;
   product->workspace_bytes_ = workspace + product->runner_->workspace_bytes();
   product->fused_steps_ = product->runner_->fused_steps();

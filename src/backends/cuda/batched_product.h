@@ -37,8 +37,8 @@ class BatchedProduct {
   // How one operand reaches the runner: as is, or broadcast into the workspace.
   struct Operand {
     bool materialize = false;
-    Dims strides;    // over the materialized shape [out_batch..., rows, cols]
-    Dims shape;      // the materialized shape
+    Dims strides;       // over the materialized shape [out_batch..., rows, cols]
+    Dims shape;         // the materialized shape
     size_t offset = 0;  // in the workspace
   };
   BatchedProduct() = default;

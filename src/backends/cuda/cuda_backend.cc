@@ -32,10 +32,9 @@ bool RunsOp(LayerKind kind, const std::string& op) {
       return op == "Cast" || op == "AddN" || ElementwiseOpFromTfName(op).has_value();
     case LAYER_KIND_CONVOLUTION:
       return op == "Conv2D" || op == "DepthwiseConv2dNative" || op == "Conv2DBackpropInput";
-    case LAYER_KIND_MATMUL:
-      return op != "Einsum";
     case LAYER_KIND_DATA_MOVEMENT:
       return kDataMovement.contains(op);
+    case LAYER_KIND_MATMUL:
     case LAYER_KIND_POOLING:
     case LAYER_KIND_REDUCTION:
     case LAYER_KIND_SOFTMAX:

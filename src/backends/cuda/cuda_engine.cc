@@ -130,11 +130,16 @@ class CudaExecutionContext : public ExecutionContext {
       TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_)).IgnoreError();
       TFTRT_CUDA_STATUS(cudaStreamDestroy(stream_)).IgnoreError();
     }
+    for (cudaEvent_t event : {layers_start_, layers_end_}) {
+      if (event != nullptr) TFTRT_CUDA_STATUS(cudaEventDestroy(event)).IgnoreError();
+    }
   }
 
   Status Init() {
     TFTRT_CUDA_CHECK(cudaSetDevice(engine_.device()));
     TFTRT_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    TFTRT_CUDA_CHECK(cudaEventCreate(&layers_start_));
+    TFTRT_CUDA_CHECK(cudaEventCreate(&layers_end_));
     TFTRT_ASSIGN_OR_RETURN(handles_, DnnHandles::Create());
     TFTRT_ASSIGN_OR_RETURN(
         arena_, DeviceBuffer::Allocate(engine_.memory().arena_bytes, "activation arena"));
@@ -164,6 +169,9 @@ class CudaExecutionContext : public ExecutionContext {
     Status synced = TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_));
     TFTRT_RETURN_IF_ERROR(status);
     TFTRT_RETURN_IF_ERROR(synced);
+    float layers_ms = 0;
+    TFTRT_CUDA_CHECK(cudaEventElapsedTime(&layers_ms, layers_start_, layers_end_));
+    engine_.RecordComputeTime(layers_ms);
     const EngineNetwork& plan = engine_.plan();
     std::vector<Tensor> outputs;
     for (int i = 0; i < plan.output_size(); ++i) {
@@ -187,11 +195,13 @@ class CudaExecutionContext : public ExecutionContext {
     for (int i = 0; i < plan.input_size(); ++i) {
       TFTRT_RETURN_IF_ERROR(Upload(plan.input(i), inputs[i], i, buffers));
     }
+    TFTRT_CUDA_CHECK(cudaEventRecord(layers_start_, stream_));
     for (size_t i = 0; i < engine_.runners().size(); ++i) {
       TFTRT_RETURN_IF_ERROR_CTX(
           engine_.runners()[i]->Enqueue(buffers),
           "while running engine layer '" + plan.layer(i).name() + "' (" + plan.layer(i).op() + ")");
     }
+    TFTRT_CUDA_CHECK(cudaEventRecord(layers_end_, stream_));
     for (int i = 0; i < plan.output_size(); ++i) {
       TFTRT_RETURN_IF_ERROR(Download(plan.output(i), plan.input_size() + i, buffers));
     }
@@ -236,6 +246,7 @@ class CudaExecutionContext : public ExecutionContext {
 
   const CudaEngine& engine_;
   cudaStream_t stream_ = nullptr;
+  cudaEvent_t layers_start_ = nullptr, layers_end_ = nullptr;
   std::unique_ptr<DnnHandles> handles_;
   DeviceBuffer arena_;
   DeviceBuffer workspace_;

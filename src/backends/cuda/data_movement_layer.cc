@@ -270,12 +270,11 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeGather(const LayerSpec& spec) {
   const int out = spec.outputs[0];
   return Runner([=](const RunBuffers& b) -> Status {
     for (int64_t i = 0; i < batches; ++i) {
-      TFTRT_RETURN_IF_ERROR(Gather(static_cast<const char*>(b.operand(params)) + i * params_bytes,
-                                   params_shape, slice_axis,
-                                   static_cast<const char*>(b.operand(indices)) + i * indices_bytes,
-                                   IndexType::kInt32, num_indices, dtype,
-                                   static_cast<char*>(b.tensor(out)) + i * out_bytes,
-                                   /*bad_index_flag=*/nullptr, b.stream()));
+      TFTRT_RETURN_IF_ERROR(Gather(
+          static_cast<const char*>(b.operand(params)) + i * params_bytes, params_shape, slice_axis,
+          static_cast<const char*>(b.operand(indices)) + i * indices_bytes, IndexType::kInt32,
+          num_indices, dtype, static_cast<char*>(b.tensor(out)) + i * out_bytes,
+          /*bad_index_flag=*/nullptr, b.stream()));
     }
     return Status::Ok();
   });

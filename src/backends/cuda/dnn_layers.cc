@@ -4,9 +4,9 @@
 #include "backends/cuda/batched_product.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_weights.h"
 #include "backends/cuda/kernels/data_movement.h"
 #include "backends/cuda/kernels/reduction.h"
-#include "backends/cuda/device_weights.h"
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
 #include "kernels/cpu/einsum.h"
@@ -103,8 +103,11 @@ class MatMulLayerRunner : public LayerRunner {
  public:
   MatMulLayerRunner(std::unique_ptr<BatchedProduct> product, DeviceOperand a, DeviceOperand b,
                     DeviceOperand residual, int out)
-      : product_(std::move(product)), a_(std::move(a)), b_(std::move(b)),
-        residual_(std::move(residual)), out_(out) {}
+      : product_(std::move(product)),
+        a_(std::move(a)),
+        b_(std::move(b)),
+        residual_(std::move(residual)),
+        out_(out) {}
   size_t workspace_bytes() const override { return product_->workspace_bytes(); }
   Status Enqueue(const RunBuffers& b) const override {
     return product_->Run(b.handles(), b.stream(), b.operand(a_), b.operand(b_),
@@ -133,7 +136,8 @@ class EinsumRunner : public LayerRunner {
     const EinsumPlan& plan = runner->plan_;
     for (const EinsumPlan::Operand& operand : plan.operands) {
       Prepared prepared;
-      if (!operand.permutation.empty()) prepared.transposed = runner->Reserve(Elements(operand.shape));
+      if (!operand.permutation.empty())
+        prepared.transposed = runner->Reserve(Elements(operand.shape));
       if (operand.summed != 1) prepared.summed = runner->Reserve(operand.kept);
       runner->prepared_.push_back(prepared);
     }
@@ -141,10 +145,9 @@ class EinsumRunner : public LayerRunner {
       if (!plan.output_permutation.empty()) {
         runner->product_offset_ = runner->Reserve(Elements(plan.product_shape));
       }
-      TFTRT_ASSIGN_OR_RETURN(runner->product_,
-                             BatchedProduct::Create(spec.handles, plan.matmul,
-                                                    IoDataType(runner->dtype_), spec.allow_tf32,
-                                                    {}));
+      TFTRT_ASSIGN_OR_RETURN(runner->product_, BatchedProduct::Create(spec.handles, plan.matmul,
+                                                                      IoDataType(runner->dtype_),
+                                                                      spec.allow_tf32, {}));
       runner->product_workspace_ = runner->workspace_bytes_;
       runner->workspace_bytes_ += runner->product_->workspace_bytes();
     }
@@ -158,23 +161,22 @@ class EinsumRunner : public LayerRunner {
     std::vector<const void*> operands;
     for (size_t i = 0; i < plan_.operands.size(); ++i) {
       const DeviceOperand& input = inputs_[plan_.swap_inputs ? 1 - i : i];
-      TFTRT_ASSIGN_OR_RETURN(const void* data,
-                             Prepare(plan_.operands[i], prepared_[i], b.operand(input), scratch,
-                                     b.stream()));
+      TFTRT_ASSIGN_OR_RETURN(const void* data, Prepare(plan_.operands[i], prepared_[i],
+                                                       b.operand(input), scratch, b.stream()));
       operands.push_back(data);
     }
     void* out = b.tensor(out_);
     const size_t out_bytes = Elements(plan_.output_shape) * DTypeSize(dtype_);
     if (plan_.operands.size() == 1) {
       if (out_bytes == 0) return Status::Ok();
-      TFTRT_CUDA_CHECK(cudaMemcpyAsync(out, operands[0], out_bytes, cudaMemcpyDeviceToDevice,
-                                       b.stream()));
+      TFTRT_CUDA_CHECK(
+          cudaMemcpyAsync(out, operands[0], out_bytes, cudaMemcpyDeviceToDevice, b.stream()));
       return Status::Ok();
     }
     const bool permute = !plan_.output_permutation.empty();
     void* product = permute ? scratch + product_offset_ : out;
-    TFTRT_RETURN_IF_ERROR(product_->Run(b.handles(), b.stream(), operands[0], operands[1],
-                                        nullptr, product, scratch + product_workspace_));
+    TFTRT_RETURN_IF_ERROR(product_->Run(b.handles(), b.stream(), operands[0], operands[1], nullptr,
+                                        product, scratch + product_workspace_));
     if (!permute) return Status::Ok();
     TFTRT_ASSIGN_OR_RETURN(Dims product_shape, ToDims(plan_.product_shape));
     std::vector<int> perm(plan_.output_permutation.begin(), plan_.output_permutation.end());
@@ -293,10 +295,10 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
                          MakeBatchMatMulShape(a.shape, b.shape, p.transpose_a(), p.transpose_b(),
                                               /*broadcast=*/op != "BatchMatMul"));
   MappedEpilogue epilogue = MapEpilogue(spec);
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<BatchedProduct> product,
-                         BatchedProduct::Create(spec.handles, shape,
-                                                IoDataType(spec.output().dtype), spec.allow_tf32,
-                                                std::move(epilogue.steps)));
+  TFTRT_ASSIGN_OR_RETURN(
+      std::unique_ptr<BatchedProduct> product,
+      BatchedProduct::Create(spec.handles, shape, IoDataType(spec.output().dtype), spec.allow_tf32,
+                             std::move(epilogue.steps)));
   const int fused = product->fused_steps();
   std::unique_ptr<LayerRunner> main(new MatMulLayerRunner(
       std::move(product), a, b, fused > 0 ? epilogue.residual : DeviceOperand(), spec.outputs[0]));

@@ -31,9 +31,9 @@ struct DeviceTensor {
 
 // A layer input: a plan tensor, or a constant the engine uploaded at compile time.
 struct DeviceOperand {
-  int tensor = -1;              // plan tensor id; -1 for a constant
-  const void* data = nullptr;   // a constant's device memory (owned by the engine)
-  const Tensor* host = nullptr; // a constant's host value (axes, shapes, filters ...)
+  int tensor = -1;               // plan tensor id; -1 for a constant
+  const void* data = nullptr;    // a constant's device memory (owned by the engine)
+  const Tensor* host = nullptr;  // a constant's host value (axes, shapes, filters ...)
   DType dtype = DType::kFloat32;
   Shape shape;
 
@@ -43,9 +43,12 @@ struct DeviceOperand {
 // The buffers of the execution context that runs the engine.
 class RunBuffers {
  public:
-  RunBuffers(char* arena, const std::vector<size_t>& offsets, cudaStream_t stream,
-             void* workspace, const DnnHandles& handles)
-      : arena_(arena), offsets_(offsets), stream_(stream), workspace_(workspace),
+  RunBuffers(char* arena, const std::vector<size_t>& offsets, cudaStream_t stream, void* workspace,
+             const DnnHandles& handles)
+      : arena_(arena),
+        offsets_(offsets),
+        stream_(stream),
+        workspace_(workspace),
         handles_(handles) {}
 
   void* tensor(int id) const { return arena_ + offsets_[id]; }
