@@ -46,7 +46,7 @@ def to_array(value: Any, spec: Optional[TensorSpec] = None) -> np.ndarray:
 
     Values without a dtype of their own (Python numbers, lists) take the spec's dtype; arrays
     of another dtype of the same kind (float64 for a float32 input, int64 for int32) are
-    cast to it; other mismatches are left for tftrt to report.
+    cast to it; other mismatches (int32 for float32) are left for tftrt to report.
     """
     want = None
     if spec is not None and spec.dtype not in ("string", "invalid", "bfloat16"):
@@ -63,7 +63,7 @@ def to_array(value: Any, spec: Optional[TensorSpec] = None) -> np.ndarray:
             raise InputConversionError(
                 f"Failed to convert input to tensor: {type(value).__name__}: {e}") from e
     if want is not None and array.dtype != want and array.dtype.kind != "O":
-        if np.can_cast(array.dtype, want, casting="same_kind"):
+        if array.dtype.kind == want.kind:
             array = array.astype(want)
     if array.dtype.byteorder == ">":
         array = array.astype(array.dtype.newbyteorder("="))
