@@ -125,3 +125,18 @@ def test_bundled_example_model(precision, example_input, example_probs, tmp_path
     np.testing.assert_allclose(fn(image=example_input)["probs"], example_probs, atol=tol)
     saved = tftrt.saved_model.load(str(tmp_path / "trt")).signatures["serving_default"]
     np.testing.assert_allclose(saved(image=example_input)["probs"], example_probs, atol=tol)
+
+
+@pytest.mark.parametrize("script", ["example1_fp16.py", "example2_fp16_prebuilt.py",
+                                    "example3_int8.py"])
+def test_example_scripts(script, tmp_path):
+    """examples/python/: the three examples on the bundled model, as a user runs them."""
+    import subprocess
+    import sys
+    from conftest import REPO
+    out = subprocess.run([sys.executable, str(REPO / "examples" / "python" / script),
+                          str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "example" in out.stdout
+    if script == "example3_int8.py":
+        assert "INT8 is not implemented" in out.stdout

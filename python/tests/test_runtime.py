@@ -75,3 +75,16 @@ def test_converted_model_loads_in_tftrt_and_stock_tensorflow(tmp_path):
         [sys.executable, str(REPO / "tests" / "fixtures" / "check_tf_loads.py"),
          "--tolerance", "1e-4", str(export)], capture_output=True, text=True, timeout=300)
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_tensorflow_imported_first():
+    """TF makes its protobuf global; tftrt's own SavedModel schema must not clash with it."""
+    if importlib.util.find_spec("tensorflow") is None:
+        pytest.skip("TensorFlow is not installed here")
+    script = (f"import tensorflow as tf, numpy as np, tftrt\n"
+              f"f = tftrt.Converter({str(EXAMPLE_DIR)!r}).convert()\n"
+              f"print(f(image=tf.zeros([1, 28, 28, 1]))['probs'].shape)\n")
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         timeout=300)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert "(1, 10)" in out.stdout
