@@ -1,6 +1,7 @@
 """ConversionParams and TrtPrecisionMode: TF's names and defaults, immutability, and the
 validation of every parameter (ValueError, as the seed)."""
 
+import numpy as np
 import pytest
 
 import tftrt
@@ -70,6 +71,7 @@ def test_not_conversion_params():
     {"minimum_segment_size": -1}, {"minimum_segment_size": 1}, {"maximum_cached_engines": 100},
     {"max_workspace_size_bytes": (1 << 63) - 1}, {"use_calibration": False},
     {"allow_build_at_runtime": False}, {"precision_mode": "INT8", "use_calibration": False},
+    {"allow_build_at_runtime": np.bool_(False)}, {"maximum_cached_engines": np.int64(4)},
 ])
 def test_good_parameters(params):
     converter(**params)

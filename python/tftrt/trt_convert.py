@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable, Iterable, Iterator, List, NamedTuple, Optional, Sequence
 
+import numpy as np
+
 from . import _tftrt
 from ._arrays import TensorSpec, name_inputs, to_arrays
 from ._progress import Progress
@@ -93,7 +95,7 @@ def _cpp_params(params: Any) -> "_tftrt._ConversionParams":
         setattr(cpp, name, value)
     for name in ("use_calibration", "allow_build_at_runtime"):
         value = getattr(params, name)
-        if not isinstance(value, (bool, int)) or hasattr(value, "__len__"):
+        if not isinstance(value, (bool, int, np.bool_)):
             raise ValueError(f"{name} should be a bool, got {value!r}")
         setattr(cpp, name, bool(value))
     _tftrt.validate_conversion_params(cpp)
