@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build libprotobuf-dev protobuf-compiler libsnappy-dev
-          zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip)
+          zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip
+          python3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

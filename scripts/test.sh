@@ -7,8 +7,9 @@
 #      .fixtures/{exported,converted}, and stock TensorFlow then loads and checks them
 #      (tests/fixtures/check_tf_loads.py: converted models with each engine node replaced
 #      by a call of its native segment);
-#   4. the same tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set TFTRT_SKIP_SANITIZERS=1 to skip step 4 while iterating.
+#   4. the Python package: `pip install .` into .venv, then pytest on python/tests;
+#   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
+# Set TFTRT_SKIP_SANITIZERS=1 to skip step 5 while iterating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -46,6 +47,13 @@ TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/fixtures/check_tf_loads.py "$fixtures/exp
 # Stock TF runs the native segments in float32: the passes' rounding is all that differs.
 TF_CPP_MIN_LOG_LEVEL=3 "$python" tests/fixtures/check_tf_loads.py --tolerance 1e-4 \
   "$fixtures/converted/FP32" "$fixtures/converted/FP16"
+
+echo "test: Python package (pip install . into .venv, pytest python/tests)"
+py_start=$(date +%s)
+CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} "$python" -m pip install -q .
+echo "test: Python package built and installed in $(( $(date +%s) - py_start ))s"
+# From the root (not python/), so that the installed package is the one imported.
+TF_CPP_MIN_LOG_LEVEL=3 "$python" -m pytest -q -p no:cacheprovider python/tests
 
 if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   echo "test: running tests under AddressSanitizer + UndefinedBehaviorSanitizer"

@@ -85,6 +85,12 @@ class Model {
   std::unique_ptr<State> state_;
 };
 
+// The signatures of the MetaGraph tagged exactly `tags`, sorted by key, as their
+// SignatureDefs declare them (read from saved_model.pb only: cheap, nothing is imported).
+// TF's plumbing (keys starting with "__") is left out. Errors as Model::Load's.
+StatusOr<std::vector<SignatureInfo>> ListSignatures(const std::string& saved_model_dir,
+                                                    const std::set<std::string>& tags = {"serve"});
+
 }  // namespace tftrt
 
 #endif  // TFTRT_MODEL_H_

@@ -1,0 +1,54 @@
+#!/usr/bin/env python3
+"""Example 3 of TF's tf.experimental.tensorrt.Converter page (INT8 with calibration), with
+tftrt, on the bundled example model. tftrt has no INT8 engines yet: convert() stops with
+NotImplementedError, which this script reports (exit status 0 when it is that error).
+
+Usage: example3_int8.py [OUTPUT_DIR]   (default /tmp/tftrt-python-example/example3)"""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+import tftrt
+
+here = Path(__file__).resolve().parent.parent
+my_dir = str(here / "small_cnn")
+output_saved_model_dir = sys.argv[1] if len(sys.argv) > 1 else "/tmp/tftrt-python-example/example3"
+num_runs = 4
+
+params = tftrt.ConversionParams(
+    precision_mode='INT8',
+    # Currently only one INT8 engine is supported in this mode.
+    maximum_cached_engines=1,
+    use_calibration=True)
+converter = tftrt.Converter(
+    input_saved_model_dir=my_dir, conversion_params=params)
+
+# Define a generator function that yields input data, and run INT8
+# calibration with the data. All input data should have the same shape.
+# At the end of convert(), the calibration stats (e.g. range information)
+# will be saved and can be used to generate more TRT engines with different
+# shapes. Also, one TRT engine will be generated (with the same shape as
+# the calibration data) for save later.
+def my_calibration_input_fn():
+  for _ in range(num_runs):
+    inp1 = np.load(here / "small_cnn_input.npy")
+    yield (inp1,)
+
+try:
+  converter.convert(calibration_input_fn=my_calibration_input_fn)
+except NotImplementedError as e:
+  print(f"example 3: INT8 is not implemented in tftrt yet: {e}")
+  sys.exit(0)
+
+# (Optional) Generate more TRT engines offline (same as the previous
+# option), to avoid the cost of generating them during inference.
+def my_input_fn():
+  for _ in range(num_runs):
+    inp1 = np.load(here / "small_cnn_input.npy")
+    yield (inp1,)
+converter.build(input_fn=my_input_fn)
+
+# Save the TRT engine and the engines.
+converter.save(output_saved_model_dir, overwrite=True)
