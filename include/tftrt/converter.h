@@ -54,6 +54,9 @@ struct EngineSummary {
   std::vector<TensorSpec> inputs;
   std::vector<TensorSpec> outputs;
   std::map<std::string, int> op_counts;  // op type -> nodes of that type in the engine
+  // The targets ("cpu", "cuda:sm_90 cudnn=... cublasLt=...") of its pre-built engines;
+  // empty when its engines are built at run time.
+  std::vector<std::string> targets;
 };
 
 struct NativeNodeSummary {

@@ -7,6 +7,7 @@
 #include "common/env.h"
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
+#include "runtime/engine_assets.h"
 
 namespace tftrt {
 namespace {
@@ -93,6 +94,17 @@ ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& funct
   return summary;
 }
 
+// The backends of an engine's pre-built engines ("cuda", "cpu"), or "-" when it builds
+// them at run time.
+std::string DeviceColumn(const EngineSummary& engine) {
+  std::set<std::string> backends;
+  for (const std::string& target : engine.targets)
+    backends.insert(target.substr(0, target.find(':')));
+  std::string column;
+  for (const std::string& backend : backends) column += (column.empty() ? "" : ",") + backend;
+  return column.empty() ? "-" : column;
+}
+
 std::string FormatSummary(const ConversionSummary& summary) {
   std::ostringstream out;
   char line[512];
@@ -102,11 +114,12 @@ std::string FormatSummary(const ConversionSummary& summary) {
   out << line << std::string(150, '=') << "\n";
   for (const EngineSummary& engine : summary.engines) {
     std::snprintf(line, sizeof(line), "%-28s %-8s %-8d %-9zu %-10zu %-16s %-16s %-24s %s\n",
-                  engine.name.c_str(), "cpu", engine.num_nodes, engine.inputs.size(),
-                  engine.outputs.size(), JoinSpecs(engine.inputs, false).c_str(),
-                  JoinSpecs(engine.outputs, false).c_str(), JoinSpecs(engine.inputs, true).c_str(),
-                  JoinSpecs(engine.outputs, true).c_str());
+                  engine.name.c_str(), DeviceColumn(engine).c_str(), engine.num_nodes,
+                  engine.inputs.size(), engine.outputs.size(),
+                  JoinSpecs(engine.inputs, false).c_str(), JoinSpecs(engine.outputs, false).c_str(),
+                  JoinSpecs(engine.inputs, true).c_str(), JoinSpecs(engine.outputs, true).c_str());
     out << line << "\n";
+    for (const std::string& target : engine.targets) out << "\tpre-built for " << target << "\n";
     for (const auto& [op, count] : engine.op_counts) out << "\t- " << op << ": " << count << "x\n";
     out << "\n";
   }
@@ -140,7 +153,11 @@ StatusOr<ConversionSummary> SummarizeSavedModel(const std::string& saved_model_d
                                                 const std::set<std::string>& tags) {
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
                          LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
-  return SummarizeGraph(*imported.graph, *imported.functions);
+  ConversionSummary summary = SummarizeGraph(*imported.graph, *imported.functions);
+  for (EngineSummary& engine : summary.engines) {
+    engine.targets = SavedEngineTargets(Env::Default(), saved_model_dir, engine.name);
+  }
+  return summary;
 }
 
 }  // namespace tftrt

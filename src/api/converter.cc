@@ -195,6 +195,12 @@ StatusOr<ConversionSummary> Converter::Summary() const {
     return Status::FailedPrecondition("Need to call convert() before summary()");
   }
   ConversionSummary summary = SummarizeGraph(*state_->imported.graph, *state_->imported.functions);
+  const auto caches = state_->engine_caches->All();
+  for (EngineSummary& engine : summary.engines) {
+    auto cache = caches.find(EngineCacheName(engine.name));
+    if (cache == caches.end()) continue;
+    for (const auto& built : cache->second->Engines()) engine.targets.push_back(built->target());
+  }
   for (const PassRun& run : state_->passes) {
     summary.passes.push_back(
         {run.name, run.ran, run.milliseconds, run.nodes_before, run.nodes_after});

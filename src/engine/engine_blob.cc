@@ -20,6 +20,26 @@ bool TakeFixed64(std::string_view* input, uint64_t* value) {
   return true;
 }
 
+// Reads the header (magic, version, target) off the front of `blob`.
+StatusOr<std::string_view> TakeHeader(std::string_view* blob) {
+  std::string_view magic;
+  if (!TakeBytes(blob, kEngineMagic.size(), &magic) || magic != kEngineMagic) {
+    return Status::DataLoss("not a tftrt engine (bad magic)");
+  }
+  uint32_t version = 0, target_size = 0;
+  if (!GetFixed32(blob, &version)) return Status::DataLoss("truncated engine header");
+  if (version != kEngineFormatVersion) {
+    return Status::FailedPrecondition("engine format version " + std::to_string(version) +
+                                      ", this tftrt reads version " +
+                                      std::to_string(kEngineFormatVersion));
+  }
+  std::string_view target;
+  if (!GetFixed32(blob, &target_size) || !TakeBytes(blob, target_size, &target)) {
+    return Status::DataLoss("truncated engine header");
+  }
+  return target;
+}
+
 }  // namespace
 
 std::string SerializeEngine(const EngineNetwork& network, std::string_view target) {
@@ -35,22 +55,13 @@ std::string SerializeEngine(const EngineNetwork& network, std::string_view targe
   return blob;
 }
 
+StatusOr<std::string> EngineBlobTarget(std::string_view blob) {
+  TFTRT_ASSIGN_OR_RETURN(std::string_view target, TakeHeader(&blob));
+  return std::string(target);
+}
+
 StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBackend& backend) {
-  std::string_view magic;
-  if (!TakeBytes(&blob, kEngineMagic.size(), &magic) || magic != kEngineMagic) {
-    return Status::DataLoss("not a tftrt engine (bad magic)");
-  }
-  uint32_t version = 0, target_size = 0;
-  if (!GetFixed32(&blob, &version)) return Status::DataLoss("truncated engine header");
-  if (version != kEngineFormatVersion) {
-    return Status::FailedPrecondition("engine format version " + std::to_string(version) +
-                                      ", this tftrt reads version " +
-                                      std::to_string(kEngineFormatVersion));
-  }
-  std::string_view target;
-  if (!GetFixed32(&blob, &target_size) || !TakeBytes(&blob, target_size, &target)) {
-    return Status::DataLoss("truncated engine header");
-  }
+  TFTRT_ASSIGN_OR_RETURN(std::string_view target, TakeHeader(&blob));
   if (!backend.Accepts(target)) {
     return Status::FailedPrecondition("engine built for target '" + std::string(target) +
                                       "', which the backend here ('" + backend.target() +

@@ -17,6 +17,10 @@ inline constexpr uint32_t kEngineFormatVersion = 2;  // 2: tensor shapes, layer 
 
 std::string SerializeEngine(const EngineNetwork& network, std::string_view target);
 
+// The target a blob was built for (its header only); DataLoss when the header is damaged,
+// FailedPrecondition for another format version.
+StatusOr<std::string> EngineBlobTarget(std::string_view blob);
+
 // DataLoss: not an engine blob, truncated, checksum mismatch, undecodable payload.
 // FailedPrecondition: another format version, or a target that `backend` does not accept.
 StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBackend& backend);

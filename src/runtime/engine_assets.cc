@@ -54,6 +54,22 @@ void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph&
   }
 }
 
+std::vector<std::string> SavedEngineTargets(Env* env, const std::string& saved_model_dir,
+                                            const std::string& engine_name) {
+  const std::string path = JoinPath(JoinPath(saved_model_dir, "assets"),
+                                    std::string(kEngineCacheFilePrefix) + engine_name);
+  std::vector<std::string> targets;
+  auto contents = env->ReadFileToString(path);
+  if (!contents.ok()) return targets;
+  auto blobs = ParseEngineCacheFile(*contents);
+  if (!blobs.ok()) return targets;
+  for (const std::string& blob : *blobs) {
+    auto target = EngineBlobTarget(blob);
+    if (target.ok()) targets.push_back(*target);
+  }
+  return targets;
+}
+
 std::vector<std::pair<std::string, std::string>> EngineAssetFiles(const EngineCaches& caches) {
   std::vector<std::pair<std::string, std::string>> files;
   for (const auto& [name, cache] : caches.All()) {
