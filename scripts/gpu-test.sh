@@ -33,7 +33,7 @@ step() {  # step NAME COMMAND...: runs it, logs to $out/NAME.log, records the re
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
-targets=(tftrt_cli cuda_kernels_test convolution_runner_test matmul_runner_test
+targets=(tftrt_cli cuda_kernels_test convolution_runner_test matmul_runner_test cuda_engine_test
          engine_conformance_test converted_fixtures_test)
 step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
   TFTRT_CUDA_ARCHITECTURES="${arch}-real" scripts/device-build.sh "$build" ||
@@ -45,6 +45,7 @@ status=0
 step kernels "$build/cuda_kernels_test" || status=1
 step convolution "$build/convolution_runner_test" || status=1
 step matmul "$build/matmul_runner_test" || status=1
+step engine "$build/cuda_engine_test" || status=1
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
 if [ -f .gpu/resnet50_weightless.tgz ]; then

@@ -1,5 +1,6 @@
 #include "engine/network_builder.h"
 
+#include <algorithm>
 #include <map>
 
 #include "engine/fusion.h"
@@ -185,6 +186,11 @@ class Lowering {
     layer->set_name(node.name);
     layer->set_op(node.op);
     layer->set_kind(converter.kind);
+    // Layers with float outputs store them in the engine's precision; others are exact.
+    const bool float_outputs =
+        std::any_of(dtypes.begin(), dtypes.begin() + num_outputs,
+                    [](DataType dtype) { return dtype == DataType::kFloat; });
+    layer->set_precision(float_outputs ? PrecisionName(options_.precision) : "FP32");
     for (const auto& [name, value] : node.attrs) (*layer->mutable_attr())[name] = value;
     if (converter.lower != nullptr) {
       TFTRT_RETURN_IF_ERROR(converter.lower(node, layer_inputs, layer));
