@@ -33,16 +33,24 @@ ModelOptions ModelOptionsFrom(const ParsedFlags& flags) {
   return {.device = flags.Get("device", "auto"), .require_engines = flags.Has("require-engines")};
 }
 
-void PrintEngineReports(const Model& model) {
+void PrintEngineReports(const Model& model, const std::vector<EngineNodeReport>& since) {
   for (const EngineNodeReport& report : model.EngineReports()) {
+    double compute_ms = report.compute_milliseconds;
+    int64_t timed_runs = report.timed_runs;
+    for (const EngineNodeReport& earlier : since) {
+      if (earlier.node != report.node) continue;
+      compute_ms -= earlier.compute_milliseconds;
+      timed_runs -= earlier.timed_runs;
+    }
     std::printf(
         "engine %s on %s: %lld engine runs, %lld native fallbacks, %lld builds (%lld "
         "failed), %d cached",
         report.node.c_str(), report.backend.c_str(), static_cast<long long>(report.engine_runs),
         static_cast<long long>(report.native_fallbacks), static_cast<long long>(report.builds),
         static_cast<long long>(report.failed_builds), report.cached_engines);
-    if (report.mean_compute_milliseconds > 0) {
-      std::printf(", device compute %.3f ms per run", report.mean_compute_milliseconds);
+    if (timed_runs > 0) {
+      std::printf(", device compute %.3f ms per run (mean of %lld)", compute_ms / timed_runs,
+                  static_cast<long long>(timed_runs));
     }
     std::printf("\n");
   }

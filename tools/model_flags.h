@@ -24,8 +24,9 @@ std::vector<FlagSpec> EngineFlags();
 // ModelOptions from --device and --require-engines.
 ModelOptions ModelOptionsFrom(const ParsedFlags& flags);
 
-// One line per engine node: backend, engine runs, native fallbacks, builds.
-void PrintEngineReports(const Model& model);
+// One line per engine node: backend, engine runs, native fallbacks, builds, and the mean
+// device compute time per run since `since` (reports taken earlier; empty: since loading).
+void PrintEngineReports(const Model& model, const std::vector<EngineNodeReport>& since = {});
 
 // Reads one NAME=FILE.npy value of option --`flag`.
 StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,

@@ -53,9 +53,11 @@ struct EngineNodeReport {
   int64_t native_fallbacks = 0;
   int64_t builds = 0;
   int64_t failed_builds = 0;
-  // Mean time the device spent in its engines' layers per timed run (GPU backends:
-  // trtexec's "GPU compute time", without input and output copies); 0 when not measured.
-  double mean_compute_milliseconds = 0;
+  // Time the device spent in its engines' layers (GPU backends: trtexec's "GPU compute
+  // time", without input and output copies), summed over `timed_runs` runs (0: not
+  // measured).
+  double compute_milliseconds = 0;
+  int64_t timed_runs = 0;
 };
 
 class ModelFactory;  // builds models from in-memory graphs (src/runtime/model_factory.h)

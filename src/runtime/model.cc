@@ -92,8 +92,8 @@ std::vector<EngineNodeReport> Model::EngineReports() const {
                        .native_fallbacks = stats.native_fallbacks,
                        .builds = stats.builds,
                        .failed_builds = stats.failed_builds,
-                       .mean_compute_milliseconds =
-                           timed_runs == 0 ? 0.0 : compute_ms / static_cast<double>(timed_runs)});
+                       .compute_milliseconds = compute_ms,
+                       .timed_runs = timed_runs});
   }
   return reports;
 }
