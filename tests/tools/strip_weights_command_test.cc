@@ -16,30 +16,16 @@
 #include "testing/fixtures.h"
 #include "testing/tool_runner.h"
 #include "tftrt/model.h"
+#include "tools/command_test_util.h"
 
 namespace tftrt {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FilesUnder;
+using testing::ReadFile;
 using testing::RunTool;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// Every regular file under `dir` (relative path -> contents).
-std::map<std::string, std::string> FilesUnder(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), dir).string()] = ReadFile(entry.path());
-    }
-  }
-  return files;
-}
+using testing::SortedNamesIn;
 
 int64_t BytesUnder(const fs::path& dir) {
   int64_t bytes = 0;
@@ -67,22 +53,9 @@ bool IsFloating(int dtype) {
          type == DataType::kBFloat16;
 }
 
-class StripWeightsCommandTest : public ::testing::Test {
+class StripWeightsCommandTest : public testing::CommandTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tftrt_strip_weights_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // The fixture's model directory; empty if the fixtures are absent.
-  std::string Fixture(const std::string& name) {
-    const std::string model = testing::FixturesDir() + "/" + name + "/model";
-    return fs::is_directory(model) ? model : "";
-  }
+  StripWeightsCommandTest() : CommandTest("tftrt_strip_weights") {}
 
   // Runs `tftrt ARGS`, returning the exit status; output in `*output`.
   static int Tool(const std::string& args, std::string* output) {
@@ -132,8 +105,6 @@ class StripWeightsCommandTest : public ::testing::Test {
   }
 
   void CheckFixtureRoundTrip(const std::string& name, const std::string& model);
-
-  fs::path dir_;
 };
 
 // Strips fixture `name`, checks the copy, and randomizes it and the full model with the
@@ -169,10 +140,6 @@ void StripWeightsCommandTest::CheckFixtureRoundTrip(const std::string& name,
   EXPECT_EQ(from_full.substr(0, from_full.find(" to ")),
             from_weightless.substr(0, from_weightless.find(" to ")));
 }
-
-#define REQUIRE_FIXTURE(var, name)       \
-  const std::string var = Fixture(name); \
-  if (var.empty()) GTEST_SKIP() << testing::FixturesDir() << "/" << name << " is absent"
 
 TEST_F(StripWeightsCommandTest, CnnRandomizesToTheFullModelsBytes) {
   REQUIRE_FIXTURE(model, "cnn");
@@ -315,10 +282,7 @@ TEST_F(StripWeightsOwnModelTest, InputUntouchedAndOverwriteOnlyWhenAsked) {
   EXPECT_FALSE(fs::exists(out / "keep.txt"));
   EXPECT_TRUE(fs::exists(out / "variables" / "weightless.pbtxt"));
   EXPECT_EQ(FilesUnder(model_), before);
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"model", "weightless"}));
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"model", "weightless"}));
 }
 
 TEST_F(StripWeightsOwnModelTest, BadInputsAreClearErrors) {
@@ -359,11 +323,8 @@ TEST_F(StripWeightsOwnModelTest, BadInputsAreClearErrors) {
     EXPECT_FALSE(fs::exists(out));
     EXPECT_FALSE(fs::exists(model_ / "sub"));
   }
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"a_file", "model", "no_variables", "not_a_model",
-                                             "weightless"}));
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"a_file", "model", "no_variables",
+                                                           "not_a_model", "weightless"}));
 }
 
 // randomize-weights checks a weightless input's manifest against its bundle before writing.

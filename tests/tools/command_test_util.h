@@ -1,0 +1,85 @@
+// What the tests of the commands that rewrite a model (strip-weights, randomize-weights)
+// share: a fresh directory per test, the fixtures' models, and the files of a directory.
+#ifndef TFTRT_TESTS_TOOLS_COMMAND_TEST_UTIL_H_
+#define TFTRT_TESTS_TOOLS_COMMAND_TEST_UTIL_H_
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "testing/fixtures.h"
+
+namespace tftrt::testing {
+
+// The bytes of file `path`.
+inline std::string ReadFile(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  return contents.str();
+}
+
+// Every regular file under `dir` (relative path -> contents).
+inline std::map<std::string, std::string> FilesUnder(const std::filesystem::path& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (entry.is_regular_file()) {
+      files[std::filesystem::relative(entry.path(), dir).string()] = ReadFile(entry.path());
+    }
+  }
+  return files;
+}
+
+// The names of the entries of `dir`, sorted.
+inline std::vector<std::string> SortedNamesIn(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    names.push_back(entry.path().filename());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+// A test with a fresh, empty directory `dir_` of its own ("<prefix>_<pid>_<test name>" in the
+// temporary directory), removed when the test ends.
+class CommandTest : public ::testing::Test {
+ protected:
+  explicit CommandTest(std::string prefix) : prefix_(std::move(prefix)) {}
+
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           (prefix_ + "_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  // The fixture's model directory; empty if the fixtures are absent.
+  static std::string Fixture(const std::string& name) {
+    const std::string model = FixturesDir() + "/" + name + "/model";
+    return std::filesystem::is_directory(model) ? model : "";
+  }
+
+  std::filesystem::path dir_;
+
+ private:
+  std::string prefix_;
+};
+
+}  // namespace tftrt::testing
+
+// In a CommandTest: `var` is fixture `name`'s model directory, or the test is skipped.
+#define REQUIRE_FIXTURE(var, name)       \
+  const std::string var = Fixture(name); \
+  if (var.empty()) GTEST_SKIP() << ::tftrt::testing::FixturesDir() << "/" << name << " is absent"
+
+#endif  // TFTRT_TESTS_TOOLS_COMMAND_TEST_UTIL_H_
