@@ -1,5 +1,6 @@
-// What the tests of the commands that rewrite a model (strip-weights, randomize-weights)
-// share: a fresh directory per test, the fixtures' models, and the files of a directory.
+// What the tests of the tftrt commands that write model directories (convert,
+// strip-weights, randomize-weights) share: a fresh directory per test, the fixtures' models,
+// and the files of a directory.
 #ifndef TFTRT_TESTS_TOOLS_COMMAND_TEST_UTIL_H_
 #define TFTRT_TESTS_TOOLS_COMMAND_TEST_UTIL_H_
 
