@@ -16,7 +16,10 @@
 #include <utility>
 #include <vector>
 
+#include "common/env.h"
+#include "savedmodel/saved_model_test_util.h"
 #include "testing/fixtures.h"
+#include "testing/tool_runner.h"
 
 namespace tftrt::testing {
 
@@ -68,6 +71,43 @@ class CommandTest : public ::testing::Test {
   static std::string Fixture(const std::string& name) {
     const std::string model = FixturesDir() + "/" + name + "/model";
     return std::filesystem::is_directory(model) ? model : "";
+  }
+
+  // Inputs in dir_ that are not models to read weights from: "not_a_model" (an empty
+  // directory), "a_file" (a file) and "no_variables" (a SavedModel without variables).
+  void WriteBadInputs() {
+    std::filesystem::create_directories(dir_ / "not_a_model");
+    { std::ofstream(dir_ / "a_file") << "x"; }
+    SavedModelContents no_variables = SmallModel();
+    no_variables.variables.clear();
+    ASSERT_TRUE(
+        WriteSavedModel(Env::Default(), (dir_ / "no_variables").string(), no_variables).ok());
+  }
+
+  // A command line that must fail: its arguments, its exit status (1: an error, 2: bad
+  // usage) and words its message must hold.
+  struct FailingRun {
+    std::string args;
+    int exit_code;
+    std::vector<std::string> words;
+  };
+
+  // Runs `tftrt COMMAND ARGS` for each of `runs`: each fails as it says, with a message that
+  // starts "tftrt COMMAND: ", and writes neither `out` nor `model`/sub.
+  static void ExpectClearErrors(const std::string& command, const std::vector<FailingRun>& runs,
+                                const std::filesystem::path& out,
+                                const std::filesystem::path& model) {
+    for (const FailingRun& run : runs) {
+      SCOPED_TRACE(run.args);
+      std::string output;
+      EXPECT_EQ(RunTool(command + " " + run.args, &output), run.exit_code) << output;
+      EXPECT_NE(output.find("tftrt " + command + ": "), std::string::npos) << output;
+      for (const std::string& word : run.words) {
+        EXPECT_NE(output.find(word), std::string::npos) << word << "\n" << output;
+      }
+      EXPECT_FALSE(std::filesystem::exists(out));
+      EXPECT_FALSE(std::filesystem::exists(model / "sub"));
+    }
   }
 
   std::filesystem::path dir_;

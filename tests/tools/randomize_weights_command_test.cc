@@ -342,46 +342,29 @@ TEST_F(RandomizeWeightsOwnModelTest, OverwriteOnlyWhenAsked) {
 
 TEST_F(RandomizeWeightsOwnModelTest, BadInputsAreClearErrors) {
   const std::string out = (dir_ / "out").string();
-  std::string output;
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::vector<std::string> words;
-  };
-  fs::create_directories(dir_ / "not_a_model");
-  { std::ofstream(dir_ / "a_file") << "x"; }
-  SavedModelContents no_variables = testing::SmallModel();
-  no_variables.variables.clear();
-  ASSERT_TRUE(WriteSavedModel(Env::Default(), (dir_ / "no_variables").string(), no_variables).ok());
+  ASSERT_NO_FATAL_FAILURE(WriteBadInputs());
   fs::create_directories(dir_ / "truncated");
   { std::ofstream(dir_ / "truncated" / "saved_model.pb") << "\x0a\xff"; }
   const std::string model = model_.string();
-  const Case cases[] = {
-      {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
-      {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
-      {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
-      {(dir_ / "truncated").string() + " " + out, 1, {"saved_model.pb"}},
-      {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables"}},
-      {model + " " + model, 1, {"is, lies inside or holds the input"}},
-      {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
-      {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
-      {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
-      {model + " " + out + " --seed -1", 1, {"--seed", "'-1'"}},
-      {model + " " + out + " --seed 1x", 1, {"--seed", "'1x'"}},
-      {model + " " + out + " --seed 18446744073709551616", 1, {"--seed"}},
-      {model, 2, {"usage: tftrt randomize-weights IN OUT"}},
-      {model + " " + out + " --precision FP16", 2, {"unknown option --precision"}},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    EXPECT_EQ(Randomize(c.args, &output), c.exit_code) << output;
-    EXPECT_NE(output.find("tftrt randomize-weights: "), std::string::npos) << output;
-    for (const std::string& word : c.words) {
-      EXPECT_NE(output.find(word), std::string::npos) << word << "\n" << output;
-    }
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_FALSE(fs::exists(model_ / "sub"));
-  }
+  ExpectClearErrors(
+      "randomize-weights",
+      {
+          {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
+          {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
+          {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
+          {(dir_ / "truncated").string() + " " + out, 1, {"saved_model.pb"}},
+          {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables"}},
+          {model + " " + model, 1, {"is, lies inside or holds the input"}},
+          {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
+          {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
+          {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
+          {model + " " + out + " --seed -1", 1, {"--seed", "'-1'"}},
+          {model + " " + out + " --seed 1x", 1, {"--seed", "'1x'"}},
+          {model + " " + out + " --seed 18446744073709551616", 1, {"--seed"}},
+          {model, 2, {"usage: tftrt randomize-weights IN OUT"}},
+          {model + " " + out + " --precision FP16", 2, {"unknown option --precision"}},
+      },
+      out, model_);
   // Nothing was left behind: no output, no temporary directory, the model intact.
   EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"a_file", "model", "no_variables",
                                                            "not_a_model", "truncated"}));

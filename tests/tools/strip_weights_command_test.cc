@@ -287,42 +287,27 @@ TEST_F(StripWeightsOwnModelTest, InputUntouchedAndOverwriteOnlyWhenAsked) {
 
 TEST_F(StripWeightsOwnModelTest, BadInputsAreClearErrors) {
   const std::string out = (dir_ / "out").string();
-  fs::create_directories(dir_ / "not_a_model");
-  { std::ofstream(dir_ / "a_file") << "x"; }
-  SavedModelContents no_variables = testing::SmallModel();
-  no_variables.variables.clear();
-  ASSERT_TRUE(WriteSavedModel(Env::Default(), (dir_ / "no_variables").string(), no_variables).ok());
+  ASSERT_NO_FATAL_FAILURE(WriteBadInputs());
   const fs::path weightless = Strip();
   const std::string model = model_.string();
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::vector<std::string> words;
-  };
-  const Case cases[] = {
-      {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
-      {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
-      {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
-      {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables to strip"}},
-      {weightless.string() + " " + out, 1, {"weightless.pbtxt", "already weightless"}},
-      {model + " " + model, 1, {"weightless model", "is, lies inside or holds the input"}},
-      {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
-      {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
-      {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
-      {model, 2, {"usage: tftrt strip-weights IN OUT"}},
-      {model + " " + out + " --seed 1", 2, {"unknown option --seed"}},
-  };
-  std::string output;
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    EXPECT_EQ(Tool("strip-weights " + c.args, &output), c.exit_code) << output;
-    EXPECT_NE(output.find("tftrt strip-weights: "), std::string::npos) << output;
-    for (const std::string& word : c.words) {
-      EXPECT_NE(output.find(word), std::string::npos) << word << "\n" << output;
-    }
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_FALSE(fs::exists(model_ / "sub"));
-  }
+  ExpectClearErrors(
+      "strip-weights",
+      {
+          {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
+          {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
+          {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
+          {(dir_ / "no_variables").string() + " " + out,
+           1,
+           {"no_variables", "no variables to strip"}},
+          {weightless.string() + " " + out, 1, {"weightless.pbtxt", "already weightless"}},
+          {model + " " + model, 1, {"weightless model", "is, lies inside or holds the input"}},
+          {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
+          {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
+          {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
+          {model, 2, {"usage: tftrt strip-weights IN OUT"}},
+          {model + " " + out + " --seed 1", 2, {"unknown option --seed"}},
+      },
+      out, model_);
   EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"a_file", "model", "no_variables",
                                                            "not_a_model", "weightless"}));
 }
