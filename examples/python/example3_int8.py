@@ -3,7 +3,10 @@
 tftrt, on the bundled example model. tftrt has no INT8 engines yet: convert() stops with
 NotImplementedError, which this script reports (exit status 0 when it is that error).
 
-Usage: example3_int8.py [OUTPUT_DIR]   (default /tmp/tftrt-python-example/example3)"""
+Usage: example3_int8.py [OUTPUT_DIR]   (default /tmp/tftrt-python-example/example3)
+
+main() is the page's code on any model (python/tests/test_examples.py runs it on a
+two-input one)."""
 
 import sys
 from pathlib import Path
@@ -12,43 +15,49 @@ import numpy as np
 
 import tftrt
 
-here = Path(__file__).resolve().parent.parent
-my_dir = str(here / "small_cnn")
-output_saved_model_dir = sys.argv[1] if len(sys.argv) > 1 else "/tmp/tftrt-python-example/example3"
-num_runs = 4
 
-params = tftrt.ConversionParams(
-    precision_mode='INT8',
-    # Currently only one INT8 engine is supported in this mode.
-    maximum_cached_engines=1,
-    use_calibration=True)
-converter = tftrt.Converter(
-    input_saved_model_dir=my_dir, conversion_params=params)
+def main(my_dir, output_saved_model_dir, runs):
+  """Converts `my_dir` to INT8, calibrated on `runs` (tuples of input arrays, in the
+  signature's order, all of the same shapes), builds an engine for each and saves it."""
+  num_runs = len(runs)
 
-# Define a generator function that yields input data, and run INT8
-# calibration with the data. All input data should have the same shape.
-# At the end of convert(), the calibration stats (e.g. range information)
-# will be saved and can be used to generate more TRT engines with different
-# shapes. Also, one TRT engine will be generated (with the same shape as
-# the calibration data) for save later.
-def my_calibration_input_fn():
-  for _ in range(num_runs):
-    inp1 = np.load(here / "small_cnn_input.npy")
-    yield (inp1,)
+  params = tftrt.ConversionParams(
+      precision_mode='INT8',
+      # Currently only one INT8 engine is supported in this mode.
+      maximum_cached_engines=1,
+      use_calibration=True)
+  converter = tftrt.Converter(
+      input_saved_model_dir=my_dir, conversion_params=params)
 
-try:
+  # Define a generator function that yields input data, and run INT8
+  # calibration with the data. All input data should have the same shape.
+  # At the end of convert(), the calibration stats (e.g. range information)
+  # will be saved and can be used to generate more TRT engines with different
+  # shapes. Also, one TRT engine will be generated (with the same shape as
+  # the calibration data) for save later.
+  def my_calibration_input_fn():
+    for i in range(num_runs):
+      yield runs[i]
   converter.convert(calibration_input_fn=my_calibration_input_fn)
-except NotImplementedError as e:
-  print(f"example 3: INT8 is not implemented in tftrt yet: {e}")
-  sys.exit(0)
 
-# (Optional) Generate more TRT engines offline (same as the previous
-# option), to avoid the cost of generating them during inference.
-def my_input_fn():
-  for _ in range(num_runs):
-    inp1 = np.load(here / "small_cnn_input.npy")
-    yield (inp1,)
-converter.build(input_fn=my_input_fn)
+  # (Optional) Generate more TRT engines offline (same as the previous
+  # option), to avoid the cost of generating them during inference.
+  def my_input_fn():
+    for i in range(num_runs):
+      yield runs[i]
+  converter.build(input_fn=my_input_fn)
 
-# Save the TRT engine and the engines.
-converter.save(output_saved_model_dir, overwrite=True)
+  # Save the TRT engine and the engines.
+  converter.save(output_saved_model_dir, overwrite=True)
+
+
+if __name__ == "__main__":
+  here = Path(__file__).resolve().parent.parent
+  output_saved_model_dir = (sys.argv[1] if len(sys.argv) > 1
+                            else "/tmp/tftrt-python-example/example3")
+  image = np.load(here / "small_cnn_input.npy")
+  try:
+    main(str(here / "small_cnn"), output_saved_model_dir, [(image,)] * 4)
+  except NotImplementedError as e:
+    print(f"example 3: INT8 is not implemented in tftrt yet: {e}")
+    sys.exit(0)

@@ -1,69 +1,51 @@
 """The three usage examples of TF's tf.experimental.tensorrt.Converter page, as written
 there apart from `tf.experimental.tensorrt` -> `tftrt` (and what the page leaves to the
-reader: my_dir, output_saved_model_dir, num_runs, the inputs). On multi_signature's
-serving_default (inputs a, b: `inp1, inp2`) with TensorFlow's recorded outputs, and on
-the bundled example model (one input, no fixtures needed)."""
+reader: my_dir, output_saved_model_dir, num_runs, the inputs): the scripts of
+examples/python, their main() on multi_signature's serving_default (inputs a, b: `inp1,
+inp2`) with TensorFlow's recorded outputs, and the whole scripts on the bundled example
+model (one input, no fixtures needed)."""
+
+import runpy
 
 import numpy as np
 import pytest
 
 import tftrt
 
-from conftest import EXAMPLE_DIR, assert_outputs_close, fixture_cases, fixture_model
+from conftest import REPO, EXAMPLE_DIR, assert_outputs_close, fixture_cases, fixture_model
+
+
+def example(script):
+    """The functions of examples/python/`script` (its main() is the page's code), loaded
+    without running the script's own part."""
+    return runpy.run_path(str(REPO / "examples" / "python" / script), run_name="example")
 
 
 @pytest.fixture
 def two_inputs():
     my_dir = str(fixture_model("multi_signature"))
     cases = fixture_cases("multi_signature")
-    return my_dir, cases
+    runs = [(inputs["a"], inputs["b"]) for inputs, _ in cases]  # inp1, inp2
+    return my_dir, cases, runs
 
 
 def test_example1_fp32_fp16(two_inputs, tmp_path):
-    my_dir, cases = two_inputs
-    output_saved_model_dir = str(tmp_path / "converted")
-
-    params = tftrt.ConversionParams(
-        precision_mode='FP16')
-    converter = tftrt.Converter(
-        input_saved_model_dir=my_dir, conversion_params=params)
-    converter.convert()
-    converter.save(output_saved_model_dir)
+    my_dir, cases, _ = two_inputs
+    loaded = example("example1_fp16.py")["main"](my_dir, str(tmp_path / "converted"))
 
     # No engines saved: they are built at the first run.
     assert not list((tmp_path / "converted" / "assets").glob("trt-serialized-engine.*"))
-    fn = tftrt.saved_model.load(output_saved_model_dir).signatures["serving_default"]
+    fn = loaded.signatures["serving_default"]
     for inputs, outputs in cases:
         assert_outputs_close(fn(**inputs), outputs, rtol=2e-2, atol=2e-2)
 
 
 def test_example2_fp16_prebuilt_engines(two_inputs, tmp_path):
-    my_dir, cases = two_inputs
-    output_saved_model_dir = str(tmp_path / "converted")
-    num_runs = len(cases)
-    case_iter = iter(cases)
-
-    params = tftrt.ConversionParams(
-        precision_mode='FP16',
-        # Set this to a large enough number so it can cache all the engines.
-        maximum_cached_engines=16)
-    converter = tftrt.Converter(
-        input_saved_model_dir=my_dir, conversion_params=params)
-    converter.convert()
-
-    # Define a generator function that yields input data, and use it to execute
-    # the graph to build TRT engines.
-    def my_input_fn():
-        for _ in range(num_runs):
-            inputs = next(case_iter)[0]
-            inp1, inp2 = inputs["a"], inputs["b"]
-            yield inp1, inp2
-
-    converter.build(input_fn=my_input_fn)  # Generate corresponding TRT engines
-    converter.save(output_saved_model_dir)  # Generated engines will be saved.
+    my_dir, cases, runs = two_inputs
+    loaded = example("example2_fp16_prebuilt.py")["main"](my_dir, str(tmp_path / "converted"),
+                                                          runs)
 
     assert list((tmp_path / "converted" / "assets").glob("trt-serialized-engine.*"))
-    loaded = tftrt.saved_model.load(output_saved_model_dir)
     fn = loaded.signatures["serving_default"]
     for inputs, outputs in cases:
         assert_outputs_close(fn(**inputs), outputs, rtol=2e-2, atol=2e-2)
@@ -71,41 +53,14 @@ def test_example2_fp16_prebuilt_engines(two_inputs, tmp_path):
 
 
 def test_example3_int8_calibration(two_inputs, tmp_path):
-    my_dir, cases = two_inputs
-    output_saved_model_dir = str(tmp_path / "converted")
-    num_runs = len(cases)
-
-    params = tftrt.ConversionParams(
-        precision_mode='INT8',
-        # Currently only one INT8 engine is supported in this mode.
-        maximum_cached_engines=1,
-        use_calibration=True)
-    converter = tftrt.Converter(
-        input_saved_model_dir=my_dir, conversion_params=params)
-
-    # Define a generator function that yields input data, and run INT8
-    # calibration with the data. All input data should have the same shape.
-    def my_calibration_input_fn():
-        for i in range(num_runs):
-            inp1, inp2 = cases[0][0]["a"], cases[0][0]["b"]
-            yield inp1, inp2
-
-    # INT8 engines are not implemented in tftrt yet: convert() stops here, with the
-    # seed's checks (calibration_input_fn required) done first.
-    with pytest.raises(ValueError, match="calibration_input_fn"):
-        converter.convert()
+    # INT8 engines are not implemented in tftrt yet: convert() stops there (the seed's
+    # checks of the calibration arguments are test_converter.py's).
+    my_dir, _, runs = two_inputs
+    calibration_runs = [runs[0]] * len(runs)  # all input data of the same shape
     with pytest.raises(NotImplementedError, match="INT8"):
-        converter.convert(calibration_input_fn=my_calibration_input_fn)
-
-    # The rest of the example, once INT8 lands; today build and save say convert() is due.
-    def my_input_fn():
-        for _ in range(num_runs):
-            inp1, inp2 = cases[0][0]["a"], cases[0][0]["b"]
-            yield inp1, inp2
-    with pytest.raises(RuntimeError, match="convert"):
-        converter.build(input_fn=my_input_fn)
-    with pytest.raises(RuntimeError, match="convert"):
-        converter.save(output_saved_model_dir)
+        example("example3_int8.py")["main"](my_dir, str(tmp_path / "converted"),
+                                            calibration_runs)
+    assert not (tmp_path / "converted").exists()
 
 
 @pytest.mark.parametrize("precision", ["FP32", "FP16"])
@@ -133,7 +88,6 @@ def test_example_scripts(script, tmp_path):
     """examples/python/: the three examples on the bundled model, as a user runs them."""
     import subprocess
     import sys
-    from conftest import REPO
     out = subprocess.run([sys.executable, str(REPO / "examples" / "python" / script),
                           str(tmp_path / "out")], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stdout + out.stderr

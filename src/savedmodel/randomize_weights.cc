@@ -304,6 +304,31 @@ StatusOr<int64_t> TotalSize(Env* env, const std::vector<std::string>& paths) {
   return total;
 }
 
+// Writes the model of `in_dir` to `out_dir` (atomically; see WriteDirectoryAtomically): every
+// file but the variables bundle copied as it is, then `write_variables(temp_dir, prefix)`
+// writes the new bundle at `prefix` (<temp_dir>/variables/variables) and whatever else goes in
+// the variables directory, and returns the paths of the files it wrote. Returns the bytes
+// written in all.
+StatusOr<int64_t> RewriteVariables(
+    Env* env, const std::string& in_dir, const std::string& out_dir, bool overwrite,
+    const std::function<StatusOr<std::vector<std::string>>(
+        const std::string& temp_dir, const std::string& prefix)>& write_variables) {
+  int64_t bytes_written = 0;
+  TFTRT_RETURN_IF_ERROR(
+      WriteDirectoryAtomically(env, out_dir, overwrite, [&](const std::string& temp_dir) -> Status {
+        TFTRT_ASSIGN_OR_RETURN(bytes_written, CopyTree(env, in_dir, temp_dir, "", IsVariablesFile));
+        const std::string variables_dir = JoinPath(temp_dir, kVariablesDirectory);
+        TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
+        const std::string prefix = JoinPath(variables_dir, kVariablesFilename);
+        TFTRT_ASSIGN_OR_RETURN(const std::vector<std::string> written,
+                               write_variables(temp_dir, prefix));
+        TFTRT_ASSIGN_OR_RETURN(int64_t variables_bytes, TotalSize(env, written));
+        bytes_written += variables_bytes;
+        return Status::Ok();
+      }));
+  return bytes_written;
+}
+
 }  // namespace
 
 WeightRule RandomWeightRule(std::string_view name, DataType dtype, const Shape& shape) {
@@ -342,21 +367,17 @@ StatusOr<RandomizeWeightsStats> RandomizeWeights(Env* env, const std::string& in
       const InputVariables variables,
       OpenInputVariables(env, in_dir, out_dir, "randomized model", "randomize", true));
   RandomizeWeightsStats stats;
-  TFTRT_RETURN_IF_ERROR(WriteDirectoryAtomically(
-      env, out_dir, options.overwrite, [&](const std::string& temp_dir) -> Status {
-        stats = {};
-        TFTRT_ASSIGN_OR_RETURN(stats.bytes_written,
-                               CopyTree(env, in_dir, temp_dir, "", IsVariablesFile));
-        const std::string variables_dir = JoinPath(temp_dir, kVariablesDirectory);
-        TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
-        const std::string prefix = JoinPath(variables_dir, kVariablesFilename);
-        TFTRT_RETURN_IF_ERROR(WriteRandomizedBundle(env, variables, prefix, options.seed, stats));
-        TFTRT_ASSIGN_OR_RETURN(
-            int64_t bundle_bytes,
-            TotalSize(env, {bundle::IndexPath(prefix), bundle::DataPath(prefix, 0, 1)}));
-        stats.bytes_written += bundle_bytes;
-        return Status::Ok();
-      }));
+  TFTRT_ASSIGN_OR_RETURN(
+      stats.bytes_written,
+      RewriteVariables(env, in_dir, out_dir, options.overwrite,
+                       [&](const std::string& /*temp_dir*/,
+                           const std::string& prefix) -> StatusOr<std::vector<std::string>> {
+                         stats = {};
+                         TFTRT_RETURN_IF_ERROR(
+                             WriteRandomizedBundle(env, variables, prefix, options.seed, stats));
+                         return std::vector<std::string>{bundle::IndexPath(prefix),
+                                                         bundle::DataPath(prefix, 0, 1)};
+                       }));
   return stats;
 }
 
@@ -367,22 +388,18 @@ StatusOr<StripWeightsStats> StripWeights(Env* env, const std::string& in_dir,
       const InputVariables variables,
       OpenInputVariables(env, in_dir, out_dir, "weightless model", "strip", false));
   StripWeightsStats stats;
-  TFTRT_RETURN_IF_ERROR(WriteDirectoryAtomically(
-      env, out_dir, options.overwrite, [&](const std::string& temp_dir) -> Status {
-        stats = {};
-        TFTRT_ASSIGN_OR_RETURN(stats.bytes_written,
-                               CopyTree(env, in_dir, temp_dir, "", IsVariablesFile));
-        const std::string variables_dir = JoinPath(temp_dir, kVariablesDirectory);
-        TFTRT_RETURN_IF_ERROR(env->CreateDir(variables_dir));
-        const std::string prefix = JoinPath(variables_dir, kVariablesFilename);
-        const std::string manifest = WeightlessManifestPath(temp_dir);
-        TFTRT_RETURN_IF_ERROR(WriteStrippedBundle(env, variables, prefix, manifest, stats));
-        TFTRT_ASSIGN_OR_RETURN(
-            int64_t variables_bytes,
-            TotalSize(env, {bundle::IndexPath(prefix), bundle::DataPath(prefix, 0, 1), manifest}));
-        stats.bytes_written += variables_bytes;
-        return Status::Ok();
-      }));
+  TFTRT_ASSIGN_OR_RETURN(
+      stats.bytes_written,
+      RewriteVariables(env, in_dir, out_dir, options.overwrite,
+                       [&](const std::string& temp_dir,
+                           const std::string& prefix) -> StatusOr<std::vector<std::string>> {
+                         stats = {};
+                         const std::string manifest = WeightlessManifestPath(temp_dir);
+                         TFTRT_RETURN_IF_ERROR(
+                             WriteStrippedBundle(env, variables, prefix, manifest, stats));
+                         return std::vector<std::string>{bundle::IndexPath(prefix),
+                                                         bundle::DataPath(prefix, 0, 1), manifest};
+                       }));
   return stats;
 }
 

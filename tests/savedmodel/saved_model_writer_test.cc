@@ -10,20 +10,14 @@
 #include "common/mem_env.h"
 #include "saved_model_test_util.h"
 #include "savedmodel/saved_model_reader.h"
+#include "testing/tensor_compare.h"
 
 namespace tftrt {
 namespace {
 
 using google::protobuf::util::MessageDifferencer;
 
-bool SameTensor(const Tensor& a, const Tensor& b) {
-  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
-  if (a.dtype() == DataType::kString) {
-    return std::equal(a.flat<std::string>(), a.flat<std::string>() + a.NumElements(),
-                      b.flat<std::string>());
-  }
-  return std::memcmp(a.raw_data(), b.raw_data(), a.ByteSize()) == 0;
-}
+using testing::SameBytes;
 
 // Everything a SavedModel directory holds, read back through the reader, for comparisons.
 SavedModelContents ReadBack(Env* env, const std::string& dir) {
@@ -50,7 +44,7 @@ void ExpectSameContents(const SavedModelContents& a, const SavedModelContents& b
   ASSERT_EQ(a.variables.size(), b.variables.size());
   for (size_t i = 0; i < a.variables.size(); ++i) {
     EXPECT_EQ(a.variables[i].first, b.variables[i].first);
-    EXPECT_TRUE(SameTensor(a.variables[i].second, b.variables[i].second)) << a.variables[i].first;
+    EXPECT_TRUE(SameBytes(a.variables[i].second, b.variables[i].second)) << a.variables[i].first;
   }
 }
 

@@ -9,20 +9,12 @@
 #include "savedmodel/tensor_bundle_reader.h"
 #include "savedmodel/tensor_bundle_writer.h"
 #include "savedmodel/tensor_proto.h"
+#include "testing/tensor_compare.h"
 
 namespace tftrt {
 namespace {
 
-bool SameTensor(const Tensor& a, const Tensor& b) {
-  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
-  if (a.dtype() == DataType::kString) {
-    for (int64_t i = 0; i < a.NumElements(); ++i) {
-      if (a.flat<std::string>()[i] != b.flat<std::string>()[i]) return false;
-    }
-    return true;
-  }
-  return std::memcmp(a.raw_data(), b.raw_data(), a.ByteSize()) == 0;
-}
+using testing::SameBytes;
 
 std::vector<std::pair<std::string, Tensor>> EveryDtype() {
   std::vector<std::pair<std::string, Tensor>> tensors;
@@ -67,7 +59,7 @@ TEST(TensorBundleTest, RoundTripEveryDtype) {
   for (const auto& [key, tensor] : tensors) {
     auto read = reader.Read(key);
     ASSERT_TRUE(read.ok()) << read.status().ToString();
-    EXPECT_TRUE(SameTensor(*read, tensor)) << key << ": " << read->ValuesString();
+    EXPECT_TRUE(SameBytes(*read, tensor)) << key << ": " << read->ValuesString();
   }
   EXPECT_TRUE(reader.VerifyAll().ok());
 

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "common/relative_error.h"
 
@@ -96,6 +98,15 @@ Tolerance EngineTolerance(const std::string& precision) {
     if (!match) return ::testing::AssertionFailure() << "output " << i << ": " << match.message();
   }
   return ::testing::AssertionSuccess();
+}
+
+bool SameBytes(const Tensor& a, const Tensor& b) {
+  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
+  if (a.dtype() == DataType::kString) {
+    return std::equal(a.flat<std::string>(), a.flat<std::string>() + a.NumElements(),
+                      b.flat<std::string>());
+  }
+  return std::memcmp(a.raw_data(), b.raw_data(), a.ByteSize()) == 0;
 }
 
 std::string DirFromEnv(const char* var, const std::string& fallback) {

@@ -39,6 +39,10 @@ inline ::testing::AssertionResult TensorsMatch(const Tensor& actual, const Tenso
                                            const std::vector<Tensor>& expected,
                                            double relative_tolerance);
 
+// True if `a` and `b` have the same dtype, shape and bytes (strings compared by value):
+// identity, not closeness (-0.0 is not 0.0; a NaN equals the same NaN).
+bool SameBytes(const Tensor& a, const Tensor& b);
+
 // The directory named by environment variable `var`, or `fallback` if unset.
 std::string DirFromEnv(const char* var, const std::string& fallback);
 

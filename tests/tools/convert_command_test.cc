@@ -12,6 +12,7 @@
 #include "engine/engine_cache_file.h"
 #include "testing/fixtures.h"
 #include "testing/tool_runner.h"
+#include "tools/command_test_util.h"
 
 namespace tftrt {
 namespace {
@@ -19,18 +20,15 @@ namespace {
 namespace fs = std::filesystem;
 using testing::RunTool;
 
-class ConvertCommandTest : public ::testing::Test {
+class ConvertCommandTest : public testing::CommandTest {
  protected:
+  ConvertCommandTest() : CommandTest("tftrt_convert_command") {}
+
   void SetUp() override {
-    model_ = testing::FixturesDir() + "/cnn/model";
-    if (!fs::is_directory(model_)) GTEST_SKIP() << model_ << " is absent";
-    dir_ = fs::temp_directory_path() /
-           ("tftrt_convert_command_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
+    model_ = Fixture("cnn");
+    if (model_.empty()) GTEST_SKIP() << testing::FixturesDir() << "/cnn/model is absent";
+    CommandTest::SetUp();
   }
-  void TearDown() override { fs::remove_all(dir_); }
 
   // Writes a [batch,32,32,3] image to `path`.
   static void WriteImage(const fs::path& path, int64_t batch) {
@@ -44,10 +42,7 @@ class ConvertCommandTest : public ::testing::Test {
   static size_t SavedEngines(const fs::path& out) {
     size_t engines = 0;
     for (const auto& file : fs::directory_iterator(out / "assets")) {
-      std::ifstream in(file.path(), std::ios::binary);
-      std::stringstream contents;
-      contents << in.rdbuf();
-      auto blobs = ParseEngineCacheFile(contents.str());
+      auto blobs = ParseEngineCacheFile(testing::ReadFile(file.path()));
       EXPECT_TRUE(blobs.ok()) << blobs.status().ToString();
       if (blobs.ok()) engines += blobs->size();
     }
@@ -55,7 +50,6 @@ class ConvertCommandTest : public ::testing::Test {
   }
 
   std::string model_;
-  fs::path dir_;
 };
 
 TEST_F(ConvertCommandTest, BuildInputGroupsAndDirectoryGiveOneEngineEach) {

@@ -18,32 +18,19 @@
 #include "savedmodel/saved_model_test_util.h"
 #include "savedmodel/tensor_bundle_reader.h"
 #include "testing/fixtures.h"
+#include "testing/tensor_compare.h"
 #include "testing/tool_runner.h"
 #include "tftrt/model.h"
+#include "tools/command_test_util.h"
 
 namespace tftrt {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FilesUnder;
 using testing::RunTool;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// Every regular file under `dir` (relative path -> contents).
-std::map<std::string, std::string> FilesUnder(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), dir).string()] = ReadFile(entry.path());
-    }
-  }
-  return files;
-}
+using testing::SameBytes;
+using testing::SortedNamesIn;
 
 // Every tensor of the bundle of SavedModel `dir`, by key.
 std::map<std::string, Tensor> ReadVariables(const fs::path& dir) {
@@ -60,46 +47,16 @@ std::map<std::string, Tensor> ReadVariables(const fs::path& dir) {
   return tensors;
 }
 
-bool SameValues(const Tensor& a, const Tensor& b) {
-  if (a.dtype() != b.dtype() || a.shape() != b.shape()) return false;
-  if (a.dtype() == DataType::kString) {
-    for (int64_t i = 0; i < a.NumElements(); ++i) {
-      if (a.flat<std::string>()[i] != b.flat<std::string>()[i]) return false;
-    }
-    return true;
-  }
-  return std::memcmp(a.raw_data(), b.raw_data(), a.ByteSize()) == 0;
-}
-
-class RandomizeWeightsCommandTest : public ::testing::Test {
+class RandomizeWeightsCommandTest : public testing::CommandTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tftrt_randomize_weights_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // The fixture's model directory; skips the test if the fixtures are absent.
-  std::string Fixture(const std::string& name) {
-    const std::string model = testing::FixturesDir() + "/" + name + "/model";
-    return fs::is_directory(model) ? model : "";
-  }
+  RandomizeWeightsCommandTest() : CommandTest("tftrt_randomize_weights") {}
 
   // Runs `tftrt randomize-weights ARGS`, returning the exit status; output in `*output`.
   static int Randomize(const std::string& args, std::string* output) {
     output->clear();
     return RunTool("randomize-weights " + args, output);
   }
-
-  fs::path dir_;
 };
-
-#define REQUIRE_FIXTURE(var, name)       \
-  const std::string var = Fixture(name); \
-  if (var.empty()) GTEST_SKIP() << testing::FixturesDir() << "/" << name << " is absent"
 
 TEST_F(RandomizeWeightsCommandTest, FixturesLoadAndRunWithNewValues) {
   for (const std::string name : {"cnn", "mlp"}) {
@@ -122,7 +79,7 @@ TEST_F(RandomizeWeightsCommandTest, FixturesLoadAndRunWithNewValues) {
       EXPECT_EQ(randomized.dtype(), tensor.dtype());
       EXPECT_EQ(randomized.shape(), tensor.shape());
       if (tensor.dtype() == DataType::kFloat && tensor.NumElements() > 1) {
-        EXPECT_FALSE(SameValues(tensor, randomized));
+        EXPECT_FALSE(SameBytes(tensor, randomized));
       }
     }
 
@@ -144,7 +101,7 @@ TEST_F(RandomizeWeightsCommandTest, FixturesLoadAndRunWithNewValues) {
       ASSERT_TRUE(actual->contains(key));
       const Tensor& got = actual->at(key);
       EXPECT_EQ(got.shape(), tensor.shape());
-      EXPECT_FALSE(SameValues(got, tensor));
+      EXPECT_FALSE(SameBytes(got, tensor));
       for (int64_t i = 0; i < got.NumElements(); ++i) {
         ASSERT_TRUE(std::isfinite(got.ElementAsDouble(i))) << i;
       }
@@ -246,10 +203,7 @@ TEST_F(RandomizeWeightsCommandTest, InputIsUntouched) {
       << output;
   EXPECT_EQ(FilesUnder(in), before);
   // No temporary directories left beside the output.
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"in", "out"}));
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"in", "out"}));
 }
 
 // A model written here, with every kind of tensor the rule tells apart.
@@ -307,7 +261,7 @@ TEST_F(RandomizeWeightsOwnModelTest, RuleByDtypeAndName) {
         tensor.dtype() == DataType::kFloat || tensor.dtype() == DataType::kDouble ||
         tensor.dtype() == DataType::kHalf || tensor.dtype() == DataType::kBFloat16;
     if (!floating || tensor.NumElements() == 0) {
-      EXPECT_TRUE(SameValues(got, tensor));
+      EXPECT_TRUE(SameBytes(got, tensor));
       continue;
     }
     double low = 1e9, high = -1e9;
@@ -332,7 +286,7 @@ TEST_F(RandomizeWeightsOwnModelTest, RuleByDtypeAndName) {
     if (got.NumElements() > 1) {
       EXPECT_NE(low, high);
     }
-    EXPECT_FALSE(SameValues(got, tensor));
+    EXPECT_FALSE(SameBytes(got, tensor));
   }
   // Everything but the bundle is copied byte for byte, fingerprint and assets included.
   const auto in_files = FilesUnder(model_);
@@ -388,52 +342,32 @@ TEST_F(RandomizeWeightsOwnModelTest, OverwriteOnlyWhenAsked) {
 
 TEST_F(RandomizeWeightsOwnModelTest, BadInputsAreClearErrors) {
   const std::string out = (dir_ / "out").string();
-  std::string output;
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::vector<std::string> words;
-  };
-  fs::create_directories(dir_ / "not_a_model");
-  { std::ofstream(dir_ / "a_file") << "x"; }
-  SavedModelContents no_variables = testing::SmallModel();
-  no_variables.variables.clear();
-  ASSERT_TRUE(WriteSavedModel(Env::Default(), (dir_ / "no_variables").string(), no_variables).ok());
+  ASSERT_NO_FATAL_FAILURE(WriteBadInputs());
   fs::create_directories(dir_ / "truncated");
   { std::ofstream(dir_ / "truncated" / "saved_model.pb") << "\x0a\xff"; }
   const std::string model = model_.string();
-  const Case cases[] = {
-      {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
-      {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
-      {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
-      {(dir_ / "truncated").string() + " " + out, 1, {"saved_model.pb"}},
-      {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables"}},
-      {model + " " + model, 1, {"is, lies inside or holds the input"}},
-      {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
-      {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
-      {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
-      {model + " " + out + " --seed -1", 1, {"--seed", "'-1'"}},
-      {model + " " + out + " --seed 1x", 1, {"--seed", "'1x'"}},
-      {model + " " + out + " --seed 18446744073709551616", 1, {"--seed"}},
-      {model, 2, {"usage: tftrt randomize-weights IN OUT"}},
-      {model + " " + out + " --precision FP16", 2, {"unknown option --precision"}},
-  };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    EXPECT_EQ(Randomize(c.args, &output), c.exit_code) << output;
-    EXPECT_NE(output.find("tftrt randomize-weights: "), std::string::npos) << output;
-    for (const std::string& word : c.words) {
-      EXPECT_NE(output.find(word), std::string::npos) << word << "\n" << output;
-    }
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_FALSE(fs::exists(model_ / "sub"));
-  }
+  ExpectClearErrors(
+      "randomize-weights",
+      {
+          {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
+          {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
+          {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
+          {(dir_ / "truncated").string() + " " + out, 1, {"saved_model.pb"}},
+          {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables"}},
+          {model + " " + model, 1, {"is, lies inside or holds the input"}},
+          {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
+          {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
+          {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
+          {model + " " + out + " --seed -1", 1, {"--seed", "'-1'"}},
+          {model + " " + out + " --seed 1x", 1, {"--seed", "'1x'"}},
+          {model + " " + out + " --seed 18446744073709551616", 1, {"--seed"}},
+          {model, 2, {"usage: tftrt randomize-weights IN OUT"}},
+          {model + " " + out + " --precision FP16", 2, {"unknown option --precision"}},
+      },
+      out, model_);
   // Nothing was left behind: no output, no temporary directory, the model intact.
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"a_file", "model", "no_variables", "not_a_model",
-                                             "truncated"}));
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"a_file", "model", "no_variables",
+                                                           "not_a_model", "truncated"}));
 }
 
 TEST_F(RandomizeWeightsCommandTest, HelpDocumentsTheRule) {

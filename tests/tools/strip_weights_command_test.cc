@@ -16,30 +16,16 @@
 #include "testing/fixtures.h"
 #include "testing/tool_runner.h"
 #include "tftrt/model.h"
+#include "tools/command_test_util.h"
 
 namespace tftrt {
 namespace {
 
 namespace fs = std::filesystem;
+using testing::FilesUnder;
+using testing::ReadFile;
 using testing::RunTool;
-
-std::string ReadFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream contents;
-  contents << in.rdbuf();
-  return contents.str();
-}
-
-// Every regular file under `dir` (relative path -> contents).
-std::map<std::string, std::string> FilesUnder(const fs::path& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : fs::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) {
-      files[fs::relative(entry.path(), dir).string()] = ReadFile(entry.path());
-    }
-  }
-  return files;
-}
+using testing::SortedNamesIn;
 
 int64_t BytesUnder(const fs::path& dir) {
   int64_t bytes = 0;
@@ -67,22 +53,9 @@ bool IsFloating(int dtype) {
          type == DataType::kBFloat16;
 }
 
-class StripWeightsCommandTest : public ::testing::Test {
+class StripWeightsCommandTest : public testing::CommandTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("tftrt_strip_weights_" + std::to_string(::getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  // The fixture's model directory; empty if the fixtures are absent.
-  std::string Fixture(const std::string& name) {
-    const std::string model = testing::FixturesDir() + "/" + name + "/model";
-    return fs::is_directory(model) ? model : "";
-  }
+  StripWeightsCommandTest() : CommandTest("tftrt_strip_weights") {}
 
   // Runs `tftrt ARGS`, returning the exit status; output in `*output`.
   static int Tool(const std::string& args, std::string* output) {
@@ -132,8 +105,6 @@ class StripWeightsCommandTest : public ::testing::Test {
   }
 
   void CheckFixtureRoundTrip(const std::string& name, const std::string& model);
-
-  fs::path dir_;
 };
 
 // Strips fixture `name`, checks the copy, and randomizes it and the full model with the
@@ -169,10 +140,6 @@ void StripWeightsCommandTest::CheckFixtureRoundTrip(const std::string& name,
   EXPECT_EQ(from_full.substr(0, from_full.find(" to ")),
             from_weightless.substr(0, from_weightless.find(" to ")));
 }
-
-#define REQUIRE_FIXTURE(var, name)       \
-  const std::string var = Fixture(name); \
-  if (var.empty()) GTEST_SKIP() << testing::FixturesDir() << "/" << name << " is absent"
 
 TEST_F(StripWeightsCommandTest, CnnRandomizesToTheFullModelsBytes) {
   REQUIRE_FIXTURE(model, "cnn");
@@ -315,55 +282,34 @@ TEST_F(StripWeightsOwnModelTest, InputUntouchedAndOverwriteOnlyWhenAsked) {
   EXPECT_FALSE(fs::exists(out / "keep.txt"));
   EXPECT_TRUE(fs::exists(out / "variables" / "weightless.pbtxt"));
   EXPECT_EQ(FilesUnder(model_), before);
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"model", "weightless"}));
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"model", "weightless"}));
 }
 
 TEST_F(StripWeightsOwnModelTest, BadInputsAreClearErrors) {
   const std::string out = (dir_ / "out").string();
-  fs::create_directories(dir_ / "not_a_model");
-  { std::ofstream(dir_ / "a_file") << "x"; }
-  SavedModelContents no_variables = testing::SmallModel();
-  no_variables.variables.clear();
-  ASSERT_TRUE(WriteSavedModel(Env::Default(), (dir_ / "no_variables").string(), no_variables).ok());
+  ASSERT_NO_FATAL_FAILURE(WriteBadInputs());
   const fs::path weightless = Strip();
   const std::string model = model_.string();
-  struct Case {
-    std::string args;
-    int exit_code;
-    std::vector<std::string> words;
-  };
-  const Case cases[] = {
-      {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
-      {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
-      {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
-      {(dir_ / "no_variables").string() + " " + out, 1, {"no_variables", "no variables to strip"}},
-      {weightless.string() + " " + out, 1, {"weightless.pbtxt", "already weightless"}},
-      {model + " " + model, 1, {"weightless model", "is, lies inside or holds the input"}},
-      {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
-      {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
-      {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
-      {model, 2, {"usage: tftrt strip-weights IN OUT"}},
-      {model + " " + out + " --seed 1", 2, {"unknown option --seed"}},
-  };
-  std::string output;
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.args);
-    EXPECT_EQ(Tool("strip-weights " + c.args, &output), c.exit_code) << output;
-    EXPECT_NE(output.find("tftrt strip-weights: "), std::string::npos) << output;
-    for (const std::string& word : c.words) {
-      EXPECT_NE(output.find(word), std::string::npos) << word << "\n" << output;
-    }
-    EXPECT_FALSE(fs::exists(out));
-    EXPECT_FALSE(fs::exists(model_ / "sub"));
-  }
-  std::vector<std::string> names;
-  for (const auto& entry : fs::directory_iterator(dir_)) names.push_back(entry.path().filename());
-  std::sort(names.begin(), names.end());
-  EXPECT_EQ(names, (std::vector<std::string>{"a_file", "model", "no_variables", "not_a_model",
-                                             "weightless"}));
+  ExpectClearErrors(
+      "strip-weights",
+      {
+          {(dir_ / "missing").string() + " " + out, 1, {"missing", "does not exist"}},
+          {(dir_ / "a_file").string() + " " + out, 1, {"a_file", "not a SavedModel directory"}},
+          {(dir_ / "not_a_model").string() + " " + out, 1, {"not_a_model"}},
+          {(dir_ / "no_variables").string() + " " + out,
+           1,
+           {"no_variables", "no variables to strip"}},
+          {weightless.string() + " " + out, 1, {"weightless.pbtxt", "already weightless"}},
+          {model + " " + model, 1, {"weightless model", "is, lies inside or holds the input"}},
+          {model + " " + model + "/sub", 1, {"is, lies inside or holds the input"}},
+          {model + " " + dir_.string() + " --overwrite", 1, {"is, lies inside or holds the input"}},
+          {model + " " + (dir_ / "a_file").string(), 1, {"a_file", "a file is in the way"}},
+          {model, 2, {"usage: tftrt strip-weights IN OUT"}},
+          {model + " " + out + " --seed 1", 2, {"unknown option --seed"}},
+      },
+      out, model_);
+  EXPECT_EQ(SortedNamesIn(dir_), (std::vector<std::string>{"a_file", "model", "no_variables",
+                                                           "not_a_model", "weightless"}));
 }
 
 // randomize-weights checks a weightless input's manifest against its bundle before writing.

@@ -12,56 +12,60 @@ Status AllocationFailure(Status status, size_t bytes, const std::string& what) {
                             std::to_string(bytes >> 20) + " MiB) for " + what);
 }
 
+// The CUDA calls of each kind, and where its errors say the memory is.
+template <MemoryKind kKind>
+struct Memory;
+
+template <>
+struct Memory<MemoryKind::kDevice> {
+  static constexpr const char* kWhere = " on the GPU";
+  static Status Allocate(void** data, size_t bytes) {
+    return TFTRT_CUDA_STATUS(cudaMalloc(data, bytes));
+  }
+  static Status Free(void* data) { return TFTRT_CUDA_STATUS(cudaFree(data)); }
+};
+
+template <>
+struct Memory<MemoryKind::kPinnedHost> {
+  static constexpr const char* kWhere = " in pinned host memory";
+  static Status Allocate(void** data, size_t bytes) {
+    return TFTRT_CUDA_STATUS(cudaMallocHost(data, bytes));
+  }
+  static Status Free(void* data) { return TFTRT_CUDA_STATUS(cudaFreeHost(data)); }
+};
+
 }  // namespace
 
-DeviceBuffer::~DeviceBuffer() {
-  if (data_ != nullptr) TFTRT_CUDA_STATUS(cudaFree(data_)).IgnoreError();
+template <MemoryKind kKind>
+CudaBuffer<kKind>::~CudaBuffer() {
+  if (data_ != nullptr) Memory<kKind>::Free(data_).IgnoreError();
 }
 
-DeviceBuffer::DeviceBuffer(DeviceBuffer&& other) noexcept
+template <MemoryKind kKind>
+CudaBuffer<kKind>::CudaBuffer(CudaBuffer&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
 
-DeviceBuffer& DeviceBuffer::operator=(DeviceBuffer&& other) noexcept {
+template <MemoryKind kKind>
+CudaBuffer<kKind>& CudaBuffer<kKind>::operator=(CudaBuffer&& other) noexcept {
   std::swap(data_, other.data_);
   std::swap(bytes_, other.bytes_);
   return *this;
 }
 
-StatusOr<DeviceBuffer> DeviceBuffer::Allocate(size_t bytes, const std::string& what) {
-  DeviceBuffer buffer;
+template <MemoryKind kKind>
+StatusOr<CudaBuffer<kKind>> CudaBuffer<kKind>::Allocate(size_t bytes, const std::string& what) {
+  CudaBuffer buffer;
   if (bytes == 0) return buffer;
-  Status status = TFTRT_CUDA_STATUS(cudaMalloc(&buffer.data_, bytes));
+  Status status = Memory<kKind>::Allocate(&buffer.data_, bytes);
   if (!status.ok()) {
     buffer.data_ = nullptr;
-    return AllocationFailure(status, bytes, "the " + what + " on the GPU");
+    return AllocationFailure(status, bytes, "the " + what + Memory<kKind>::kWhere);
   }
   buffer.bytes_ = bytes;
   return buffer;
 }
 
-PinnedBuffer::~PinnedBuffer() {
-  if (data_ != nullptr) TFTRT_CUDA_STATUS(cudaFreeHost(data_)).IgnoreError();
-}
-
-PinnedBuffer::PinnedBuffer(PinnedBuffer&& other) noexcept
-    : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
-
-PinnedBuffer& PinnedBuffer::operator=(PinnedBuffer&& other) noexcept {
-  std::swap(data_, other.data_);
-  std::swap(bytes_, other.bytes_);
-  return *this;
-}
-
-StatusOr<PinnedBuffer> PinnedBuffer::Allocate(size_t bytes, const std::string& what) {
-  PinnedBuffer buffer;
-  if (bytes == 0) return buffer;
-  Status status = TFTRT_CUDA_STATUS(cudaMallocHost(&buffer.data_, bytes));
-  if (!status.ok()) {
-    buffer.data_ = nullptr;
-    return AllocationFailure(status, bytes, "the " + what + " in pinned host memory");
-  }
-  buffer.bytes_ = bytes;
-  return buffer;
-}
+template class CudaBuffer<MemoryKind::kDevice>;
+template class CudaBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace tftrt::cuda

@@ -11,16 +11,21 @@
 
 namespace tftrt::cuda {
 
+// Where a CudaBuffer lives: device memory (cudaMalloc) or page-locked host memory
+// (cudaMallocHost), so that copies to and from the device are asynchronous.
+enum class MemoryKind { kDevice, kPinnedHost };
+
 // Move-only; frees in the destructor.
-class DeviceBuffer {
+template <MemoryKind kKind>
+class CudaBuffer {
  public:
-  DeviceBuffer() = default;
-  ~DeviceBuffer();
-  DeviceBuffer(DeviceBuffer&& other) noexcept;
-  DeviceBuffer& operator=(DeviceBuffer&& other) noexcept;
+  CudaBuffer() = default;
+  ~CudaBuffer();
+  CudaBuffer(CudaBuffer&& other) noexcept;
+  CudaBuffer& operator=(CudaBuffer&& other) noexcept;
 
-  // cudaMalloc of `bytes` (0: an empty buffer); `what` names the buffer in errors.
-  static StatusOr<DeviceBuffer> Allocate(size_t bytes, const std::string& what);
+  // Allocates `bytes` (0: an empty buffer); `what` names the buffer in errors.
+  static StatusOr<CudaBuffer> Allocate(size_t bytes, const std::string& what);
   void* data() const { return data_; }
   size_t bytes() const { return bytes_; }
 
@@ -29,22 +34,12 @@ class DeviceBuffer {
   size_t bytes_ = 0;
 };
 
-// Page-locked host memory, so that copies to and from the device are asynchronous.
-class PinnedBuffer {
- public:
-  PinnedBuffer() = default;
-  ~PinnedBuffer();
-  PinnedBuffer(PinnedBuffer&& other) noexcept;
-  PinnedBuffer& operator=(PinnedBuffer&& other) noexcept;
+using DeviceBuffer = CudaBuffer<MemoryKind::kDevice>;
+using PinnedBuffer = CudaBuffer<MemoryKind::kPinnedHost>;
 
-  static StatusOr<PinnedBuffer> Allocate(size_t bytes, const std::string& what);
-  void* data() const { return data_; }
-  size_t bytes() const { return bytes_; }
-
- private:
-  void* data_ = nullptr;
-  size_t bytes_ = 0;
-};
+// Defined in device_memory.cc for these two kinds.
+extern template class CudaBuffer<MemoryKind::kDevice>;
+extern template class CudaBuffer<MemoryKind::kPinnedHost>;
 
 }  // namespace tftrt::cuda
 

@@ -4,11 +4,11 @@
 //
 // StridedSlice's shape comes from ResolveStridedSlice (kernels/cpu/strided_slice.h), the
 // native kernel's own resolution.
-#include <limits>
 #include <set>
 
 #include "engine/ops/shape_helpers.h"
 #include "graph/attrs.h"
+#include "kernels/cpu/reshape.h"
 #include "kernels/cpu/strided_slice.h"
 
 namespace tftrt {
@@ -17,58 +17,16 @@ namespace {
 std::string ValuesString(const std::vector<int64_t>& values) { return ShapeToString(values); }
 
 // Reshape(tensor, shape): at most one -1, inferred from the element count (zero-size
-// dimensions aside, as TF).
+// dimensions aside, as TF); the rule is the native kernel's (kernels/cpu/reshape.h).
 StatusOr<ShapeList> ReshapeShape(const Node& node, const std::vector<LayerInput>& inputs) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 2));
   TFTRT_ASSIGN_OR_RETURN(Shape shape, ConstantIndexValues(node, inputs, 1, "shape"));
   if (inputs[1].value->rank() > 1) {
     return NodeShapeError(node, "shape must be 1-D, got " + inputs[1].value->DebugString());
   }
-  const Shape& input = inputs[0].shape;
-  int unknown = -1;
-  int64_t known_product = 1;  // of the dimensions that are neither -1 nor 0
-  bool has_zero_dim = false;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] == -1) {
-      if (unknown != -1) {
-        return NodeShapeError(
-            node, "only one dimension of the new shape may be -1, got " + ValuesString(shape));
-      }
-      unknown = static_cast<int>(d);
-    } else if (shape[d] < 0) {
-      return NodeShapeError(node, "new shape " + ValuesString(shape) + " has a negative size");
-    } else if (shape[d] == 0) {
-      has_zero_dim = true;
-    } else {
-      if (known_product > std::numeric_limits<int64_t>::max() / shape[d]) {
-        return NodeShapeError(node, "new shape " + ValuesString(shape) + " is too large");
-      }
-      known_product *= shape[d];
-    }
-  }
-  if (unknown != -1) {
-    int64_t input_elements = 1;
-    bool input_has_zero_dim = false;
-    for (int64_t d : input) {
-      if (d > 0 || !has_zero_dim) {
-        input_elements *= d;
-      } else {
-        input_has_zero_dim = true;
-      }
-    }
-    const int64_t missing = input_elements / known_product;
-    if (!input_has_zero_dim && known_product * missing != input_elements) {
-      return NodeShapeError(node, "cannot reshape a tensor of " + ShapeToString(input) + " to " +
-                                      ValuesString(shape));
-    }
-    shape[unknown] = missing;
-  }
-  if (NumElements(shape) != NumElements(input)) {
-    return NodeShapeError(node, "cannot reshape a tensor of " + ShapeToString(input) + " (" +
-                                    std::to_string(NumElements(input)) + " elements) to " +
-                                    ValuesString(shape));
-  }
-  return ShapeList{shape};
+  auto resolved = ResolveReshape(inputs[0].shape, std::move(shape));
+  if (!resolved.ok()) return WithNode(node, resolved.status());
+  return ShapeList{std::move(*resolved)};
 }
 
 StatusOr<ShapeList> TransposeShape(const Node& node, const std::vector<LayerInput>& inputs) {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "graph/attrs.h"
+#include "kernels/cpu/reshape.h"
 #include "runtime/ops/array_ops_internal.h"
 
 namespace tftrt {
@@ -124,55 +125,10 @@ Status Reshape(OpKernelContext& ctx) {
   if (sizes.rank() > 1) {
     return OpError(ctx, "sizes input must be 1-D, not " + ShapeToString(sizes.shape()));
   }
-  TFTRT_ASSIGN_OR_RETURN(Shape shape, ReadIndexValues(ctx, 1, "shape"));
-  int unknown_index = -1;
-  int64_t known_product = 1;  // of the dimensions that are neither -1 nor 0
-  bool has_zero_dim = false;
-  for (size_t d = 0; d < shape.size(); ++d) {
-    if (shape[d] == -1) {
-      if (unknown_index != -1) {
-        return OpError(ctx, "Only one input size may be -1, not both " +
-                                std::to_string(unknown_index) + " and " + std::to_string(d));
-      }
-      unknown_index = static_cast<int>(d);
-    } else if (shape[d] < 0) {
-      return OpError(ctx, "Size " + std::to_string(d) + " must be non-negative, not " +
-                              std::to_string(shape[d]));
-    } else if (shape[d] == 0) {
-      has_zero_dim = true;
-    } else {
-      if (known_product > std::numeric_limits<int64_t>::max() / shape[d]) {
-        return OpError(ctx, "shape " + ValuesToString(shape) + " has too many elements");
-      }
-      known_product *= shape[d];
-    }
-  }
-  if (unknown_index != -1) {
-    // Zero-size input dimensions are left out when the requested shape has a zero too,
-    // so that the -1 can still be inferred from the other dimensions (as TF does).
-    int64_t input_elements = 1;
-    bool input_has_zero_dim = false;
-    for (int64_t d : input.shape()) {
-      if (d > 0 || !has_zero_dim) {
-        input_elements *= d;
-      } else {
-        input_has_zero_dim = true;
-      }
-    }
-    const int64_t missing = input_elements / known_product;
-    if (!input_has_zero_dim && known_product * missing != input_elements) {
-      return OpError(ctx, "Input to reshape is a tensor with " + std::to_string(input_elements) +
-                              " values, but the requested shape requires a multiple of " +
-                              std::to_string(known_product));
-    }
-    shape[unknown_index] = missing;
-  }
-  if (NumElements(shape) != input.NumElements()) {
-    return OpError(ctx, "Input to reshape is a tensor with " + std::to_string(input.NumElements()) +
-                            " values, but the requested shape has " +
-                            std::to_string(NumElements(shape)));
-  }
-  TFTRT_ASSIGN_OR_RETURN(Tensor output, input.Reshaped(std::move(shape)));
+  TFTRT_ASSIGN_OR_RETURN(Shape requested, ReadIndexValues(ctx, 1, "shape"));
+  StatusOr<Shape> shape = ResolveReshape(input.shape(), std::move(requested));
+  if (!shape.ok()) return OpError(ctx, shape.status().message());
+  TFTRT_ASSIGN_OR_RETURN(Tensor output, input.Reshaped(std::move(*shape)));
   ctx.set_output(0, std::move(output));
   return Status::Ok();
 }

@@ -207,9 +207,7 @@ TEST_P(ConvolutionRunnerGpuTest, MatchesCpuKernelWithBiasAndRelu) {
 INSTANTIATE_TEST_SUITE_P(Shapes, ConvolutionRunnerGpuTest,
                          ::testing::Combine(::testing::ValuesIn(Cases()),
                                             ::testing::ValuesIn(AllPrecisions())),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-                         });
+                         testing::CaseAndPrecisionName());
 
 // Every epilogue combination on a ResNet-like 3x3 convolution, and on a depthwise one.
 struct EpilogueCase {
@@ -302,9 +300,7 @@ TEST_P(ConvolutionEpilogueGpuTest, MatchesCpuOps) {
 INSTANTIATE_TEST_SUITE_P(Epilogues, ConvolutionEpilogueGpuTest,
                          ::testing::Combine(::testing::ValuesIn(EpilogueCases()),
                                             ::testing::ValuesIn(AllPrecisions())),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-                         });
+                         testing::CaseAndPrecisionName());
 
 TEST(ConvolutionRunnerGpuTest, RunWithoutNeededResidualIsInvalid) {
   TFTRT_SKIP_WITHOUT_GPU();

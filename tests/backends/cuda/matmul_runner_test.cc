@@ -157,9 +157,7 @@ TEST_P(MatMulRunnerGpuTest, MatchesCpuKernelWithBiasAndRelu) {
 INSTANTIATE_TEST_SUITE_P(Shapes, MatMulRunnerGpuTest,
                          ::testing::Combine(::testing::ValuesIn(Cases()),
                                             ::testing::ValuesIn(AllPrecisions())),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-                         });
+                         testing::CaseAndPrecisionName());
 
 struct EpilogueCase {
   std::string name;
@@ -249,9 +247,7 @@ TEST_P(MatMulEpilogueGpuTest, FusesNoMoreThanCublasLtCanExpress) {
 INSTANTIATE_TEST_SUITE_P(Epilogues, MatMulEpilogueGpuTest,
                          ::testing::Combine(::testing::ValuesIn(EpilogueCases()),
                                             ::testing::ValuesIn(AllPrecisions())),
-                         [](const auto& info) {
-                           return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
-                         });
+                         testing::CaseAndPrecisionName());
 
 // ---- Validation: no GPU needed ----
 

@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "backends/cuda/epilogue.h"
@@ -35,6 +36,14 @@ inline std::vector<Precision> AllPrecisions() {
           {DataType::kFloat, true, 5e-3, 5e-3, "tf32"},
           {DataType::kHalf, false, 2e-2, 5e-2, "fp16"}};
 }
+
+// The gtest name of a (case, Precision) parameter: "<case name>_<precision name>".
+struct CaseAndPrecisionName {
+  template <typename ParamInfo>
+  std::string operator()(const ParamInfo& info) const {
+    return std::get<0>(info.param).name + "_" + std::get<1>(info.param).name;
+  }
+};
 
 // Uniform values in [lo, hi) from `seed`, rounded to fp16 and back when `dtype` is kHalf so
 // that the reference sees exactly what the GPU gets. Always a float32 tensor.

@@ -29,6 +29,22 @@ __device__ __forceinline__ int64_t NumElementsDevice(const Dims& shape) {
   return n;
 }
 
+// The coordinates of element `i` of an NHWC tensor [batch, height, width, channels].
+struct NhwcIndex {
+  int64_t b, y, x, c;
+};
+__device__ __forceinline__ NhwcIndex UnravelNhwc(int64_t i, int64_t height, int64_t width,
+                                                 int64_t channels) {
+  NhwcIndex index;
+  index.c = i % channels;
+  int64_t rest = i / channels;
+  index.x = rest % width;
+  rest /= width;
+  index.y = rest % height;
+  index.b = rest / height;
+  return index;
+}
+
 // ---- Conversions with TensorFlow's Cast rules ----
 
 // TF's CPU float-to-int32 cast is x86's truncating conversion: truncation toward zero,

@@ -40,12 +40,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   using C = typename PoolTraits<T>::C;
   const int64_t n = p.batch * p.out_height * p.out_width * p.channels;
   for (int64_t i = GlobalThreadIndex(); i < n; i += GridStride()) {
-    const int64_t c = i % p.channels;
-    int64_t rest = i / p.channels;
-    const int64_t x = rest % p.out_width;
-    rest /= p.out_width;
-    const int64_t y = rest % p.out_height;
-    const int64_t b = rest / p.out_height;
+    const auto [b, y, x, c] = UnravelNhwc(i, p.out_height, p.out_width, p.channels);
     const int64_t y_start = y * p.stride_height - p.pad_top;
     const int64_t x_start = x * p.stride_width - p.pad_left;
     const int64_t y_begin = y_start > 0 ? y_start : 0;

@@ -264,11 +264,7 @@ using ArgCompute = std::conditional_t<std::is_same_v<T, int32_t>, int32_t, float
 
 template <typename T>
 __device__ __forceinline__ ArgCompute<T> LoadArg(const T* p) {
-  if constexpr (std::is_same_v<T, int32_t>) {
-    return *p;
-  } else {
-    return LoadFloat(p);
-  }
+  return static_cast<ArgCompute<T>>(LoadAcc(p));  // int32 stays exact through long long
 }
 
 // Rows along the innermost axis: one block per row.

@@ -49,12 +49,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
       out[i] = LoadFloat(in + i);  // a copy, as TF (keeps infinities)
       continue;
     }
-    const int64_t c = i % s.channels;
-    int64_t rest = i / s.channels;
-    const int64_t x = rest % s.out_width;
-    rest /= s.out_width;
-    const int64_t y = rest % s.out_height;
-    const int64_t b = rest / s.out_height;
+    const auto [b, y, x, c] = UnravelNhwc(i, s.out_height, s.out_width, s.channels);
     const Interpolation ys = BilinearWeights(y, s.in_height, p.height_scale, s.half_pixel_centers);
     const Interpolation xs = BilinearWeights(x, s.in_width, p.width_scale, s.half_pixel_centers);
     const T* image = in + b * s.in_height * s.in_width * s.channels + c;
@@ -85,12 +80,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     ResizeNearestKernel(const ResizeKernelParams p, const S* __restrict__ in, S* __restrict__ out) {
   const ResizeParams& s = p.shape;
   for (int64_t i = GlobalThreadIndex(); i < p.num_elements; i += GridStride()) {
-    const int64_t c = i % s.channels;
-    int64_t rest = i / s.channels;
-    const int64_t x = rest % s.out_width;
-    rest /= s.out_width;
-    const int64_t y = rest % s.out_height;
-    const int64_t b = rest / s.out_height;
+    const auto [b, y, x, c] = UnravelNhwc(i, s.out_height, s.out_width, s.channels);
     const int64_t src_y =
         NearestIndex(y, s.in_height, p.height_scale, s.align_corners, s.half_pixel_centers);
     const int64_t src_x =
