@@ -61,13 +61,14 @@ Status LowerPool(const Node& node, const std::vector<LayerInput>& inputs, Engine
 }  // namespace
 
 void RegisterPoolingConverters(ConverterTable& table) {
+  // Not value-preserving: a window of only -inf (or only padding) gives float's lowest
+  // value, which half storage holds as -inf, as a GPU's FP16 engine stores it.
   table.Register({.op = "MaxPool",
                   .dtypes = engine_dtypes::kFloat,
                   .check = &RequireSpatialWindow,
                   .kind = LAYER_KIND_POOLING,
                   .shape = &PoolShape,
-                  .lower = &LowerPool,
-                  .preserves_values = true});
+                  .lower = &LowerPool});
   table.Register({.op = "AvgPool",
                   .dtypes = engine_dtypes::kFloat,
                   .check = &RequireSpatialWindow,
