@@ -17,18 +17,6 @@ StatusOr<Device> ParseDevice(std::string_view name) {
                                  "': expected auto, cpu or cuda");
 }
 
-const char* DeviceName(Device device) {
-  switch (device) {
-    case Device::kAuto:
-      return "auto";
-    case Device::kCpu:
-      return "cpu";
-    case Device::kCuda:
-      return "cuda";
-  }
-  return "auto";
-}
-
 StatusOr<Device> ResolveDevice(Device device) {
   if (device != Device::kAuto) return device;
   const char* env = std::getenv("TFTRT_DEVICE");

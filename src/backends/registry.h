@@ -13,7 +13,6 @@ enum class Device { kAuto, kCpu, kCuda };
 
 // "auto" | "cpu" | "cuda"; InvalidArgument otherwise.
 StatusOr<Device> ParseDevice(std::string_view name);
-const char* DeviceName(Device device);
 
 // `device`, or for kAuto the device TFTRT_DEVICE names (kAuto when it is unset or empty);
 // InvalidArgument naming TFTRT_DEVICE when it holds something else.

@@ -14,11 +14,7 @@ StatusOr<std::unique_ptr<Engine>> BuildEngine(const std::string& name, const Gra
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork plan, BuildNetwork(segment, args, options));
   const int num_layers = plan.layer_size();
   std::string shapes;
-  for (const EngineBinding& input : plan.input()) {
-    Shape shape;
-    for (const auto& dim : input.shape().dim()) shape.push_back(dim.size());
-    shapes += ShapeToString(shape);
-  }
+  for (const Shape& shape : EngineInputShapes(plan)) shapes += ShapeToString(shape);
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine, backend.Compile(std::move(plan)));
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();

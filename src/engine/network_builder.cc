@@ -7,6 +7,7 @@
 #include "engine/ops/op_converter.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
+#include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -23,14 +24,6 @@ struct Value {
 
   bool is_constant() const { return tensor < 0; }
 };
-
-Tensor NarrowToHalf(const Tensor& tensor) {
-  Tensor half(DataType::kHalf, tensor.shape());
-  const float* in = tensor.flat<float>();
-  Half* out = half.flat<Half>();
-  for (int64_t i = 0; i < tensor.NumElements(); ++i) out[i] = FloatToHalf(in[i]);
-  return half;
-}
 
 // The value of TF's Shape of a tensor of `shape`, as `out_type` (int32 or int64).
 StatusOr<Tensor> ShapeValue(const Shape& shape, DataType out_type) {
@@ -212,7 +205,7 @@ class Lowering {
     if (options_.precision == Precision::kFP16 && value.constant.dtype() == DataType::kFloat) {
       // FP16 engines store float weights as half; the backend computes with their widened
       // (exactly representable) values.
-      TensorToProto(NarrowToHalf(value.constant), operand->mutable_weight());
+      TensorToProto(NarrowFromFloat(value.constant, DataType::kHalf), operand->mutable_weight());
       operand->set_compute_dtype(tensorflow::DT_FLOAT);
       return;
     }
@@ -272,6 +265,16 @@ class Lowering {
 };
 
 }  // namespace
+
+std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
+  std::vector<Shape> shapes;
+  for (const EngineBinding& binding : network.input()) {
+    Shape shape;
+    for (const auto& dim : binding.shape().dim()) shape.push_back(dim.size());
+    shapes.push_back(std::move(shape));
+  }
+  return shapes;
+}
 
 StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
                                      const BuildOptions& options) {

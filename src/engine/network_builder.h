@@ -15,9 +15,9 @@
 #include <vector>
 
 #include "engine/precision.h"
-#include "tftrt/tensor.h"
 #include "graph/graph.h"
 #include "proto/engine.pb.h"
+#include "tftrt/tensor.h"
 
 namespace tftrt {
 
@@ -42,6 +42,9 @@ struct BuildOptions {
 // when an arg's dtype does not match the segment's.
 StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
                                      const BuildOptions& options);
+
+// The shapes of a network's inputs: an engine's cache key.
+std::vector<Shape> EngineInputShapes(const EngineNetwork& network);
 
 }  // namespace tftrt
 

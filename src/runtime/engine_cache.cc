@@ -98,14 +98,4 @@ std::string EngineCacheName(const std::string& node_name) {
   return slash == std::string::npos ? node_name : node_name.substr(slash + 1);
 }
 
-std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
-  std::vector<Shape> shapes;
-  for (const EngineBinding& binding : network.input()) {
-    Shape shape;
-    for (const auto& dim : binding.shape().dim()) shape.push_back(dim.size());
-    shapes.push_back(std::move(shape));
-  }
-  return shapes;
-}
-
 }  // namespace tftrt

@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "backends/backend.h"
+#include "engine/network_builder.h"
 #include "tftrt/model.h"
 
 namespace tftrt {
@@ -110,9 +111,6 @@ class EngineCaches {
 
 // "TRTEngineOp_000_001" for "StatefulPartitionedCall/TRTEngineOp_000_001".
 std::string EngineCacheName(const std::string& node_name);
-
-// The shapes of an engine's inputs, its cache key.
-std::vector<Shape> EngineInputShapes(const EngineNetwork& network);
 
 }  // namespace tftrt
 

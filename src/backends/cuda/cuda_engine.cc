@@ -5,6 +5,7 @@
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/device_memory.h"
 #include "backends/cuda/kernels/elementwise.h"
+#include "kernels/cpu/elementwise.h"
 #include "savedmodel/tensor_proto.h"
 
 namespace tftrt::cuda {
@@ -15,7 +16,7 @@ class CudaEngine::Constants : public ConstantStore {
  public:
   StatusOr<DeviceOperand> Add(Tensor value, DType dtype) override {
     if (dtype == DType::kFloat16 && value.dtype() == DataType::kFloat) {
-      value = NarrowToHalf(value);
+      value = NarrowFromFloat(value, DataType::kHalf);
     } else if (dtype == DType::kFloat32 && value.dtype() == DataType::kHalf) {
       value = WidenToFloat(value);
     }
@@ -50,21 +51,6 @@ class CudaEngine::Constants : public ConstantStore {
   }
 
  private:
-  static Tensor NarrowToHalf(const Tensor& value) {
-    Tensor half(DataType::kHalf, value.shape());
-    for (int64_t i = 0; i < value.NumElements(); ++i) {
-      half.flat<Half>()[i] = FloatToHalf(value.flat<float>()[i]);
-    }
-    return half;
-  }
-  static Tensor WidenToFloat(const Tensor& value) {
-    Tensor wide(DataType::kFloat, value.shape());
-    for (int64_t i = 0; i < value.NumElements(); ++i) {
-      wide.flat<float>()[i] = HalfToFloat(value.flat<Half>()[i]);
-    }
-    return wide;
-  }
-
   std::deque<Tensor> hosts_;
   std::vector<DeviceWeights> device_;
 };
