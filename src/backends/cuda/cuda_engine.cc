@@ -1,10 +1,13 @@
 #include "backends/cuda/cuda_engine.h"
 
+#include <cstdlib>
 #include <cstring>
+#include <string_view>
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/device_memory.h"
 #include "backends/cuda/kernels/elementwise.h"
+#include "common/logging.h"
 #include "kernels/cpu/elementwise.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -103,6 +106,16 @@ Status ConvertOnDevice(const void* in, DType in_dtype, void* out, DType out_dtyp
                              {{in, in_dtype, DenseStrides(shape)}}, shape, out, out_dtype, stream);
 }
 
+// TFTRT_CUDA_GRAPHS=0 turns the replay of recorded layers off (to measure what it saves, or
+// to rule it out).
+bool CudaGraphsEnabled() {
+  static const bool enabled = [] {
+    const char* value = std::getenv("TFTRT_CUDA_GRAPHS");
+    return value == nullptr || std::string_view(value) != "0";
+  }();
+  return enabled;
+}
+
 class EmptyRunner : public LayerRunner {
  public:
   Status Enqueue(const RunBuffers&) const override { return Status::Ok(); }
@@ -116,6 +129,7 @@ class CudaExecutionContext : public ExecutionContext {
       TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_)).IgnoreError();
       TFTRT_CUDA_STATUS(cudaStreamDestroy(stream_)).IgnoreError();
     }
+    if (graph_ != nullptr) TFTRT_CUDA_STATUS(cudaGraphExecDestroy(graph_)).IgnoreError();
     for (cudaEvent_t event : {layers_start_, layers_end_}) {
       if (event != nullptr) TFTRT_CUDA_STATUS(cudaEventDestroy(event)).IgnoreError();
     }
@@ -182,15 +196,65 @@ class CudaExecutionContext : public ExecutionContext {
       TFTRT_RETURN_IF_ERROR(Upload(plan.input(i), inputs[i], i, buffers));
     }
     TFTRT_CUDA_CHECK(cudaEventRecord(layers_start_, stream_));
+    TFTRT_RETURN_IF_ERROR(RunLayers(buffers));
+    TFTRT_CUDA_CHECK(cudaEventRecord(layers_end_, stream_));
+    for (int i = 0; i < plan.output_size(); ++i) {
+      TFTRT_RETURN_IF_ERROR(Download(plan.output(i), plan.input_size() + i, buffers));
+    }
+    return Status::Ok();
+  }
+
+  // The layers, as one CUDA graph after the first run: the context's buffers never move and
+  // an engine has one input shape, so the recorded launches stay valid, and replaying them
+  // costs one launch instead of one per kernel (most of a small batch's time). Where a
+  // library call cannot be captured, the context keeps launching the layers one by one.
+  Status RunLayers(const RunBuffers& buffers) {
+    if (graph_state_ == GraphState::kUntried) {
+      graph_state_ = GraphState::kEager;
+      if (CudaGraphsEnabled()) TFTRT_RETURN_IF_ERROR(CaptureLayers(buffers));
+    }
+    if (graph_state_ == GraphState::kCaptured) {
+      TFTRT_CUDA_CHECK(cudaGraphLaunch(graph_, stream_));
+      return Status::Ok();
+    }
+    return EnqueueLayers(buffers);
+  }
+
+  Status EnqueueLayers(const RunBuffers& buffers) const {
+    const EngineNetwork& plan = engine_.plan();
     for (size_t i = 0; i < engine_.runners().size(); ++i) {
       TFTRT_RETURN_IF_ERROR_CTX(
           engine_.runners()[i]->Enqueue(buffers),
           "while running engine layer '" + plan.layer(i).name() + "' (" + plan.layer(i).op() + ")");
     }
-    TFTRT_CUDA_CHECK(cudaEventRecord(layers_end_, stream_));
-    for (int i = 0; i < plan.output_size(); ++i) {
-      TFTRT_RETURN_IF_ERROR(Download(plan.output(i), plan.input_size() + i, buffers));
+    return Status::Ok();
+  }
+
+  // Records the layers into graph_ (state kCaptured), or leaves the state kEager with an
+  // info line when capture fails. An error of a layer itself is returned.
+  Status CaptureLayers(const RunBuffers& buffers) {
+    TFTRT_CUDA_CHECK(cudaStreamBeginCapture(stream_, cudaStreamCaptureModeThreadLocal));
+    Status enqueued = EnqueueLayers(buffers);
+    cudaGraph_t graph = nullptr;
+    Status captured = TFTRT_CUDA_STATUS(cudaStreamEndCapture(stream_, &graph));
+    if (captured.ok() && enqueued.ok()) {
+      captured = TFTRT_CUDA_STATUS(cudaGraphInstantiate(&graph_, graph, 0));
     }
+    if (graph != nullptr) TFTRT_CUDA_CHECK(cudaGraphDestroy(graph));
+    if (!enqueued.ok()) {
+      // A failing layer may have been the capture's only problem: retry eagerly, where the
+      // error is reported as it is.
+      cudaGetLastError();
+      return Status::Ok();
+    }
+    if (!captured.ok()) {
+      cudaGetLastError();  // capture errors are sticky per thread only until read
+      graph_ = nullptr;
+      LogInfo("an engine's layers run without a CUDA graph (it could not be recorded: " +
+              captured.message() + ")");
+      return Status::Ok();
+    }
+    graph_state_ = GraphState::kCaptured;
     return Status::Ok();
   }
 
@@ -230,8 +294,12 @@ class CudaExecutionContext : public ExecutionContext {
     return Status::Ok();
   }
 
+  enum class GraphState { kUntried, kCaptured, kEager };
+
   const CudaEngine& engine_;
   cudaStream_t stream_ = nullptr;
+  GraphState graph_state_ = GraphState::kUntried;
+  cudaGraphExec_t graph_ = nullptr;
   cudaEvent_t layers_start_ = nullptr, layers_end_ = nullptr;
   std::unique_ptr<DnnHandles> handles_;
   DeviceBuffer arena_;
