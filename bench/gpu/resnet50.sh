@@ -30,6 +30,12 @@ for precision in FP32 FP16; do
   "$tftrt" compare "$work/${precision}_cuda/outputs/logits.npy" \
     "$work/${precision}_cpu/outputs/logits.npy" --tolerance "$tolerance"
 done
+# Batch 1, FP16: the layers replayed as one CUDA graph, then launched one by one.
+for graphs in 1 0; do
+  echo "ResNet50 FP16 batch 1, TFTRT_CUDA_GRAPHS=$graphs:"
+  TFTRT_CUDA_GRAPHS=$graphs "$tftrt" bench "$work/FP16_cuda" --input "image=$work/image1.npy" \
+    --runs 200 --warmup 20 --device cuda --require-engines
+done
 "$tftrt" convert "$work/resnet50" "$work/FP16_b128" --precision FP16 --overwrite --device cuda \
   --require-engines --build-input "image=$work/image128.npy" > /dev/null
 "$tftrt" bench "$work/FP16_b128" --input "image=$work/image128.npy" --runs 50 --warmup 5 \
