@@ -169,6 +169,7 @@ Command ConvertCommand() {
                      {"require-engines", "",
                       "strict mode: building with --build-input fails when an engine node "
                       "cannot build its engine"},
+                     TimingCacheFlag(),
                      {"signature", "KEY", "signature to convert (default serving_default)"},
                      {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
            .min_positional = 2,

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <set>
 
+#include "backends/timing_cache.h"
 #include "common/env.h"
 #include "common/npy.h"
 #include "common/npz.h"
@@ -26,10 +27,19 @@ std::vector<FlagSpec> EngineFlags() {
            "backend and a GPU is present, else the CPU; TFTRT_DEVICE sets auto's choice)"},
           {"require-engines", "",
            "strict mode: an engine node that would run its native segment is an error "
-           "(also TFTRT_REQUIRE_ENGINES=1)"}};
+           "(also TFTRT_REQUIRE_ENGINES=1)"},
+          TimingCacheFlag()};
+}
+
+FlagSpec TimingCacheFlag() {
+  return {"timing-cache", "FILE|off",
+          "where GPU engine builds keep the kernels they timed, so that later builds of the same "
+          "layers skip the timing (default: TFTRT_TIMING_CACHE, else "
+          "$XDG_CACHE_HOME/tftrt/timing-cache or ~/.cache/tftrt/timing-cache; off: none)"};
 }
 
 ModelOptions ModelOptionsFrom(const ParsedFlags& flags) {
+  if (flags.Has("timing-cache")) SetTimingCachePath(flags.Get("timing-cache", ""));
   return {.device = flags.Get("device", "auto"), .require_engines = flags.Has("require-engines")};
 }
 

@@ -15,13 +15,14 @@
 
 namespace tftrt::cli {
 
-// `own` followed by the specs of --inputs, --input, --signature, --tag, --device and
-// --require-engines.
+// `own` followed by the specs of --inputs, --input, --signature, --tag and EngineFlags().
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own);
 
-// The specs of --device and --require-engines (how engines build and run).
+// The specs of --device, --require-engines and --timing-cache (how engines build and run).
 std::vector<FlagSpec> EngineFlags();
-// ModelOptions from --device and --require-engines.
+FlagSpec TimingCacheFlag();
+// ModelOptions from --device and --require-engines; --timing-cache sets the process's timing
+// cache (backends/timing_cache.h), which is not a model option.
 ModelOptions ModelOptionsFrom(const ParsedFlags& flags);
 
 // One line per engine node: backend, engine runs, native fallbacks, builds, and the mean

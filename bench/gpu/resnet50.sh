@@ -36,8 +36,17 @@ for graphs in 1 0; do
   TFTRT_CUDA_GRAPHS=$graphs "$tftrt" bench "$work/FP16_cuda" --input "image=$work/image1.npy" \
     --runs 200 --warmup 20 --device cuda --require-engines
 done
-"$tftrt" convert "$work/resnet50" "$work/FP16_b128" --precision FP16 --overwrite --device cuda \
-  --require-engines --build-input "image=$work/image128.npy" > /dev/null
+# Batch 128, FP16: convert + build with an empty timing cache (every convolution and matmul
+# times its candidates), then again with the cache it wrote.
+rm -f "$work/timing-cache"
+for cache in cold warm; do
+  start=$(date +%s.%N)
+  "$tftrt" convert "$work/resnet50" "$work/FP16_b128" --precision FP16 --overwrite --device cuda \
+    --require-engines --build-input "image=$work/image128.npy" \
+    --timing-cache "$work/timing-cache" > /dev/null
+  echo "ResNet50 FP16 batch 128 convert + build, $cache timing cache:" \
+    "$(awk -v start="$start" -v end="$(date +%s.%N)" 'BEGIN { printf "%.1f", end - start }') s"
+done
 "$tftrt" bench "$work/FP16_b128" --input "image=$work/image128.npy" --runs 50 --warmup 5 \
   --device cuda --require-engines
 python3 "$(dirname "$0")/torch_resnet50.py" --batch 128 --precision fp16

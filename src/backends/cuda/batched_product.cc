@@ -1,5 +1,7 @@
 #include "backends/cuda/batched_product.h"
 
+#include <algorithm>
+
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/kernels/data_movement.h"
 #include "backends/cuda/kernels/elementwise.h"
@@ -20,9 +22,11 @@ int64_t Product(const Shape& dims) {
 
 }  // namespace
 
-StatusOr<std::unique_ptr<BatchedProduct>> BatchedProduct::Create(
-    const DnnHandles& handles, const BatchMatMulShape& shape, DataType dtype, bool allow_tf32,
-    std::vector<EpilogueStep> epilogue) {
+StatusOr<std::unique_ptr<BatchedProduct>> BatchedProduct::Create(const DnnHandles& handles,
+                                                                 const BatchMatMulShape& shape,
+                                                                 DataType dtype, bool allow_tf32,
+                                                                 std::vector<EpilogueStep> epilogue,
+                                                                 const TacticOptions& tactics) {
   std::unique_ptr<BatchedProduct> product(new BatchedProduct());
   product->shape_ = shape;
   product->dtype_ = dtype == DataType::kHalf ? DType::kFloat16 : DType::kFloat32;
@@ -68,8 +72,9 @@ StatusOr<std::unique_ptr<BatchedProduct>> BatchedProduct::Create(
                          .batch_dims_b = product->b_.materialize ? out_batch : shape.b_batch,
                          .dtype = dtype,
                          .allow_tf32 = allow_tf32};
-  TFTRT_ASSIGN_OR_RETURN(
-      product->runner_, MatMulRunner::Create(handles, desc, nullptr, nullptr, std::move(epilogue)));
+  desc.max_workspace_bytes = std::min(desc.max_workspace_bytes, tactics.max_workspace_bytes);
+  TFTRT_ASSIGN_OR_RETURN(product->runner_, MatMulRunner::Create(handles, desc, nullptr, nullptr,
+                                                                std::move(epilogue), tactics));
   product->runner_offset_ = workspace;
   product->workspace_bytes_ = workspace + product->runner_->workspace_bytes();
   product->fused_steps_ = product->runner_->fused_steps();

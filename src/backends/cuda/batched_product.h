@@ -24,7 +24,8 @@ class BatchedProduct {
   static StatusOr<std::unique_ptr<BatchedProduct>> Create(const DnnHandles& handles,
                                                           const BatchMatMulShape& shape,
                                                           DataType dtype, bool allow_tf32,
-                                                          std::vector<EpilogueStep> epilogue);
+                                                          std::vector<EpilogueStep> epilogue,
+                                                          const TacticOptions& tactics);
 
   // Steps of the epilogue Run applies; the caller runs the rest.
   int fused_steps() const;

@@ -1,12 +1,16 @@
 #include "backends/cuda/convolution_runner.h"
 
+#include <algorithm>
 #include <array>
 #include <exception>
+#include <memory>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cudnn_frontend_check.h"
+#include "backends/cuda/device_memory.h"
 
 namespace tftrt::cuda {
 namespace {
@@ -23,10 +27,6 @@ constexpr int64_t kUidResidual = 4;
 constexpr int64_t kUidFirstVector = 16;
 // Variant pack entries at most: x, w, y, residual and one vector per step.
 constexpr int kMaxSlots = 4 + kMaxEpilogueSteps;
-
-// How many built plans Create keeps as candidates. One for now (the first plan, in heuristics
-// order, that cuDNN supports and builds); a later autotuner raises it and times them.
-constexpr int kMaxCandidatePlans = 1;
 
 std::string Dims(int64_t a, int64_t b, int64_t c, int64_t d) {
   return "[" + std::to_string(a) + "," + std::to_string(b) + "," + std::to_string(c) + "," +
@@ -254,10 +254,18 @@ Status ConvolutionRunner::Validate(const ConvolutionDescription& d, const Tensor
 
 namespace {
 
-// Builds the graph of conv + epilogue[0, count) and its first supported plan(s).
-// Unimplemented when cuDNN has no plan for it.
+// The timing cache's name for conv + epilogue[0, count).
+std::string Signature(const ConvolutionDescription& d, const std::vector<EpilogueStep>& epilogue,
+                      int count) {
+  return "cudnn " + d.ToString() + " epilogue " +
+         EpilogueToString({epilogue.begin(), epilogue.begin() + count});
+}
+
+// Builds the graph of conv + epilogue[0, count) and its candidate plans: the timing cache's
+// winner alone when it builds, else the first tactics.max_candidates plans, in heuristics
+// order, that cuDNN supports within the workspace bound. Unimplemented when cuDNN has no plan.
 Status BuildPlan(cudnnHandle_t handle, const ConvolutionDescription& d,
-                 const std::vector<EpilogueStep>& epilogue, int count,
+                 const std::vector<EpilogueStep>& epilogue, int count, const TacticOptions& tactics,
                  std::shared_ptr<fe::graph::Graph>& graph_out, std::vector<int64_t>& candidates) {
   const fe::DataType_t io_type =
       d.dtype == DataType::kHalf ? fe::DataType_t::HALF : fe::DataType_t::FLOAT;
@@ -326,16 +334,33 @@ Status BuildPlan(cudnnHandle_t handle, const ConvolutionDescription& d,
     graph->deselect_numeric_notes(
         {fe::NumericalNote_t::TENSOR_CORE, fe::NumericalNote_t::DOWN_CONVERT_INPUTS});
   }
+  graph->deselect_workspace_greater_than(tactics.max_workspace_bytes);
   TFTRT_CUDA_CHECK(graph->check_support(handle));
+  const int64_t plan_count = graph->get_execution_plan_count();
+  if (tactics.cache != nullptr) {
+    if (std::optional<std::string> cached =
+            tactics.cache->Find(tactics.CacheKey(Signature(d, epilogue, count)))) {
+      for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
+        std::string name;
+        if (graph->get_plan_name_at_index(i, name).is_good() && name == *cached &&
+            graph->build_plan_at_index(handle, i).is_good()) {
+          candidates.push_back(i);
+        }
+      }
+    }
+  }
   std::string failures;
-  for (int64_t i = 0; i < graph->get_execution_plan_count(); ++i) {
+  for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
     fe::error_t built = graph->build_plan_at_index(handle, i);
     if (built.is_bad()) {
       failures += "\n  plan " + std::to_string(i) + ": " + built.err_msg;
       continue;
     }
     candidates.push_back(i);
-    if (static_cast<int>(candidates.size()) >= kMaxCandidatePlans) break;
+    for (int64_t j = i + 1;
+         j < plan_count && static_cast<int>(candidates.size()) < tactics.max_candidates; ++j) {
+      if (graph->build_plan_at_index(handle, j).is_good()) candidates.push_back(j);
+    }
   }
   if (candidates.empty()) {
     return Status::Unimplemented("cuDNN built no execution plan for the graph:" + failures);
@@ -349,7 +374,7 @@ Status BuildPlan(cudnnHandle_t handle, const ConvolutionDescription& d,
 
 StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
     const DnnHandles& handles, const ConvolutionDescription& desc, const Tensor& filter,
-    std::vector<EpilogueStep> epilogue) {
+    std::vector<EpilogueStep> epilogue, const TacticOptions& tactics) {
   TFTRT_RETURN_IF_ERROR(Validate(desc, filter, epilogue));
   std::unique_ptr<ConvolutionRunner> runner(new ConvolutionRunner());
   runner->desc_ = desc;
@@ -378,7 +403,7 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
     plan->candidates.clear();
     Status built;
     try {
-      built = BuildPlan(handles.cudnn(), d, steps, fused, plan->graph, plan->candidates);
+      built = BuildPlan(handles.cudnn(), d, steps, fused, tactics, plan->graph, plan->candidates);
     } catch (const std::exception& e) {
       built = Status::Internal(std::string("cudnn-frontend threw: ") + e.what());
     }
@@ -393,13 +418,7 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
     return last_failure.WithContext("while building a cuDNN plan for " + d.ToString() +
                                     " with epilogue " + EpilogueToString(steps));
   }
-  plan->plan_index = plan->candidates.front();
   runner->fused_steps_ = fused;
-
-  int64_t workspace = 0;
-  TFTRT_CUDA_CHECK(plan->graph->get_workspace_size_plan_at_index(plan->plan_index, workspace));
-  runner->workspace_bytes_ = workspace;
-  TFTRT_CUDA_CHECK(plan->graph->get_plan_name_at_index(plan->plan_index, runner->plan_name_));
 
   // The variant pack's order, and the constants' pointers in it.
   plan->slot_uids = plan->graph->get_variant_pack_uids_sorted();
@@ -419,7 +438,48 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
     }
   }
   runner->plan_ = std::move(plan);
+  TFTRT_RETURN_IF_ERROR(runner->ChoosePlan(handles, tactics));
   return runner;
+}
+
+Status ConvolutionRunner::ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics) {
+  const std::vector<int64_t>& candidates = plan_->candidates;
+  std::vector<std::string> names(candidates.size());
+  int64_t most_workspace = 0;
+  for (size_t i = 0; i < candidates.size(); ++i) {
+    TFTRT_CUDA_CHECK(plan_->graph->get_plan_name_at_index(candidates[i], names[i]));
+    int64_t workspace = 0;
+    TFTRT_CUDA_CHECK(plan_->graph->get_workspace_size_plan_at_index(candidates[i], workspace));
+    most_workspace = std::max(most_workspace, workspace);
+  }
+  // Timing runs every candidate on scratch operands of the layer's shapes.
+  auto setup = [&]() -> StatusOr<CandidateLaunch> {
+    const ConvolutionDescription& d = desc_;
+    const size_t element = DataTypeSize(d.dtype);
+    const size_t x_bytes = d.batch * d.input_rows * d.input_cols * d.input_channels * element;
+    const size_t y_bytes = d.batch * d.output_rows * d.output_cols * d.output_channels * element;
+    auto scratch = std::make_shared<std::array<DeviceBuffer, 4>>();
+    const std::array<size_t, 4> sizes = {x_bytes, y_bytes, y_bytes,
+                                         static_cast<size_t>(most_workspace)};
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      TFTRT_ASSIGN_OR_RETURN((*scratch)[i],
+                             DeviceBuffer::Allocate(sizes[i], "convolution timing operands"));
+      TFTRT_CUDA_CHECK(cudaMemset((*scratch)[i].data(), 0, sizes[i]));
+    }
+    return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
+      auto& [x, y, residual, workspace] = *scratch;
+      return Execute(handles, stream, x.data(), y.data(), residual.data(), workspace.data(),
+                     plan_->candidates[index]);
+    });
+  };
+  TFTRT_ASSIGN_OR_RETURN(
+      const int chosen,
+      ChooseCandidate(tactics, Signature(desc_, epilogue_, fused_steps_), names, setup));
+  plan_->plan_index = candidates[chosen];
+  plan_name_ = names[chosen];
+  TFTRT_CUDA_CHECK(
+      plan_->graph->get_workspace_size_plan_at_index(plan_->plan_index, workspace_bytes_));
+  return Status::Ok();
 }
 
 Status ConvolutionRunner::Run(const DnnHandles& handles, cudaStream_t stream, const void* x,
@@ -434,6 +494,12 @@ Status ConvolutionRunner::Run(const DnnHandles& handles, cudaStream_t stream, co
     return Status::InvalidArgument("ConvolutionRunner::Run: needs " +
                                    std::to_string(workspace_bytes_) + " bytes of workspace");
   }
+  return Execute(handles, stream, x, y, residual, workspace, plan_->plan_index);
+}
+
+Status ConvolutionRunner::Execute(const DnnHandles& handles, cudaStream_t stream, const void* x,
+                                  void* y, const void* residual, void* workspace,
+                                  int64_t plan_index) const {
   std::array<void*, kMaxSlots> pointers = plan_->constant_pointers;
   for (size_t slot = 0; slot < plan_->slot_uids.size(); ++slot) {
     switch (plan_->slot_uids[slot]) {
@@ -454,7 +520,7 @@ Status ConvolutionRunner::Run(const DnnHandles& handles, cudaStream_t stream, co
   try {
     TFTRT_CUDA_CHECK(plan_->graph->execute_plan_at_index(handles.cudnn(), pointers.data(),
                                                          static_cast<int>(plan_->slot_uids.size()),
-                                                         workspace, plan_->plan_index));
+                                                         workspace, plan_index));
   } catch (const std::exception& e) {
     return Status::Internal(std::string("cudnn-frontend threw while executing: ") + e.what());
   }

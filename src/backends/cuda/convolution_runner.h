@@ -28,6 +28,7 @@
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/dnn_handles.h"
 #include "backends/cuda/epilogue.h"
+#include "backends/cuda/tactics.h"
 #include "tftrt/status.h"
 #include "tftrt/tensor.h"
 
@@ -67,14 +68,15 @@ class ConvolutionRunner {
 
   // Uploads the filter and the bias / scale vectors, then builds a cuDNN plan for the
   // convolution followed by the whole epilogue; where cuDNN has no engine for that, for
-  // ever shorter prefixes of it, down to the bare convolution. Uses `handles` (its cuDNN
-  // handle, on the current device) only during the call. Errors: InvalidArgument (Validate),
-  // Unimplemented (cuDNN has no plan even for the bare convolution; the message has cuDNN's
-  // reasons), ResourceExhausted, Internal.
-  static StatusOr<std::unique_ptr<ConvolutionRunner>> Create(const DnnHandles& handles,
-                                                             const ConvolutionDescription& desc,
-                                                             const Tensor& filter,
-                                                             std::vector<EpilogueStep> epilogue);
+  // ever shorter prefixes of it, down to the bare convolution. Of the plans cuDNN builds
+  // within tactics.max_workspace_bytes, the fastest of the first tactics.max_candidates is
+  // kept (timed on the GPU with scratch operands, or the timing cache's winner). Uses
+  // `handles` (its cuDNN handle, on the current device) only during the call. Errors:
+  // InvalidArgument (Validate), Unimplemented (cuDNN has no plan even for the bare
+  // convolution; the message has cuDNN's reasons), ResourceExhausted, Internal.
+  static StatusOr<std::unique_ptr<ConvolutionRunner>> Create(
+      const DnnHandles& handles, const ConvolutionDescription& desc, const Tensor& filter,
+      std::vector<EpilogueStep> epilogue, const TacticOptions& tactics = TacticOptions());
 
   ~ConvolutionRunner();
   ConvolutionRunner(const ConvolutionRunner&) = delete;
@@ -103,6 +105,11 @@ class ConvolutionRunner {
   struct Plan;  // the cudnn-frontend graph and its chosen execution plan (in the .cc)
 
   ConvolutionRunner();
+  // Picks plan_->plan_index among plan_->candidates (see Create).
+  Status ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics);
+  // Run with any built plan (timing runs each candidate).
+  Status Execute(const DnnHandles& handles, cudaStream_t stream, const void* x, void* y,
+                 const void* residual, void* workspace, int64_t plan_index) const;
 
   ConvolutionDescription desc_;
   std::vector<EpilogueStep> epilogue_;

@@ -375,11 +375,14 @@ Status CudaEngine::Compile() {
     tensors_.push_back(std::move(tensor));
   }
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<DnnHandles> handles, DnnHandles::Create());
+  TFTRT_ASSIGN_OR_RETURN(const TacticOptions tactics,
+                         TacticOptions::ForCurrentDevice(network.workspace_size_bytes()));
   for (const EngineLayer& layer : network.layer()) {
     LayerSpec spec{.layer = layer,
                    .tensors = tensors_,
                    .constants = *constants_,
                    .handles = *handles,
+                   .tactics = tactics,
                    .allow_tf32 = network.allow_tf32()};
     for (const EngineOperand& input : layer.input()) {
       TFTRT_ASSIGN_OR_RETURN(DeviceOperand operand, Operand(input));
@@ -415,6 +418,11 @@ Status CudaEngine::Compile() {
     runners_.push_back(std::move(runner).value());
   }
   PlanArena();
+  if (tactics.cache != nullptr) {
+    // The cache only saves time: a failure to write it costs the next build its timing.
+    Status saved = tactics.cache->Save();
+    if (!saved.ok()) LogWarning(saved.message());
+  }
   return Status::Ok();
 }
 

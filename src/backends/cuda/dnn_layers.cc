@@ -145,9 +145,10 @@ class EinsumRunner : public LayerRunner {
       if (!plan.output_permutation.empty()) {
         runner->product_offset_ = runner->Reserve(Elements(plan.product_shape));
       }
-      TFTRT_ASSIGN_OR_RETURN(runner->product_, BatchedProduct::Create(spec.handles, plan.matmul,
-                                                                      IoDataType(runner->dtype_),
-                                                                      spec.allow_tf32, {}));
+      TFTRT_ASSIGN_OR_RETURN(
+          runner->product_,
+          BatchedProduct::Create(spec.handles, plan.matmul, IoDataType(runner->dtype_),
+                                 spec.allow_tf32, {}, spec.tactics));
       runner->product_workspace_ = runner->workspace_bytes_;
       runner->workspace_bytes_ += runner->product_->workspace_bytes();
     }
@@ -273,9 +274,9 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
                               .dtype = IoDataType(spec.output().dtype),
                               .allow_tf32 = spec.allow_tf32};
   MappedEpilogue epilogue = MapEpilogue(spec);
-  TFTRT_ASSIGN_OR_RETURN(
-      std::unique_ptr<ConvolutionRunner> runner,
-      ConvolutionRunner::Create(spec.handles, desc, *filter.host, std::move(epilogue.steps)));
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<ConvolutionRunner> runner,
+                         ConvolutionRunner::Create(spec.handles, desc, *filter.host,
+                                                   std::move(epilogue.steps), spec.tactics));
   const int fused = runner->fused_steps();
   std::unique_ptr<LayerRunner> main(
       new ConvolutionLayerRunner(std::move(runner), x, epilogue.residual, spec.outputs[0]));
@@ -298,7 +299,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
   TFTRT_ASSIGN_OR_RETURN(
       std::unique_ptr<BatchedProduct> product,
       BatchedProduct::Create(spec.handles, shape, IoDataType(spec.output().dtype), spec.allow_tf32,
-                             std::move(epilogue.steps)));
+                             std::move(epilogue.steps), spec.tactics));
   const int fused = product->fused_steps();
   std::unique_ptr<LayerRunner> main(new MatMulLayerRunner(
       std::move(product), a, b, fused > 0 ? epilogue.residual : DeviceOperand(), spec.outputs[0]));

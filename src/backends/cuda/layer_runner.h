@@ -15,6 +15,7 @@
 
 #include "backends/cuda/dnn_handles.h"
 #include "backends/cuda/kernels/kernel_types.h"
+#include "backends/cuda/tactics.h"
 #include "proto/engine.pb.h"
 #include "tftrt/status.h"
 #include "tftrt/tensor.h"
@@ -95,7 +96,8 @@ struct LayerSpec {
   std::vector<int> outputs;  // plan tensor ids
   const std::vector<DeviceTensor>& tensors;
   ConstantStore& constants;
-  const DnnHandles& handles;  // for building library plans (cuDNN, cuBLASLt)
+  const DnnHandles& handles;     // for building library plans (cuDNN, cuBLASLt)
+  const TacticOptions& tactics;  // how library plans are chosen among candidates
   bool allow_tf32 = true;
 
   const DeviceTensor& output(int i = 0) const { return tensors[outputs[i]]; }

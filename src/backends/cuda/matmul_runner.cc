@@ -6,12 +6,13 @@
 #include <utility>
 
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_memory.h"
 
 namespace tftrt::cuda {
 namespace {
 
-// How many algorithms Create asks cuBLASLt's heuristic for; the first that fits the workspace
-// is run. A later autotuner times the rest.
+// How many algorithms Create asks cuBLASLt's heuristic for at least; it keeps the first
+// tactics.max_candidates that fit the workspace bound.
 constexpr int kHeuristicResults = 8;
 // The alignment Run's pointers promise (see the header).
 constexpr uint32_t kPointerAlignment = 16;
@@ -132,6 +133,19 @@ StatusOr<LayoutPtr> MakeLayout(cudaDataType_t type, int64_t rows, int64_t cols, 
   return layout;
 }
 
+// An algorithm's identity for the timing cache: its opaque bytes, in hex (cuBLASLt's
+// algorithm struct is plain data, meant to be kept and reused with the same library).
+std::string AlgorithmName(const cublasLtMatmulAlgo_t& algo) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  const auto* bytes = reinterpret_cast<const unsigned char*>(&algo);
+  std::string name;
+  for (size_t i = 0; i < sizeof(algo); ++i) {
+    name += kHex[bytes[i] >> 4];
+    name += kHex[bytes[i] & 15];
+  }
+  return name;
+}
+
 }  // namespace
 
 // The descriptors cublasLtMatmul takes, in its (column-major) terms: its A is our b, its B
@@ -224,11 +238,9 @@ Status MatMulRunner::Validate(const MatMulDescription& d, const Tensor* constant
   return Status::Ok();
 }
 
-StatusOr<std::unique_ptr<MatMulRunner>> MatMulRunner::Create(const DnnHandles& handles,
-                                                             const MatMulDescription& desc,
-                                                             const Tensor* constant_a,
-                                                             const Tensor* constant_b,
-                                                             std::vector<EpilogueStep> epilogue) {
+StatusOr<std::unique_ptr<MatMulRunner>> MatMulRunner::Create(
+    const DnnHandles& handles, const MatMulDescription& desc, const Tensor* constant_a,
+    const Tensor* constant_b, std::vector<EpilogueStep> epilogue, const TacticOptions& tactics) {
   TFTRT_RETURN_IF_ERROR(Validate(desc, constant_a, constant_b, epilogue));
   std::unique_ptr<MatMulRunner> runner(new MatMulRunner());
   runner->desc_ = desc;
@@ -301,13 +313,17 @@ StatusOr<std::unique_ptr<MatMulRunner>> MatMulRunner::Create(const DnnHandles& h
       TFTRT_CUDA_CHECK(cublasLtMatmulPreferenceSetAttribute(
           raw_preference, attribute, &kPointerAlignment, sizeof(kPointerAlignment)));
     }
-    std::array<cublasLtMatmulHeuristicResult_t, kHeuristicResults> results{};
+    std::vector<cublasLtMatmulHeuristicResult_t> results(
+        std::max(kHeuristicResults, tactics.max_candidates));
     int returned = 0;
     const cublasStatus_t heuristic = cublasLtMatmulAlgoGetHeuristic(
         handles.cublas_lt(), raw_desc, plan->lt_a.get(), plan->lt_b.get(), plan->lt_cd.get(),
-        plan->lt_cd.get(), raw_preference, kHeuristicResults, results.data(), &returned);
+        plan->lt_cd.get(), raw_preference, static_cast<int>(results.size()), results.data(),
+        &returned);
     if (heuristic != CUBLAS_STATUS_NOT_SUPPORTED) TFTRT_CUDA_CHECK(heuristic);
-    for (int i = 0; i < returned; ++i) {
+    for (int i = 0; i < returned &&
+                    static_cast<int>(plan->candidates.size()) < std::max(tactics.max_candidates, 1);
+         ++i) {
       if (results[i].state == CUBLAS_STATUS_SUCCESS &&
           results[i].workspaceSize <= static_cast<size_t>(d.max_workspace_bytes)) {
         plan->candidates.push_back(results[i]);
@@ -321,13 +337,53 @@ StatusOr<std::unique_ptr<MatMulRunner>> MatMulRunner::Create(const DnnHandles& h
       runner->bias_ = DeviceWeights();
       continue;
     }
-    plan->algo = plan->candidates.front().algo;
-    runner->workspace_bytes_ = static_cast<int64_t>(plan->candidates.front().workspaceSize);
     runner->fused_steps_ = fused;
     runner->plan_ = std::move(plan);
+    TFTRT_RETURN_IF_ERROR(runner->ChooseAlgorithm(handles, tactics));
     return runner;
   }
   return Status::Internal("unreachable: no epilogue prefix tried");
+}
+
+Status MatMulRunner::ChooseAlgorithm(const DnnHandles& handles, const TacticOptions& tactics) {
+  const std::vector<cublasLtMatmulHeuristicResult_t>& candidates = plan_->candidates;
+  std::vector<std::string> names;
+  size_t most_workspace = 0;
+  for (const cublasLtMatmulHeuristicResult_t& candidate : candidates) {
+    names.push_back(AlgorithmName(candidate.algo));
+    most_workspace = std::max(most_workspace, candidate.workspaceSize);
+  }
+  // Timing runs every candidate on scratch operands of the layer's shapes (constant operands
+  // are the real ones).
+  auto setup = [&]() -> StatusOr<CandidateLaunch> {
+    const MatMulDescription& d = desc_;
+    const size_t batch = static_cast<size_t>(Product(d.BatchDims()));
+    const size_t element = DataTypeSize(d.dtype);
+    const size_t a_bytes = static_cast<size_t>(Product(d.batch_dims_a)) * d.m * d.k * element;
+    const size_t b_bytes = static_cast<size_t>(Product(d.batch_dims_b)) * d.k * d.n * element;
+    const size_t d_bytes = batch * d.m * d.n * element;
+    auto scratch = std::make_shared<std::array<DeviceBuffer, 5>>();
+    const std::array<size_t, 5> sizes = {a_bytes, b_bytes, d_bytes, d_bytes, most_workspace};
+    for (size_t i = 0; i < sizes.size(); ++i) {
+      TFTRT_ASSIGN_OR_RETURN((*scratch)[i],
+                             DeviceBuffer::Allocate(sizes[i], "matmul timing operands"));
+      TFTRT_CUDA_CHECK(cudaMemset((*scratch)[i].data(), 0, sizes[i]));
+    }
+    return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
+      auto& [a, b, residual, out, workspace] = *scratch;
+      const cublasLtMatmulHeuristicResult_t& candidate = plan_->candidates[index];
+      return Execute(handles, stream, a.data(), b.data(), residual.data(), out.data(),
+                     workspace.data(), candidate.algo, candidate.workspaceSize);
+    });
+  };
+  const std::string signature =
+      "cublasLt " + desc_.ToString() + " epilogue " +
+      EpilogueToString({epilogue_.begin(), epilogue_.begin() + fused_steps_});
+  TFTRT_ASSIGN_OR_RETURN(const int chosen, ChooseCandidate(tactics, signature, names, setup));
+  plan_->algo = candidates[chosen].algo;
+  algorithm_name_ = names[chosen];
+  workspace_bytes_ = static_cast<int64_t>(candidates[chosen].workspaceSize);
+  return Status::Ok();
 }
 
 Status MatMulRunner::Run(const DnnHandles& handles, cudaStream_t stream, const void* a,
@@ -345,11 +401,20 @@ Status MatMulRunner::Run(const DnnHandles& handles, cudaStream_t stream, const v
     return Status::InvalidArgument("MatMulRunner::Run: needs " + std::to_string(workspace_bytes_) +
                                    " bytes of workspace");
   }
-  const void* c = uses_residual ? residual : d;
+  return Execute(handles, stream, a_data, b_data, residual, d, workspace, plan_->algo,
+                 static_cast<size_t>(workspace_bytes_));
+}
+
+Status MatMulRunner::Execute(const DnnHandles& handles, cudaStream_t stream, const void* a,
+                             const void* b, const void* residual, void* d, void* workspace,
+                             const cublasLtMatmulAlgo_t& algo, size_t workspace_bytes) const {
+  const void* a_data = constant_a_.data() != nullptr ? constant_a_.data() : a;
+  const void* b_data = constant_b_.data() != nullptr ? constant_b_.data() : b;
+  const void* c = plan_->beta != 0.0f ? residual : d;
   TFTRT_CUDA_CHECK(cublasLtMatmul(handles.cublas_lt(), plan_->matmul.get(), &plan_->alpha, b_data,
                                   plan_->lt_a.get(), a_data, plan_->lt_b.get(), &plan_->beta, c,
-                                  plan_->lt_cd.get(), d, plan_->lt_cd.get(), &plan_->algo,
-                                  workspace, static_cast<size_t>(workspace_bytes_), stream));
+                                  plan_->lt_cd.get(), d, plan_->lt_cd.get(), &algo, workspace,
+                                  workspace_bytes, stream));
   return Status::Ok();
 }
 

@@ -38,6 +38,7 @@
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/dnn_handles.h"
 #include "backends/cuda/epilogue.h"
+#include "backends/cuda/tactics.h"
 #include "tftrt/status.h"
 #include "tftrt/tensor.h"
 
@@ -68,12 +69,13 @@ class MatMulRunner {
                          const Tensor* constant_b, const std::vector<EpilogueStep>& epilogue);
 
   // constant_a / constant_b: null for an operand given to Run, else the host tensor (a's or
-  // b's full shape, batch dims included). Uses `handles` only during the call.
-  static StatusOr<std::unique_ptr<MatMulRunner>> Create(const DnnHandles& handles,
-                                                        const MatMulDescription& desc,
-                                                        const Tensor* constant_a,
-                                                        const Tensor* constant_b,
-                                                        std::vector<EpilogueStep> epilogue);
+  // b's full shape, batch dims included). Of the algorithms cuBLASLt's heuristic offers
+  // within max_workspace_bytes, the fastest (timed on the GPU with scratch operands, or the
+  // timing cache's winner) is kept when tactics times. Uses `handles` only during the call.
+  static StatusOr<std::unique_ptr<MatMulRunner>> Create(
+      const DnnHandles& handles, const MatMulDescription& desc, const Tensor* constant_a,
+      const Tensor* constant_b, std::vector<EpilogueStep> epilogue,
+      const TacticOptions& tactics = TacticOptions());
 
   ~MatMulRunner();
   MatMulRunner(const MatMulRunner&) = delete;
@@ -84,6 +86,8 @@ class MatMulRunner {
   const std::vector<EpilogueStep>& epilogue() const { return epilogue_; }
   // Device scratch memory that Run needs (<= max_workspace_bytes; 0: none).
   int64_t workspace_bytes() const { return workspace_bytes_; }
+  // The chosen cuBLASLt algorithm's identity (its bytes in hex; the timing cache's value).
+  const std::string& algorithm_name() const { return algorithm_name_; }
 
   // Enqueues d = epilogue[0, fused_steps())(a·b) on `stream` (handles.cublas_lt()), without
   // synchronizing or allocating. a, b: device operands (ignored for constants: pass null);
@@ -97,6 +101,12 @@ class MatMulRunner {
   struct Plan;  // cuBLASLt descriptors and the chosen algorithm (in the .cc)
 
   MatMulRunner();
+  // Picks plan_->algo among plan_->candidates (see Create).
+  Status ChooseAlgorithm(const DnnHandles& handles, const TacticOptions& tactics);
+  // Run with any candidate algorithm (timing runs each).
+  Status Execute(const DnnHandles& handles, cudaStream_t stream, const void* a, const void* b,
+                 const void* residual, void* d, void* workspace, const cublasLtMatmulAlgo_t& algo,
+                 size_t workspace_bytes) const;
 
   MatMulDescription desc_;
   std::vector<EpilogueStep> epilogue_;
@@ -104,6 +114,7 @@ class MatMulRunner {
   std::unique_ptr<Plan> plan_;
   int fused_steps_ = 0;
   int64_t workspace_bytes_ = 0;
+  std::string algorithm_name_;
 };
 
 }  // namespace tftrt::cuda

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "backends/cuda/runner_test_util.h"
+#include "common/mem_env.h"
 #include "testing/gpu.h"
 
 namespace tftrt::cuda {
@@ -118,9 +119,11 @@ Tensor Reference(const ConvolutionDescription& d, const Tensor& x, const Tensor&
 }
 
 // Runs `c` with `epilogue` on the GPU and compares with the CPU kernels; the steps the runner
-// did not fuse are applied on the host to its output, as the engine would.
-void CheckConvolution(const ConvCase& c, const Precision& p, std::vector<EpilogueStep> epilogue,
-                      uint32_t seed) {
+// did not fuse are applied on the host to its output, as the engine would. Returns the name
+// of the cuDNN plan the runner chose (with `tactics`).
+std::string CheckConvolution(const ConvCase& c, const Precision& p,
+                             std::vector<EpilogueStep> epilogue, uint32_t seed,
+                             const TacticOptions& tactics = TacticOptions()) {
   SCOPED_TRACE(c.name + " " + p.name + " epilogue " + EpilogueToString(epilogue));
   const ConvolutionDescription d = Describe(c, p);
   const Shape x_shape = {d.batch, d.input_rows, d.input_cols, d.input_channels};
@@ -136,15 +139,18 @@ void CheckConvolution(const ConvCase& c, const Precision& p, std::vector<Epilogu
     }
   }
   const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, residual);
-  ASSERT_TRUE(expected.is_valid());
+  EXPECT_TRUE(expected.is_valid());
+  if (!expected.is_valid()) return "";
 
   auto handles = DnnHandles::Create();
-  ASSERT_TRUE(handles.ok()) << handles.status().ToString();
-  auto runner = ConvolutionRunner::Create(**handles, d, filter, epilogue);
-  ASSERT_TRUE(runner.ok()) << runner.status().ToString();
+  EXPECT_TRUE(handles.ok()) << handles.status().ToString();
+  if (!handles.ok()) return "";
+  auto runner = ConvolutionRunner::Create(**handles, d, filter, epilogue, tactics);
+  EXPECT_TRUE(runner.ok()) << runner.status().ToString();
+  if (!runner.ok()) return "";
   const int fused = (*runner)->fused_steps();
-  ASSERT_GE(fused, 0);
-  ASSERT_LE(fused, static_cast<int>(epilogue.size()));
+  EXPECT_GE(fused, 0);
+  EXPECT_LE(fused, static_cast<int>(epilogue.size()));
   std::cout << "[          ] " << c.name << " " << p.name << ": fused " << fused << " of "
             << epilogue.size() << " steps (" << EpilogueToString(epilogue) << "), plan "
             << (*runner)->plan_name() << ", workspace " << (*runner)->workspace_bytes() << "\n";
@@ -155,16 +161,17 @@ void CheckConvolution(const ConvCase& c, const Precision& p, std::vector<Epilogu
   testing::DeviceBuffer workspace(std::max<int64_t>((*runner)->workspace_bytes(), 1),
                                   DataType::kUInt8);
   cudaStream_t stream = nullptr;
-  ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamCreate(&stream), cudaSuccess);
   Status run = (*runner)->Run(**handles, stream, x_device.data(), y_device.data(),
                               residual_device.data(), workspace.data());
-  ASSERT_TRUE(run.ok()) << run.ToString();
-  ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
-  ASSERT_EQ(cudaStreamDestroy(stream), cudaSuccess);
+  EXPECT_TRUE(run.ok()) << run.ToString();
+  EXPECT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
+  EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 
   const Tensor actual = testing::ApplySteps(y_device.Download(y_shape), epilogue,
                                             static_cast<size_t>(fused), residual);
   EXPECT_TRUE(testing::Close(actual, expected, p));
+  return (*runner)->plan_name();
 }
 
 std::vector<ConvCase> Cases() {
@@ -301,6 +308,31 @@ INSTANTIATE_TEST_SUITE_P(Epilogues, ConvolutionEpilogueGpuTest,
                          ::testing::Combine(::testing::ValuesIn(EpilogueCases()),
                                             ::testing::ValuesIn(AllPrecisions())),
                          testing::CaseAndPrecisionName());
+
+// Timed choice: the fastest of several cuDNN plans computes the same convolution, and the
+// timing cache then hands the same plan to a later runner without timing again.
+TEST(ConvolutionRunnerGpuTest, TimedChoiceIsCorrectAndCached) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  MemEnv env;
+  TimingCache cache("/timing-cache", &env);
+  const TacticOptions tactics{.max_candidates = 8, .cache = &cache, .device_key = "test GPU"};
+  const ConvCase c =
+      Conv("resnet_3x3", ConvolutionKind::kConv2D, 8, 14, 14, 64, 3, 3, 64, 1, 1, true);
+  for (const Precision& p : AllPrecisions()) {
+    SCOPED_TRACE(p.name);
+    auto epilogue = [&] {
+      return std::vector<EpilogueStep>{EpilogueStep::BiasAdd(testing::RandomVector(64, 7, p.dtype)),
+                                       EpilogueStep::Activation(EpilogueOp::kRelu)};
+    };
+    const size_t cached_before = cache.size();
+    const std::string timed = CheckConvolution(c, p, epilogue(), 11, tactics);
+    ASSERT_FALSE(timed.empty());
+    ASSERT_EQ(cache.size(), cached_before + 1) << "no timing happened (one candidate only?)";
+    EXPECT_EQ(CheckConvolution(c, p, epilogue(), 12, tactics), timed);
+    EXPECT_EQ(cache.size(), cached_before + 1);
+  }
+  EXPECT_TRUE(cache.Save().ok());
+}
 
 TEST(ConvolutionRunnerGpuTest, RunWithoutNeededResidualIsInvalid) {
   TFTRT_SKIP_WITHOUT_GPU();

@@ -261,17 +261,17 @@ struct OpCase {
 };
 
 const OpCase kFloatUnaryCases[] = {
-    {"Neg", 0, -10, 10},       {"Abs", 0, -10, 10},     {"Square", 0, -10, 10},
-    {"Sign", 0, -10, 10},      {"Exp", 2, -20, 20},     {"Log", 2, 0, 100},
-    {"Log1p", 2, -0.9f, 100},  {"Sqrt", 0, 0, 100},     {"Rsqrt", 0, 0, 100},
-    {"Reciprocal", 0, -5, 5},  {"Sin", 2, -10, 10},     {"Cos", 2, -10, 10},
-    {"Tan", 4, -1.5f, 1.5f},   {"Sinh", 2, -10, 10},    {"Cosh", 2, -10, 10},
-    {"Asin", 2, -1, 1},        {"Acos", 2, -1, 1},      {"Atan", 2, -10, 10},
-    {"Asinh", 2, -10, 10},     {"Acosh", 2, 1, 10},     {"Atanh", 2, -1, 1},
-    {"Erf", 2, -4, 4},         {"Floor", 0, -10, 10},   {"Ceil", 0, -10, 10},
-    {"Round", 0, -10, 10},     {"Relu", 0, -10, 10},    {"Relu6", 0, -10, 10},
-    {"LeakyRelu", 0, -10, 10}, {"Sigmoid", 3, -20, 20}, {"Tanh", 2, -10, 10},
-    {"Elu", 2, -10, 10, 1.0f}, {"Selu", 3, -10, 10, 1.76f},    {"Softsign", 0, -10, 10},
+    {"Neg", 0, -10, 10},       {"Abs", 0, -10, 10},         {"Square", 0, -10, 10},
+    {"Sign", 0, -10, 10},      {"Exp", 2, -20, 20},         {"Log", 2, 0, 100},
+    {"Log1p", 2, -0.9f, 100},  {"Sqrt", 0, 0, 100},         {"Rsqrt", 0, 0, 100},
+    {"Reciprocal", 0, -5, 5},  {"Sin", 2, -10, 10},         {"Cos", 2, -10, 10},
+    {"Tan", 4, -1.5f, 1.5f},   {"Sinh", 2, -10, 10},        {"Cosh", 2, -10, 10},
+    {"Asin", 2, -1, 1},        {"Acos", 2, -1, 1},          {"Atan", 2, -10, 10},
+    {"Asinh", 2, -10, 10},     {"Acosh", 2, 1, 10},         {"Atanh", 2, -1, 1},
+    {"Erf", 2, -4, 4},         {"Floor", 0, -10, 10},       {"Ceil", 0, -10, 10},
+    {"Round", 0, -10, 10},     {"Relu", 0, -10, 10},        {"Relu6", 0, -10, 10},
+    {"LeakyRelu", 0, -10, 10}, {"Sigmoid", 3, -20, 20},     {"Tanh", 2, -10, 10},
+    {"Elu", 2, -10, 10, 1.0f}, {"Selu", 3, -10, 10, 1.76f}, {"Softsign", 0, -10, 10},
     {"Softplus", 3, -30, 30},
 };
 
@@ -635,16 +635,16 @@ TEST(CudaDataMovementTest, StridedCopyWithNegativeStridesMatchesStridedSlice) {
   TFTRT_SKIP_WITHOUT_GPU();
   // x[::-2, 1:4, ::-1] of a [5, 6, 3] tensor.
   const auto x = RandomFloats(90, -5, 5, 61, false);
-  const Tensor want = Cpu(
-      "StridedSlice", testing::MovedInputs(FloatTensor(x, {5, 6, 3}),
-                                           Tensor::FromVector(std::vector<int32_t>{-1, 1, -1}),
-                                           Tensor::FromVector(std::vector<int32_t>{-6, 4, -4}),
-                                           Tensor::FromVector(std::vector<int32_t>{-2, 1, -1})),
-      {{"begin_mask", IntAttr(0)},
-       {"end_mask", IntAttr(0)},
-       {"ellipsis_mask", IntAttr(0)},
-       {"new_axis_mask", IntAttr(0)},
-       {"shrink_axis_mask", IntAttr(0)}});
+  const Tensor want = Cpu("StridedSlice",
+                          testing::MovedInputs(FloatTensor(x, {5, 6, 3}),
+                                               Tensor::FromVector(std::vector<int32_t>{-1, 1, -1}),
+                                               Tensor::FromVector(std::vector<int32_t>{-6, 4, -4}),
+                                               Tensor::FromVector(std::vector<int32_t>{-2, 1, -1})),
+                          {{"begin_mask", IntAttr(0)},
+                           {"end_mask", IntAttr(0)},
+                           {"ellipsis_mask", IntAttr(0)},
+                           {"new_axis_mask", IntAttr(0)},
+                           {"shrink_axis_mask", IntAttr(0)}});
   ASSERT_EQ(want.shape(), (Shape{3, 3, 3}));
   DeviceBuffer dx(x), out(27 * 4);
   const float* first = dx.as<float>() + (4 * 6 + 1) * 3 + 2;

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "backends/cuda/runner_test_util.h"
+#include "common/mem_env.h"
 #include "testing/gpu.h"
 
 namespace tftrt::cuda {
@@ -57,8 +58,11 @@ Shape Concat(Shape batch, int64_t rows, int64_t cols) {
   return batch;
 }
 
+// Runs `c` with `epilogue` on the GPU (the runner created with `tactics`; its algorithm's name
+// in *algorithm when given) and compares with the CPU kernels.
 void CheckMatMul(const MatMulCase& c, const Precision& p, std::vector<EpilogueStep> epilogue,
-                 uint32_t seed) {
+                 uint32_t seed, const TacticOptions& tactics = TacticOptions(),
+                 std::string* algorithm = nullptr) {
   SCOPED_TRACE(c.name + " " + p.name + " epilogue " + EpilogueToString(epilogue));
   const MatMulDescription d = Describe(c, p);
   const Shape a_shape = Concat(c.batch_a, c.transpose_a ? c.k : c.m, c.transpose_a ? c.m : c.k);
@@ -93,8 +97,9 @@ void CheckMatMul(const MatMulCase& c, const Precision& p, std::vector<EpilogueSt
   auto handles = DnnHandles::Create();
   ASSERT_TRUE(handles.ok()) << handles.status().ToString();
   auto runner = MatMulRunner::Create(**handles, d, c.constant_a ? &a : nullptr,
-                                     c.constant_b ? &b : nullptr, epilogue);
+                                     c.constant_b ? &b : nullptr, epilogue, tactics);
   ASSERT_TRUE(runner.ok()) << runner.status().ToString();
+  if (algorithm != nullptr) *algorithm = (*runner)->algorithm_name();
   const int fused = (*runner)->fused_steps();
   ASSERT_GE(fused, 0);
   ASSERT_LE(fused, static_cast<int>(epilogue.size()));
@@ -118,6 +123,28 @@ void CheckMatMul(const MatMulCase& c, const Precision& p, std::vector<EpilogueSt
   const Tensor actual = testing::ApplySteps(d_device.Download(d_shape), epilogue,
                                             static_cast<size_t>(fused), residual);
   EXPECT_TRUE(testing::Close(actual, expected, p));
+}
+
+// Timed choice: the fastest of cuBLASLt's algorithms computes the same product, and the
+// timing cache then hands the same algorithm to a later runner without timing again.
+TEST(MatMulRunnerGpuTest, TimedChoiceIsCorrectAndCached) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  MemEnv env;
+  TimingCache cache("/timing-cache", &env);
+  const TacticOptions tactics{.max_candidates = 8, .cache = &cache, .device_key = "test GPU"};
+  const MatMulCase c = Mm("bert_ffn", 512, 768, 3072);
+  for (const Precision& p : AllPrecisions()) {
+    SCOPED_TRACE(p.name);
+    const std::vector<EpilogueStep> epilogue = {
+        EpilogueStep::BiasAdd(testing::RandomVector(c.n, 5, p.dtype))};
+    const size_t cached_before = cache.size();
+    std::string timed, reused;
+    CheckMatMul(c, p, epilogue, 21, tactics, &timed);
+    ASSERT_EQ(cache.size(), cached_before + 1) << "no timing happened (one candidate only?)";
+    CheckMatMul(c, p, epilogue, 22, tactics, &reused);
+    EXPECT_EQ(reused, timed);
+    EXPECT_EQ(cache.size(), cached_before + 1);
+  }
 }
 
 std::vector<MatMulCase> Cases() {
