@@ -5,10 +5,13 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "common/env.h"
 #include "proto/saved_model.pb.h"
+#include "savedmodel/tensor_bundle_reader.h"
+#include "savedmodel/tensor_bundle_writer.h"
 #include "testing/tool_runner.h"
 #include "tftrt/model.h"
 
@@ -137,6 +140,85 @@ TEST_F(BadInputTest, UnsupportedOp) {
   ASSERT_TRUE(renamed);
   WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
   ExpectLoadError(StatusCode::kUnimplemented, {"TotallyNewOp", "Relu"});
+}
+
+// An index with valid checksums that gives variables another shape (the same bytes as
+// rank 40): refused at load, naming the variable, instead of computing outputs of shapes
+// the signature does not declare.
+TEST_F(BadInputTest, CheckpointShapeOtherThanTheGraphDeclares) {
+  const std::string prefix = (dir_ / "variables" / "variables").string();
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  {
+    auto reader = TensorBundleReader::Open(Env::Default(), prefix);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    for (const BundleEntryInfo& entry : (*reader)->List()) {
+      auto tensor = (*reader)->Read(entry.key);
+      ASSERT_TRUE(tensor.ok()) << tensor.status().ToString();
+      if (tensor->rank() == 1) {  // the biases and normalization parameters
+        Shape rank40(39, 1);
+        rank40.push_back(tensor->shape()[0]);
+        tensor = tensor->Reshaped(rank40);
+        ASSERT_TRUE(tensor.ok()) << tensor.status().ToString();
+      }
+      tensors.emplace_back(entry.key, *tensor);
+    }
+  }
+  ASSERT_TRUE(WriteTensorBundle(Env::Default(), prefix, tensors).ok());
+  ExpectLoadError(StatusCode::kDataLoss, {"variable '", "(VarHandleOp) is declared float32[",
+                                          "but its value in the checkpoint is float32[1,1,1,"});
+}
+
+// Outputs are checked against the signature's declaration, as inputs are.
+TEST_F(BadInputTest, OutputOtherThanTheSignatureDeclares) {
+  tensorflow::SavedModel saved_model;
+  ASSERT_TRUE(saved_model.ParseFromString(ReadAll(dir_ / "saved_model.pb")));
+  auto& outputs = *(*saved_model.mutable_meta_graphs(0)->mutable_signature_def())["serving_default"]
+                       .mutable_outputs();
+  ASSERT_TRUE(outputs.contains("probs"));
+  const tensorflow::TensorInfo original = outputs["probs"];
+  const struct {
+    std::function<void(tensorflow::TensorInfo&)> declare;
+    std::string declared;
+  } cases[] = {
+      {[](tensorflow::TensorInfo& info) {
+         info.mutable_tensor_shape()->mutable_dim(1)->set_size(9);
+       },
+       "float32[1,9]"},
+      {[](tensorflow::TensorInfo& info) { info.mutable_tensor_shape()->add_dim()->set_size(-1); },
+       "float32[1,10,?]"},
+      {[](tensorflow::TensorInfo& info) { info.set_dtype(tensorflow::DT_INT32); }, "int32[1,10]"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.declared);
+    outputs["probs"] = original;
+    c.declare(outputs["probs"]);
+    WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
+    auto model = Model::Load(Dir());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    auto result = (*model)->Run({{"image", Image()}});
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(result.status().message().find("output 'probs' is declared " + c.declared +
+                                             " by the signature, but the model computed "
+                                             "float32[1,10]"),
+              std::string::npos)
+        << result.status().ToString();
+  }
+  // Unknown dims and unknown rank match anything.
+  for (int unknown_rank = 0; unknown_rank < 2; ++unknown_rank) {
+    outputs["probs"] = original;
+    if (unknown_rank) {
+      outputs["probs"].mutable_tensor_shape()->Clear();
+      outputs["probs"].mutable_tensor_shape()->set_unknown_rank(true);
+    } else {
+      outputs["probs"].mutable_tensor_shape()->mutable_dim(0)->set_size(-1);
+    }
+    WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
+    auto model = Model::Load(Dir());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    auto result = (*model)->Run({{"image", Image()}});
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+  }
 }
 
 class BadRunInputTest : public BadInputTest {
