@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "common/env.h"
+#include "common/npy.h"
 #include "proto/saved_model.pb.h"
 #include "savedmodel/tensor_bundle_reader.h"
 #include "savedmodel/tensor_bundle_writer.h"
@@ -275,6 +276,32 @@ TEST_F(BadInputTest, ToolReportsBadSavedModel) {
   output.clear();
   EXPECT_EQ(RunTool("run " + Dir() + " --bogus", &output), 2);
   EXPECT_NE(output.find("--bogus"), std::string::npos) << output;
+}
+
+// An input given twice, by --input twice or by --input and --inputs, is refused naming it
+// and both options: keeping one silently could run the model on the wrong input.
+TEST_F(BadInputTest, ToolRefusesAnInputGivenTwice) {
+  fs::create_directories(dir_ / "set");
+  const std::string a = (dir_ / "a.npy").string(), set = (dir_ / "set").string();
+  ASSERT_TRUE(WriteNpyFile(a, Image()).ok());
+  ASSERT_TRUE(WriteNpyFile(set + "/image.npy", Image()).ok());
+  const std::string run = "run " + Dir() + " --output-dir " + Dir() + "/out ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--input image=" + a + " --input image=" + a,
+       "input 'image' is given twice: by --input image=" + a + " and by --input image=" + a},
+      {"--inputs " + set + " --input image=" + a,
+       "input 'image' is given twice: by --inputs " + set + " and by --input image=" + a},
+      {"--inputs " + set + " --inputs " + set,
+       "input 'image' is given twice: by --inputs " + set + " and by --inputs " + set},
+  };
+  for (const auto& [args, message] : cases) {
+    std::string output;
+    EXPECT_EQ(RunTool(run + args, &output), 1) << output;
+    EXPECT_NE(output.find(message), std::string::npos) << output;
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+  }
+  std::string output;
+  EXPECT_EQ(RunTool(run + "--inputs " + set, &output), 0) << output;
 }
 
 }  // namespace
