@@ -97,6 +97,31 @@ TEST_F(BadInputTest, CorruptedSavedModelProto) {
   EXPECT_FALSE(model.ok());
 }
 
+// Protobuf's own complaint about a corrupt saved_model.pb (here: a string field of invalid
+// UTF-8) comes out as a tftrt warning before tftrt's error, never as a raw
+// "[libprotobuf ERROR ...]" line: in the library and in the program.
+TEST_F(BadInputTest, ProtobufLogsAreTftrtWarnings) {
+  std::string bytes = ReadAll(dir_ / "saved_model.pb");
+  const size_t name = bytes.find("serving_default");
+  ASSERT_NE(name, std::string::npos);
+  bytes[name] = '\xff';
+  WriteAll(dir_ / "saved_model.pb", bytes);
+
+  ::testing::internal::CaptureStderr();
+  auto model = Model::Load(Dir());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("saved_model.pb"), std::string::npos)
+      << model.status().ToString();
+  EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
+  EXPECT_NE(log.find("tftrt warning: protobuf: String field '"), std::string::npos) << log;
+
+  std::string output;
+  EXPECT_EQ(testing::RunTool("inspect " + Dir(), &output), 1) << output;
+  EXPECT_EQ(output.find("libprotobuf"), std::string::npos) << output;
+  EXPECT_NE(output.find("tftrt warning: protobuf: String field '"), std::string::npos) << output;
+}
+
 TEST_F(BadInputTest, CorruptedValueInDataShard) {
   std::string bytes = ReadAll(DataShard());
   bytes[bytes.size() / 3] = static_cast<char>(bytes[bytes.size() / 3] ^ 0x01);
