@@ -5,10 +5,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 
 #include "common/env.h"
+#include "common/npy.h"
 #include "proto/saved_model.pb.h"
+#include "savedmodel/tensor_bundle_reader.h"
+#include "savedmodel/tensor_bundle_writer.h"
 #include "testing/tool_runner.h"
 #include "tftrt/model.h"
 
@@ -93,6 +97,31 @@ TEST_F(BadInputTest, CorruptedSavedModelProto) {
   EXPECT_FALSE(model.ok());
 }
 
+// Protobuf's own complaint about a corrupt saved_model.pb (here: a string field of invalid
+// UTF-8) comes out as a tftrt warning before tftrt's error, never as a raw
+// "[libprotobuf ERROR ...]" line: in the library and in the program.
+TEST_F(BadInputTest, ProtobufLogsAreTftrtWarnings) {
+  std::string bytes = ReadAll(dir_ / "saved_model.pb");
+  const size_t name = bytes.find("serving_default");
+  ASSERT_NE(name, std::string::npos);
+  bytes[name] = '\xff';
+  WriteAll(dir_ / "saved_model.pb", bytes);
+
+  ::testing::internal::CaptureStderr();
+  auto model = Model::Load(Dir());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  ASSERT_FALSE(model.ok());
+  EXPECT_NE(model.status().message().find("saved_model.pb"), std::string::npos)
+      << model.status().ToString();
+  EXPECT_EQ(log.find("libprotobuf"), std::string::npos) << log;
+  EXPECT_NE(log.find("tftrt warning: protobuf: String field '"), std::string::npos) << log;
+
+  std::string output;
+  EXPECT_EQ(testing::RunTool("inspect " + Dir(), &output), 1) << output;
+  EXPECT_EQ(output.find("libprotobuf"), std::string::npos) << output;
+  EXPECT_NE(output.find("tftrt warning: protobuf: String field '"), std::string::npos) << output;
+}
+
 TEST_F(BadInputTest, CorruptedValueInDataShard) {
   std::string bytes = ReadAll(DataShard());
   bytes[bytes.size() / 3] = static_cast<char>(bytes[bytes.size() / 3] ^ 0x01);
@@ -137,6 +166,85 @@ TEST_F(BadInputTest, UnsupportedOp) {
   ASSERT_TRUE(renamed);
   WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
   ExpectLoadError(StatusCode::kUnimplemented, {"TotallyNewOp", "Relu"});
+}
+
+// An index with valid checksums that gives variables another shape (the same bytes as
+// rank 40): refused at load, naming the variable, instead of computing outputs of shapes
+// the signature does not declare.
+TEST_F(BadInputTest, CheckpointShapeOtherThanTheGraphDeclares) {
+  const std::string prefix = (dir_ / "variables" / "variables").string();
+  std::vector<std::pair<std::string, Tensor>> tensors;
+  {
+    auto reader = TensorBundleReader::Open(Env::Default(), prefix);
+    ASSERT_TRUE(reader.ok()) << reader.status().ToString();
+    for (const BundleEntryInfo& entry : (*reader)->List()) {
+      auto tensor = (*reader)->Read(entry.key);
+      ASSERT_TRUE(tensor.ok()) << tensor.status().ToString();
+      if (tensor->rank() == 1) {  // the biases and normalization parameters
+        Shape rank40(39, 1);
+        rank40.push_back(tensor->shape()[0]);
+        tensor = tensor->Reshaped(rank40);
+        ASSERT_TRUE(tensor.ok()) << tensor.status().ToString();
+      }
+      tensors.emplace_back(entry.key, *tensor);
+    }
+  }
+  ASSERT_TRUE(WriteTensorBundle(Env::Default(), prefix, tensors).ok());
+  ExpectLoadError(StatusCode::kDataLoss, {"variable '", "(VarHandleOp) is declared float32[",
+                                          "but its value in the checkpoint is float32[1,1,1,"});
+}
+
+// Outputs are checked against the signature's declaration, as inputs are.
+TEST_F(BadInputTest, OutputOtherThanTheSignatureDeclares) {
+  tensorflow::SavedModel saved_model;
+  ASSERT_TRUE(saved_model.ParseFromString(ReadAll(dir_ / "saved_model.pb")));
+  auto& outputs = *(*saved_model.mutable_meta_graphs(0)->mutable_signature_def())["serving_default"]
+                       .mutable_outputs();
+  ASSERT_TRUE(outputs.contains("probs"));
+  const tensorflow::TensorInfo original = outputs["probs"];
+  const struct {
+    std::function<void(tensorflow::TensorInfo&)> declare;
+    std::string declared;
+  } cases[] = {
+      {[](tensorflow::TensorInfo& info) {
+         info.mutable_tensor_shape()->mutable_dim(1)->set_size(9);
+       },
+       "float32[1,9]"},
+      {[](tensorflow::TensorInfo& info) { info.mutable_tensor_shape()->add_dim()->set_size(-1); },
+       "float32[1,10,?]"},
+      {[](tensorflow::TensorInfo& info) { info.set_dtype(tensorflow::DT_INT32); }, "int32[1,10]"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.declared);
+    outputs["probs"] = original;
+    c.declare(outputs["probs"]);
+    WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
+    auto model = Model::Load(Dir());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    auto result = (*model)->Run({{"image", Image()}});
+    ASSERT_FALSE(result.ok());
+    EXPECT_EQ(result.status().code(), StatusCode::kFailedPrecondition);
+    EXPECT_NE(result.status().message().find("output 'probs' is declared " + c.declared +
+                                             " by the signature, but the model computed "
+                                             "float32[1,10]"),
+              std::string::npos)
+        << result.status().ToString();
+  }
+  // Unknown dims and unknown rank match anything.
+  for (int unknown_rank = 0; unknown_rank < 2; ++unknown_rank) {
+    outputs["probs"] = original;
+    if (unknown_rank) {
+      outputs["probs"].mutable_tensor_shape()->Clear();
+      outputs["probs"].mutable_tensor_shape()->set_unknown_rank(true);
+    } else {
+      outputs["probs"].mutable_tensor_shape()->mutable_dim(0)->set_size(-1);
+    }
+    WriteAll(dir_ / "saved_model.pb", saved_model.SerializeAsString());
+    auto model = Model::Load(Dir());
+    ASSERT_TRUE(model.ok()) << model.status().ToString();
+    auto result = (*model)->Run({{"image", Image()}});
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+  }
 }
 
 class BadRunInputTest : public BadInputTest {
@@ -193,6 +301,32 @@ TEST_F(BadInputTest, ToolReportsBadSavedModel) {
   output.clear();
   EXPECT_EQ(RunTool("run " + Dir() + " --bogus", &output), 2);
   EXPECT_NE(output.find("--bogus"), std::string::npos) << output;
+}
+
+// An input given twice, by --input twice or by --input and --inputs, is refused naming it
+// and both options: keeping one silently could run the model on the wrong input.
+TEST_F(BadInputTest, ToolRefusesAnInputGivenTwice) {
+  fs::create_directories(dir_ / "set");
+  const std::string a = (dir_ / "a.npy").string(), set = (dir_ / "set").string();
+  ASSERT_TRUE(WriteNpyFile(a, Image()).ok());
+  ASSERT_TRUE(WriteNpyFile(set + "/image.npy", Image()).ok());
+  const std::string run = "run " + Dir() + " --output-dir " + Dir() + "/out ";
+  const std::pair<std::string, std::string> cases[] = {
+      {"--input image=" + a + " --input image=" + a,
+       "input 'image' is given twice: by --input image=" + a + " and by --input image=" + a},
+      {"--inputs " + set + " --input image=" + a,
+       "input 'image' is given twice: by --inputs " + set + " and by --input image=" + a},
+      {"--inputs " + set + " --inputs " + set,
+       "input 'image' is given twice: by --inputs " + set + " and by --inputs " + set},
+  };
+  for (const auto& [args, message] : cases) {
+    std::string output;
+    EXPECT_EQ(RunTool(run + args, &output), 1) << output;
+    EXPECT_NE(output.find(message), std::string::npos) << output;
+    EXPECT_FALSE(fs::exists(dir_ / "out"));
+  }
+  std::string output;
+  EXPECT_EQ(RunTool(run + "--inputs " + set, &output), 0) << output;
 }
 
 }  // namespace

@@ -13,7 +13,7 @@ namespace tftrt::cli {
 std::vector<FlagSpec> WithModelFlags(std::vector<FlagSpec> own) {
   own.push_back({"inputs", "FILE.npz|DIR",
                  "the signature's inputs: the arrays of a .npz archive (np.savez), or the "
-                 "NAME.npy files of a directory"});
+                 "NAME.npy files of a directory (repeatable)"});
   own.push_back({"input", "NAME=FILE.npy", "an input of the signature (repeat for each)"});
   own.push_back({"signature", "KEY", "signature to run (default serving_default)"});
   own.push_back({"tag", "TAG", "MetaGraph tag (repeatable; default serve)"});
@@ -92,12 +92,27 @@ StatusOr<std::map<std::string, Tensor>> ReadInputSet(const std::string& path) {
 
 StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags) {
   std::map<std::string, Tensor> inputs;
-  if (flags.Has("inputs")) {
-    TFTRT_ASSIGN_OR_RETURN(inputs, ReadInputSet(flags.Get("inputs")));
+  std::map<std::string, std::string> given_by;  // input name -> the option that gave it
+  // Keeping one of two values silently would run the model on an input the user may not
+  // have meant.
+  const auto add = [&](std::string name, Tensor tensor, const std::string& option) -> Status {
+    if (const auto it = given_by.find(name); it != given_by.end()) {
+      return Status::InvalidArgument("input '" + name + "' is given twice: by " + it->second +
+                                     " and by " + option);
+    }
+    given_by[name] = option;
+    inputs[std::move(name)] = std::move(tensor);
+    return Status::Ok();
+  };
+  for (const std::string& path : flags.GetAll("inputs")) {
+    TFTRT_ASSIGN_OR_RETURN(auto set, ReadInputSet(path));
+    for (auto& [name, tensor] : set) {
+      TFTRT_RETURN_IF_ERROR(add(name, std::move(tensor), "--inputs " + path));
+    }
   }
   for (const std::string& spec : flags.GetAll("input")) {
     TFTRT_ASSIGN_OR_RETURN(auto input, ReadInputSpec("input", spec));
-    inputs[input.first] = std::move(input.second);
+    TFTRT_RETURN_IF_ERROR(add(std::move(input.first), std::move(input.second), "--input " + spec));
   }
   return inputs;
 }

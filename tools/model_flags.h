@@ -37,8 +37,8 @@ StatusOr<std::pair<std::string, Tensor>> ReadInputSpec(const std::string& flag,
 // NAME.npy files of a directory.
 StatusOr<std::map<std::string, Tensor>> ReadInputSet(const std::string& path);
 
-// Reads --inputs (a set as ReadInputSet reads it), then every --input NAME=FILE.npy, which
-// adds an input or replaces the one of the same name.
+// Reads every --inputs (a set as ReadInputSet reads it) and every --input NAME=FILE.npy.
+// InvalidArgument, naming the input and both options, for an input given twice.
 StatusOr<std::map<std::string, Tensor>> ReadInputs(const ParsedFlags& flags);
 
 // The --tag values (default {"serve"}).

@@ -51,7 +51,7 @@ Command RunCommand() {
        .usage = "DIR (--inputs FILE.npz | --input NAME=FILE.npy ...) --output-dir OUT [options]",
        .summary = "Runs a SavedModel signature on tftrt's runtime. The inputs, by their "
                   "signature keys, come from a .npz archive or directory (--inputs) and "
-                  "from .npy files (--input); each output is written to "
+                  "from .npy files (--input), each input once; each output is written to "
                   "OUT/<output key>.npy.",
        .flags = WithModelFlags(
            {{"output-dir", "OUT", "directory for the outputs (created if missing)"},

@@ -2,9 +2,10 @@
 
 #include <cstdlib>
 #include <cstring>
-#include <sstream>
+#include <vector>
 
 #include "common/env.h"
+#include "common/npy_header.h"
 
 namespace tftrt {
 namespace {
@@ -23,48 +24,20 @@ constexpr DescrEntry kDescrs[] = {
     {"<c8", DataType::kComplex64}, {"<c16", DataType::kComplex128},
 };
 
-// Finds the value text after `'key':` in the header dict.
-StatusOr<std::string> HeaderValue(const std::string& header, const std::string& key,
-                                  const std::string& name) {
-  const std::string pattern = "'" + key + "':";
-  size_t pos = header.find(pattern);
-  if (pos == std::string::npos) {
-    return Status::DataLoss(name + ": .npy header has no '" + key + "'");
+// The position in column-major (Fortran) order of the element at row-major (C) position
+// `index` of `shape`.
+int64_t FortranPosition(int64_t index, const Shape& shape) {
+  std::vector<int64_t> coordinates(shape.size());
+  for (size_t k = shape.size(); k-- > 0;) {
+    coordinates[k] = index % shape[k];
+    index /= shape[k];
   }
-  pos += pattern.size();
-  while (pos < header.size() && header[pos] == ' ') ++pos;
-  size_t end = pos;
-  if (header[pos] == '(') {
-    end = header.find(')', pos);
-    if (end == std::string::npos) return Status::DataLoss(name + ": bad .npy shape");
-    return header.substr(pos + 1, end - pos - 1);
+  int64_t position = 0, stride = 1;
+  for (size_t k = 0; k < shape.size(); ++k) {
+    position += coordinates[k] * stride;
+    stride *= shape[k];
   }
-  if (header[pos] == '\'') {
-    end = header.find('\'', pos + 1);
-    if (end == std::string::npos) return Status::DataLoss(name + ": bad .npy header");
-    return header.substr(pos + 1, end - pos - 1);
-  }
-  while (end < header.size() && header[end] != ',' && header[end] != '}') ++end;
-  return header.substr(pos, end - pos);
-}
-
-StatusOr<Shape> ParseShape(const std::string& text, const std::string& name) {
-  Shape shape;
-  std::stringstream in(text);
-  std::string item;
-  while (std::getline(in, item, ',')) {
-    size_t first = item.find_first_not_of(' ');
-    if (first == std::string::npos) continue;
-    try {
-      size_t used = 0;
-      long long value = std::stoll(item.substr(first), &used);
-      if (value < 0) throw std::out_of_range("negative");
-      shape.push_back(value);
-    } catch (const std::exception&) {
-      return Status::DataLoss(name + ": bad .npy shape (" + text + ")");
-    }
-  }
-  return shape;
+  return position;
 }
 
 }  // namespace
@@ -89,14 +62,16 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
   if (header_start + header_len > bytes.size()) {
     return Status::DataLoss(name + ": truncated .npy header");
   }
-  const std::string header = bytes.substr(header_start, header_len);
-  TFTRT_ASSIGN_OR_RETURN(std::string descr, HeaderValue(header, "descr", name));
-  TFTRT_ASSIGN_OR_RETURN(std::string fortran, HeaderValue(header, "fortran_order", name));
-  TFTRT_ASSIGN_OR_RETURN(std::string shape_text, HeaderValue(header, "shape", name));
-  if (fortran.find("True") != std::string::npos) {
-    return Status::Unimplemented(name + ": Fortran-order .npy arrays are not supported");
-  }
-  TFTRT_ASSIGN_OR_RETURN(Shape shape, ParseShape(shape_text, name));
+  TFTRT_ASSIGN_OR_RETURN(
+      NpyHeader header,
+      ParseNpyHeader(std::string_view(bytes).substr(header_start, header_len), name));
+  const std::string& descr = header.descr;
+  const Shape& shape = header.shape;
+  // np.save of a Fortran-ordered array writes its elements column-major: element i of the
+  // tensor (row-major) is element source(i) of the data.
+  const auto source = [&](int64_t i) {
+    return header.fortran_order ? FortranPosition(i, shape) : i;
+  };
   const size_t data_start = header_start + header_len;
   const size_t available = bytes.size() - data_start;
   // Checked before any tensor is allocated: a corrupt shape must not allocate its size.
@@ -118,7 +93,7 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
     TFTRT_RETURN_IF_ERROR(check_data_size(width));
     Tensor t(DataType::kString, shape);
     for (int64_t i = 0; i < t.NumElements(); ++i) {
-      std::string s = bytes.substr(data_start + i * width, width);
+      std::string s = bytes.substr(data_start + source(i) * width, width);
       s.erase(s.find_last_not_of('\0') + 1);
       t.flat<std::string>()[i] = std::move(s);
     }
@@ -130,7 +105,15 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
     }
     TFTRT_RETURN_IF_ERROR(check_data_size(DataTypeSize(entry.dtype)));
     Tensor t(entry.dtype, shape);
-    std::memcpy(t.raw_data(), bytes.data() + data_start, t.ByteSize());
+    const size_t size = DataTypeSize(entry.dtype);
+    auto* data = static_cast<char*>(t.raw_data());
+    if (!header.fortran_order) {
+      std::memcpy(data, bytes.data() + data_start, t.ByteSize());
+      return t;
+    }
+    for (int64_t i = 0; i < t.NumElements(); ++i) {
+      std::memcpy(data + i * size, bytes.data() + data_start + source(i) * size, size);
+    }
     return t;
   }
   return Status::Unimplemented(name + ": unsupported .npy element type '" + descr + "'");

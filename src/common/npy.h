@@ -2,8 +2,10 @@
 // of `tftrt run` and of the test fixtures that TensorFlow writes.
 //
 // Supported element types: the numeric ones, bool, and fixed-width byte strings ('S<n>',
-// read as DT_STRING with trailing NULs stripped, as numpy does). Fortran-order and
-// big-endian arrays are rejected with a clear error.
+// read as DT_STRING with trailing NULs stripped, as numpy does). Fortran-order arrays (as
+// np.save writes a Fortran-contiguous array) are read into tftrt's row-major order;
+// big-endian and structured arrays are rejected with a clear error. The header is parsed
+// as numpy parses it (common/npy_header.h).
 #ifndef TFTRT_COMMON_NPY_H_
 #define TFTRT_COMMON_NPY_H_
 

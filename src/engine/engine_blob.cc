@@ -1,5 +1,6 @@
 #include "engine/engine_blob.h"
 
+#include "common/logging.h"
 #include "savedmodel/coding.h"
 #include "savedmodel/crc32c.h"
 
@@ -78,6 +79,7 @@ StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBac
   if (crc32c::Unmask(masked_crc) != crc32c::Value(payload)) {
     return Status::DataLoss("engine checksum mismatch (the engine is damaged)");
   }
+  RouteProtobufLogs();
   EngineNetwork network;
   if (!network.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
     return Status::DataLoss("engine payload does not parse");

@@ -310,6 +310,20 @@ std::map<std::string, int> VariableObjectIds(const tensorflow::MetaGraphDef& met
   return ids;
 }
 
+// A checkpoint value must be what the VarHandleOp declares (its dtype and shape attrs), as
+// TF's restore refuses to assign a value of another shape: else a corrupt index would
+// change the shapes the whole graph computes.
+Status CheckVariableValue(const Node& node, const Tensor& value) {
+  TFTRT_ASSIGN_OR_RETURN(DataType dtype, GetTypeAttr(node, "dtype"));
+  TFTRT_ASSIGN_OR_RETURN(PartialShape shape, GetShapeAttr(node, "shape"));
+  if (value.dtype() != dtype || !shape.IsCompatibleWith(value.shape())) {
+    return Status::DataLoss("variable " + node.Describe() + " is declared " +
+                            std::string(DataTypeName(dtype)) + shape.ToString() +
+                            ", but its value in the checkpoint is " + value.DebugString());
+  }
+  return Status::Ok();
+}
+
 Status AttachVariableValues(const ImportContext& ctx, const VariableLookup& variables,
                             Graph* graph) {
   const std::map<std::string, int> ids = VariableObjectIds(ctx.meta_graph);
@@ -323,9 +337,17 @@ Status AttachVariableValues(const ImportContext& ctx, const VariableLookup& vari
     auto value = variables(it->second);
     if (!value.ok())
       return value.status().WithContext("while reading variable " + node->Describe());
+    TFTRT_RETURN_IF_ERROR(CheckVariableValue(*node, *value));
     node->constant = std::move(value).value();
   }
   return Status::Ok();
+}
+
+// A signature tensor's shape; a TensorInfo without tensor_shape declares none (as
+// ListSignatures reads it), not a scalar.
+StatusOr<PartialShape> DeclaredShape(const tensorflow::TensorInfo& info) {
+  if (!info.has_tensor_shape()) return PartialShape();
+  return PartialShapeFromProto(info.tensor_shape());
 }
 
 // Adds the top-level GraphDef nodes that `outputs` need, with signature inputs as args.
@@ -409,7 +431,7 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
     if (!nodes.contains(node_name)) nodes[node_name] = graph->AddNode(node_name, "_Arg");
     const tensorflow::TensorInfo& info = signature.inputs().at(key);
     TFTRT_ASSIGN_OR_RETURN(DataType dtype, DataTypeFromProto(info.dtype()));
-    TFTRT_ASSIGN_OR_RETURN(PartialShape shape, PartialShapeFromProto(info.tensor_shape()));
+    TFTRT_ASSIGN_OR_RETURN(PartialShape shape, DeclaredShape(info));
     Node* arg = nodes[node_name];
     arg->attrs["index"] = IntAttr(index++);
     arg->attrs["T"] = TypeAttr(dtype);
@@ -420,7 +442,7 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
   for (const auto& [key, info] : outputs) {
     TFTRT_ASSIGN_OR_RETURN(auto name, ParseTensorName(info.name()));
     TFTRT_ASSIGN_OR_RETURN(DataType dtype, DataTypeFromProto(info.dtype()));
-    TFTRT_ASSIGN_OR_RETURN(PartialShape shape, PartialShapeFromProto(info.tensor_shape()));
+    TFTRT_ASSIGN_OR_RETURN(PartialShape shape, DeclaredShape(info));
     graph->rets().push_back({key, {nodes.at(name.first), name.second}, dtype, shape});
   }
   return Status::Ok();

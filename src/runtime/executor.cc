@@ -168,9 +168,30 @@ Status CheckArgs(const Graph& graph, const std::vector<Tensor>& args) {
   return Status::Ok();
 }
 
+// The rets of the main graph are the signature's outputs: a result that contradicts what
+// the signature declares (e.g. computed from a checkpoint value of another shape) is an
+// error, never returned to a caller that trusts the declaration.
+Status CheckResults(const Graph& graph, const std::vector<Tensor>& results) {
+  for (size_t i = 0; i < results.size(); ++i) {
+    const GraphRet& ret = graph.rets()[i];
+    const bool dtype_matches = ret.dtype == DataType::kInvalid || results[i].dtype() == ret.dtype;
+    if (!dtype_matches || !ret.shape.IsCompatibleWith(results[i].shape())) {
+      const std::string declared =
+          (ret.dtype == DataType::kInvalid ? "" : std::string(DataTypeName(ret.dtype))) +
+          ret.shape.ToString();
+      return Status::FailedPrecondition("output '" + ret.name + "' is declared " + declared +
+                                        " by the signature, but the model computed " +
+                                        results[i].DebugString());
+    }
+  }
+  return Status::Ok();
+}
+
 StatusOr<std::vector<Tensor>> Executor::Run(std::vector<Tensor> args) {
   TFTRT_RETURN_IF_ERROR(CheckArgs(*graph_, args));
-  return RunGraph(*graph_, std::move(args));
+  TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> results, RunGraph(*graph_, std::move(args)));
+  TFTRT_RETURN_IF_ERROR(CheckResults(*graph_, results));
+  return results;
 }
 
 StatusOr<std::vector<Tensor>> Executor::Run(const std::string& function_name,

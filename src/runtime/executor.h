@@ -32,7 +32,8 @@ class Executor : public FunctionRunner {
   Status Prepare();
 
   // Runs the main graph: `args` in the order of graph->args(); returns its rets in order.
-  // Checks each arg's dtype and shape against the graph's args.
+  // Checks each arg's and each result's dtype and shape against the graph's args and rets
+  // (FailedPrecondition for a result that contradicts its ret).
   StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> args);
 
   // FunctionRunner: runs one of the function graphs.

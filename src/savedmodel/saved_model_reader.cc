@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+#include "common/logging.h"
 #include "savedmodel/weightless.h"
 
 namespace tftrt {
@@ -33,6 +34,7 @@ Status ParseBinaryProto(const std::string& data, const std::string& path,
     return Status::InvalidArgument("'" + path + "' is " + std::to_string(data.size()) +
                                    " bytes, over protobuf's 2 GiB message limit");
   }
+  RouteProtobufLogs();
   google::protobuf::io::ArrayInputStream stream(data.data(), static_cast<int>(data.size()));
   google::protobuf::io::CodedInputStream coded(&stream);
   coded.SetTotalBytesLimit(INT_MAX);
@@ -61,6 +63,7 @@ class TextErrorCollector : public google::protobuf::io::ErrorCollector {
 
 Status ParseTextProto(const std::string& data, const std::string& path,
                       google::protobuf::Message* message) {
+  RouteProtobufLogs();
   google::protobuf::TextFormat::Parser parser;
   TextErrorCollector errors;
   parser.RecordErrorsTo(&errors);
@@ -83,6 +86,7 @@ Status ReadObjectGraph(const TensorBundleReader& variables,
     return Status::DataLoss("checkpoint object graph " + where + " should be a scalar string, is " +
                             tensor.DebugString());
   }
+  RouteProtobufLogs();
   if (!graph->ParseFromString(tensor.flat<std::string>()[0])) {
     return Status::DataLoss("cannot parse the checkpoint object graph " + where +
                             " as a TrackableObjectGraph");

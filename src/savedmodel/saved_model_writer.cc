@@ -3,14 +3,18 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <google/protobuf/io/zero_copy_stream_impl_lite.h>
 #include <google/protobuf/text_format.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
+#include <charconv>
 #include <chrono>
 #include <climits>
 #include <functional>
 #include <set>
 
+#include "common/logging.h"
 #include "savedmodel/saved_model_reader.h"
 #include "savedmodel/tensor_bundle_writer.h"
 
@@ -24,12 +28,60 @@ Status WriteFileSynced(Env* env, const std::string& path, std::string_view data)
   return file->Close();
 }
 
-// A name no other writer (thread or process) picks at the same moment.
+// A name no other writer (thread or process) picks at the same moment: "<pid>-<time>-<n>".
+// RemoveStaleTempDirs relies on the pid coming first.
 std::string UniqueSuffix() {
   static std::atomic<uint64_t> counter{0};
   const auto now = std::chrono::steady_clock::now().time_since_epoch().count();
   return std::to_string(::getpid()) + "-" + std::to_string(now) + "-" +
          std::to_string(counter.fetch_add(1));
+}
+
+constexpr std::string_view kTempInfix = ".tftrt-tmp-";
+
+// The pid of the writer that named temporary directory `name` "<hidden>.tftrt-tmp-<pid>-
+// <time>-<n>" (hidden: ".<name of the target>"), or 0 if `name` is not exactly that.
+pid_t TempDirWriterPid(std::string_view name, std::string_view hidden) {
+  if (!name.starts_with(hidden) || !name.substr(hidden.size()).starts_with(kTempInfix)) return 0;
+  const std::string_view suffix = name.substr(hidden.size() + kTempInfix.size());
+  int64_t numbers[3] = {};
+  const char* next = suffix.data();
+  const char* const end = suffix.data() + suffix.size();
+  for (int i = 0; i < 3; ++i) {
+    if (i > 0 && (next == end || *next++ != '-')) return 0;
+    const auto [stop, error] = std::from_chars(next, end, numbers[i]);
+    if (error != std::errc() || numbers[i] < 0) return 0;
+    next = stop;
+  }
+  if (next != end || numbers[0] <= 0 || numbers[0] > INT_MAX) return 0;
+  return static_cast<pid_t>(numbers[0]);
+}
+
+// Removes the temporary directories of `dir` that writers killed mid-write (a convert
+// stopped by a signal or the OOM killer) left in `parent`, saying so. Only those whose
+// writer is gone: the name holds the writer's pid, and a pid for which kill(pid, 0) fails
+// with ESRCH is no process that could still be writing. A live pid keeps its directory:
+// another process saving the same output right now, or an unrelated process that reuses
+// the pid (then the leftover goes at a later save). An age threshold was the alternative,
+// but a save of a large model can take longer than any fixed age. Limitation: writers on
+// other hosts sharing `parent` over a network file system are not told apart.
+void RemoveStaleTempDirs(Env* env, const std::string& parent, const std::string& dir) {
+  const std::string hidden = "." + BaseName(dir);
+  auto children = env->GetChildren(parent.empty() ? "." : parent);
+  if (!children.ok()) return;  // the save itself reports an unreadable parent
+  for (const std::string& name : *children) {
+    const pid_t pid = TempDirWriterPid(name, hidden);
+    if (pid == 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+    const std::string path = JoinPath(parent, name);
+    const Status status = env->DeleteRecursively(path);
+    if (status.ok()) {
+      LogInfo("removed '" + path + "', left by an earlier save of '" + dir + "' (process " +
+              std::to_string(pid) + ", no longer running)");
+    } else {
+      LogWarning("cannot remove '" + path + "', left by an earlier save of '" + dir +
+                 "': " + status.ToString());
+    }
+  }
 }
 
 // A relative path that stays inside the directory: not empty, not absolute, no "." / ".."
@@ -149,8 +201,9 @@ Status WriteDirectoryAtomically(Env* env, const std::string& dir_in, bool overwr
   const std::string parent = DirName(dir);
   if (!parent.empty()) TFTRT_RETURN_IF_ERROR(env->CreateDir(parent));
 
+  RemoveStaleTempDirs(env, parent, dir);
   const std::string hidden = JoinPath(parent, "." + BaseName(dir));
-  const std::string temp_dir = hidden + ".tftrt-tmp-" + UniqueSuffix();
+  const std::string temp_dir = hidden + std::string(kTempInfix) + UniqueSuffix();
   Status status = env->CreateDir(temp_dir);
   if (status.ok()) status = fill(temp_dir);
   if (!status.ok()) {

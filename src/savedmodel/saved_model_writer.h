@@ -5,7 +5,9 @@
 // directory, synced, and renamed into place, so a failure (full disk, bad tensor) leaves
 // either no directory or the previous one, never a half-written model. An existing
 // non-empty target is refused unless `overwrite` is set; with it, the old directory is
-// renamed aside, replaced, then deleted.
+// renamed aside, replaced, then deleted. A writer killed mid-write leaves its temporary
+// directory behind: the next write of the same target removes it (once that process is
+// gone) and logs that it did.
 #ifndef TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 #define TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/logging.h"
 #include "savedmodel/crc32c.h"
 #include "savedmodel/sstable_reader.h"
 #include "savedmodel/tensor_bundle_format.h"
@@ -46,6 +47,7 @@ StatusOr<std::unique_ptr<TensorBundleReader>> TensorBundleReader::Open(Env* env,
     return Status::DataLoss("tensor bundle index '" + index_path +
                             "' has no header (the entry with the empty key)");
   }
+  RouteProtobufLogs();
   tensorflow::BundleHeaderProto& header = reader->header_;
   if (!header.ParseFromString(table_entries.front().second)) {
     return Status::DataLoss("cannot parse the BundleHeaderProto of '" + index_path + "'");

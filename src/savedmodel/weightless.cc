@@ -3,6 +3,7 @@
 #include <google/protobuf/io/tokenizer.h>
 #include <google/protobuf/text_format.h>
 
+#include "common/logging.h"
 #include "proto/weightless.pb.h"
 #include "savedmodel/saved_model_reader.h"
 #include "savedmodel/tensor_proto.h"
@@ -70,6 +71,7 @@ Status WriteWeightlessManifest(Env* env, const std::string& path,
 
 StatusOr<std::vector<StrippedTensor>> ReadWeightlessManifest(Env* env, const std::string& path) {
   TFTRT_ASSIGN_OR_RETURN(std::string text, env->ReadFileToString(path));
+  RouteProtobufLogs();
   WeightlessManifest manifest;
   google::protobuf::TextFormat::Parser parser;
   FirstErrorCollector errors;

@@ -6,6 +6,8 @@
 #include <numeric>
 #include <sstream>
 
+#include "common/logging.h"
+
 namespace tftrt {
 namespace {
 
@@ -256,6 +258,11 @@ StatusOr<SegmenterOptions> SegmenterOptionsFromEnv(int minimum_segment_size) {
     if (error != std::errc() || end != text.data() + text.size()) {
       return Status::InvalidArgument("TF_TRT_MAX_ALLOWED_ENGINES must be an integer, got '" +
                                      std::string(text) + "'");
+    }
+    // TF-TRT's segmenter also takes a value <= 0 as "no limit", and warns that it does.
+    if (options.max_engines <= 0) {
+      LogWarning("TF_TRT_MAX_ALLOWED_ENGINES=" + std::string(text) +
+                 " is <= 0: the number of engines is not limited");
     }
   }
   return options;

@@ -34,7 +34,8 @@ struct SegmenterOptions {
 };
 
 // Options with TF-TRT's environment variables applied: TF_TRT_OP_DENYLIST (comma-separated
-// op types) and TF_TRT_MAX_ALLOWED_ENGINES (default 20). InvalidArgument for a bad number.
+// op types) and TF_TRT_MAX_ALLOWED_ENGINES (default 20; as in TF-TRT, a value <= 0 means no
+// limit and logs a warning). InvalidArgument for text that is not an integer.
 StatusOr<SegmenterOptions> SegmenterOptionsFromEnv(int minimum_segment_size);
 
 struct Segment {

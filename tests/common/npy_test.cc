@@ -24,15 +24,74 @@ TEST(NpyTest, RoundTrips) {
   }
 }
 
-// A .npy of one header (padded as numpy pads it) and `data`.
-std::string NpyWithHeader(const std::string& descr, const std::string& shape,
-                          const std::string& data) {
-  std::string header =
-      "{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }";
+// A .npy of one header dict (padded as numpy pads it) and `data`.
+std::string NpyWithDict(std::string header, const std::string& data) {
   header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
   header += '\n';
   return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size() & 0xff) +
          static_cast<char>(header.size() >> 8) + header + data;
+}
+
+// A .npy of a C-order array.
+std::string NpyWithHeader(const std::string& descr, const std::string& shape,
+                          const std::string& data) {
+  return NpyWithDict("{'descr': '" + descr + "', 'fortran_order': False, 'shape': " + shape + ", }",
+                     data);
+}
+
+// The bytes of `values` as little-endian int32.
+std::string Int32Bytes(const std::vector<int32_t>& values) {
+  return std::string(reinterpret_cast<const char*>(values.data()), values.size() * 4);
+}
+
+// np.save(np.asfortranarray(np.arange(n).reshape(shape))) writes the elements column-major;
+// tftrt reads them back in row-major order: 0, 1, ..., n-1.
+TEST(NpyTest, FortranOrderIsReadAsNumpyReadsIt) {
+  const struct {
+    std::string shape;
+    Shape dims;
+    std::vector<int32_t> column_major;
+  } cases[] = {
+      {"(2, 3)", {2, 3}, {0, 3, 1, 4, 2, 5}},
+      {"(2, 3, 2)", {2, 3, 2}, {0, 6, 2, 8, 4, 10, 1, 7, 3, 9, 5, 11}},
+      {"(4,)", {4}, {0, 1, 2, 3}},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(c.shape);
+    auto parsed =
+        ParseNpy(NpyWithDict("{'descr': '<i4', 'fortran_order': True, 'shape': " + c.shape + ", }",
+                             Int32Bytes(c.column_major)),
+                 "f.npy");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    Tensor expected(DataType::kInt32, c.dims);
+    for (int32_t i = 0; i < static_cast<int32_t>(expected.NumElements()); ++i) {
+      expected.flat<int32_t>()[i] = i;
+    }
+    EXPECT_TRUE(testing::TensorsMatch(*parsed, expected, 0.0));
+  }
+  // Fixed-width strings too: np.asfortranarray([[b'a', b'b'], [b'c', b'd']]).
+  auto strings = ParseNpy(
+      NpyWithDict("{'descr': '|S1', 'fortran_order': True, 'shape': (2, 2), }", "acbd"), "s.npy");
+  ASSERT_TRUE(strings.ok()) << strings.status().ToString();
+  ASSERT_EQ(strings->shape(), (Shape{2, 2}));
+  EXPECT_EQ(strings->flat<std::string>()[1], "b");
+  EXPECT_EQ(strings->flat<std::string>()[2], "c");
+}
+
+// The header is checked as numpy checks it, not searched for substrings
+// (common/npy_header_test.cc has the details).
+TEST(NpyTest, InvalidHeaderValuesAreDataLoss) {
+  for (const std::string fortran_order : {"1", "'yes'"}) {
+    auto parsed = ParseNpy(
+        NpyWithDict("{'descr': '<i4', 'fortran_order': " + fortran_order + ", 'shape': (2, 3), }",
+                    Int32Bytes({0, 3, 1, 4, 2, 5})),
+        "bad.npy");
+    ASSERT_FALSE(parsed.ok()) << fortran_order;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss) << parsed.status().ToString();
+    EXPECT_NE(parsed.status().message().find("'fortran_order' must be True or False"),
+              std::string::npos)
+        << parsed.status().ToString();
+  }
 }
 
 TEST(NpyTest, DataShorterThanTheShapeIsDataLoss) {

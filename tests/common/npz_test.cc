@@ -205,6 +205,33 @@ TEST(NpzTest, ReadsZip64Records) {
   EXPECT_TRUE(testing::TensorsMatch(arrays->at("x"), x, 0.0));
 }
 
+// Members are .npy files read as ReadNpyFile reads them: a Fortran-order member as numpy
+// reads it, a bad header refused naming the member.
+TEST(NpzTest, MembersUseTheNpyHeaderParser) {
+  const auto npy = [](const std::string& fortran_order) {
+    std::string header =
+        "{'descr': '<i4', 'fortran_order': " + fortran_order + ", 'shape': (2, 3), }";
+    header.append((64 - (10 + header.size() + 1) % 64) % 64, ' ');
+    header += '\n';
+    const int32_t column_major[] = {0, 3, 1, 4, 2, 5};
+    return std::string("\x93NUMPY\x01\x00", 8) + static_cast<char>(header.size()) + '\0' + header +
+           std::string(reinterpret_cast<const char*>(column_major), 24);
+  };
+  auto arrays = ParseNpz(Zip64Archive("f.npy", npy("True")), "f.npz");
+  ASSERT_TRUE(arrays.ok()) << arrays.status().ToString();
+  Tensor expected(DataType::kInt32, {2, 3});
+  for (int i = 0; i < 6; ++i) expected.flat<int32_t>()[i] = i;
+  EXPECT_TRUE(testing::TensorsMatch(arrays->at("f"), expected, 0.0));
+
+  arrays = ParseNpz(Zip64Archive("f.npy", npy("1")), "f.npz");
+  ASSERT_FALSE(arrays.ok());
+  EXPECT_NE(arrays.status().message().find("'fortran_order' must be True or False"),
+            std::string::npos)
+      << arrays.status().ToString();
+  EXPECT_NE(arrays.status().message().find("f.npy"), std::string::npos)
+      << arrays.status().ToString();
+}
+
 TEST(NpzTest, MembersThatAreNotArraysAreRefused) {
   auto arrays = ParseNpz(Zip64Archive("notes.txt", "hello"), "mixed.npz");
   ASSERT_FALSE(arrays.ok());

@@ -2,8 +2,10 @@
 
 #include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <cstdlib>
 #include <cstring>
 
@@ -142,6 +144,39 @@ TEST(SavedModelWriterTest, FailedOverwriteKeepsTheOldModel) {
   EXPECT_EQ(
       ReadSavedModel(&env, "m")->variables->Read("b/.ATTRIBUTES/VARIABLE_VALUE")->flat<float>()[0],
       2.0f);
+}
+
+// A save killed mid-write leaves its temporary directory with partial contents; the next
+// save of the same output removes it, and only it: not the one of a writer still running,
+// of another output, or a name that merely looks alike.
+TEST(SavedModelWriterTest, RemovesTemporaryDirectoriesOfDeadWriters) {
+  MemEnv env;
+  const std::string no_process = std::to_string(INT_MAX);  // above any pid_max
+  const std::string stale = "out/.m.tftrt-tmp-" + no_process + "-123-0";
+  const std::vector<std::string> kept = {
+      "out/.m.tftrt-tmp-" + std::to_string(::getpid()) + "-123-0",  // a live writer
+      "out/.other.tftrt-tmp-" + no_process + "-123-0",              // another output
+      "out/.m.tftrt-tmp-5.tftrt-tmp-" + no_process + "-1-0",        // of output "m.tftrt-tmp-5"
+      "out/.m.tftrt-tmp-" + no_process + "-123",                    // not the full pattern
+      "out/m.tftrt-tmp-" + no_process + "-123-0",                   // not hidden
+  };
+  for (const std::string& dir : kept) {
+    ASSERT_TRUE(env.CreateDir(dir).ok());
+    ASSERT_TRUE(env.WriteStringToFile(dir + "/saved_model.pb", "partial").ok());
+  }
+  ASSERT_TRUE(env.CreateDir(stale + "/variables").ok());
+  ASSERT_TRUE(env.WriteStringToFile(stale + "/variables/variables.index", "partial").ok());
+
+  ::testing::internal::CaptureStderr();
+  ASSERT_TRUE(WriteSavedModel(&env, "out/m", testing::SmallModel()).ok());
+  const std::string log = ::testing::internal::GetCapturedStderr();
+  EXPECT_FALSE(env.FileExists(stale));
+  EXPECT_NE(log.find("removed '" + stale + "', left by an earlier save of 'out/m' (process " +
+                     no_process + ", no longer running)"),
+            std::string::npos)
+      << log;
+  for (const std::string& dir : kept) EXPECT_TRUE(env.IsDirectory(dir)) << dir;
+  EXPECT_TRUE(env.IsDirectory("out/m"));
 }
 
 TEST(SavedModelWriterTest, RejectsBadPaths) {

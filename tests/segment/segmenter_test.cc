@@ -280,6 +280,24 @@ TEST(SegmenterTest, MaxAllowedEnginesKeepsTheLargestSegments) {
   }
 }
 
+// As in TF-TRT's segmenter, a value <= 0 lifts the limit and a warning says so.
+TEST(SegmenterTest, NonPositiveMaxAllowedEnginesLiftsTheLimitWithAWarning) {
+  Graph graph("g");
+  AddSmallThenLargeSegment(graph);
+  for (const std::string text : {"0", "-1"}) {
+    ScopedEnv value("TF_TRT_MAX_ALLOWED_ENGINES", text);
+    ::testing::internal::CaptureStderr();
+    auto options = SegmenterOptionsFromEnv(1);
+    const std::string log = ::testing::internal::GetCapturedStderr();
+    ASSERT_TRUE(options.ok()) << options.status().ToString();
+    EXPECT_NE(log.find("tftrt warning: TF_TRT_MAX_ALLOWED_ENGINES=" + text +
+                       " is <= 0: the number of engines is not limited"),
+              std::string::npos)
+        << log;
+    EXPECT_EQ(SegmentGraph(graph, *options).segments.size(), 2u);
+  }
+}
+
 TEST(SegmenterTest, BadMaxAllowedEnginesIsInvalidArgument) {
   for (const char* text : {"abc", "3x", "", "1.5"}) {
     ScopedEnv bad("TF_TRT_MAX_ALLOWED_ENGINES", text);

@@ -18,6 +18,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "common/logging.h"
 #include "graph/attrs.h"
 #include "proto/example.pb.h"
 #include "runtime/kernel.h"
@@ -476,6 +477,7 @@ StatusOr<ExampleBatch> ParseSerialized(const OpKernelContext& ctx, bool allow_sc
     batch.names.assign(names->flat<std::string>(),
                        names->flat<std::string>() + names->NumElements());
   }
+  RouteProtobufLogs();
   batch.examples.resize(serialized->NumElements());
   for (int64_t i = 0; i < batch.size(); ++i) {
     if (!batch.examples[i].ParseFromString(serialized->flat<std::string>()[i])) {
