@@ -7,6 +7,7 @@
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/device_memory.h"
 #include "backends/cuda/kernels/elementwise.h"
+#include "backends/cuda/layer_profiler.h"
 #include "common/logging.h"
 #include "kernels/cpu/elementwise.h"
 #include "savedmodel/tensor_proto.h"
@@ -125,6 +126,7 @@ class CudaExecutionContext : public ExecutionContext {
  public:
   explicit CudaExecutionContext(const CudaEngine& engine) : engine_(engine) {}
   ~CudaExecutionContext() override {
+    if (profiler_ != nullptr) profiler_->Print(engine_.plan());
     if (stream_ != nullptr) {
       TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_)).IgnoreError();
       TFTRT_CUDA_STATUS(cudaStreamDestroy(stream_)).IgnoreError();
@@ -140,6 +142,9 @@ class CudaExecutionContext : public ExecutionContext {
     TFTRT_CUDA_CHECK(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
     TFTRT_CUDA_CHECK(cudaEventCreate(&layers_start_));
     TFTRT_CUDA_CHECK(cudaEventCreate(&layers_end_));
+    if (LayerProfiler::Enabled()) {
+      TFTRT_ASSIGN_OR_RETURN(profiler_, LayerProfiler::Create(engine_.plan().layer_size()));
+    }
     TFTRT_ASSIGN_OR_RETURN(handles_, DnnHandles::Create());
     TFTRT_ASSIGN_OR_RETURN(
         arena_, DeviceBuffer::Allocate(engine_.memory().arena_bytes, "activation arena"));
@@ -171,6 +176,7 @@ class CudaExecutionContext : public ExecutionContext {
     TFTRT_RETURN_IF_ERROR(synced);
     float layers_ms = 0;
     TFTRT_CUDA_CHECK(cudaEventElapsedTime(&layers_ms, layers_start_, layers_end_));
+    if (profiler_ != nullptr) TFTRT_RETURN_IF_ERROR(profiler_->Accumulate());
     engine_.RecordComputeTime(layers_ms);
     const EngineNetwork& plan = engine_.plan();
     std::vector<Tensor> outputs;
@@ -211,7 +217,9 @@ class CudaExecutionContext : public ExecutionContext {
   Status RunLayers(const RunBuffers& buffers) {
     if (graph_state_ == GraphState::kUntried) {
       graph_state_ = GraphState::kEager;
-      if (CudaGraphsEnabled()) TFTRT_RETURN_IF_ERROR(CaptureLayers(buffers));
+      if (CudaGraphsEnabled() && profiler_ == nullptr) {
+        TFTRT_RETURN_IF_ERROR(CaptureLayers(buffers));
+      }
     }
     if (graph_state_ == GraphState::kCaptured) {
       TFTRT_CUDA_CHECK(cudaGraphLaunch(graph_, stream_));
@@ -222,11 +230,14 @@ class CudaExecutionContext : public ExecutionContext {
 
   Status EnqueueLayers(const RunBuffers& buffers) const {
     const EngineNetwork& plan = engine_.plan();
-    for (size_t i = 0; i < engine_.runners().size(); ++i) {
+    const int layers = static_cast<int>(engine_.runners().size());
+    for (int i = 0; i < layers; ++i) {
+      if (profiler_ != nullptr) TFTRT_RETURN_IF_ERROR(profiler_->Mark(i, stream_));
       TFTRT_RETURN_IF_ERROR_CTX(
           engine_.runners()[i]->Enqueue(buffers),
           "while running engine layer '" + plan.layer(i).name() + "' (" + plan.layer(i).op() + ")");
     }
+    if (profiler_ != nullptr) TFTRT_RETURN_IF_ERROR(profiler_->Mark(layers, stream_));
     return Status::Ok();
   }
 
@@ -299,6 +310,7 @@ class CudaExecutionContext : public ExecutionContext {
   const CudaEngine& engine_;
   cudaStream_t stream_ = nullptr;
   GraphState graph_state_ = GraphState::kUntried;
+  std::unique_ptr<LayerProfiler> profiler_;  // TFTRT_PROFILE_LAYERS=1
   cudaGraphExec_t graph_ = nullptr;
   cudaEvent_t layers_start_ = nullptr, layers_end_ = nullptr;
   std::unique_ptr<DnnHandles> handles_;
