@@ -5,6 +5,7 @@
 
 #include "engine/fusion.h"
 #include "engine/ops/op_converter.h"
+#include "engine/pad_folding.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
 #include "kernels/cpu/elementwise.h"
@@ -282,7 +283,10 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
     return Status::Unimplemented("INT8 engines are not implemented yet (FP32 and FP16 are)");
   }
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, Lowering(segment, options).Run(args));
-  if (options.fuse) FuseEpilogues(&network);
+  if (options.fuse) {
+    FoldPadsIntoConvolutions(&network);
+    FuseEpilogues(&network);
+  }
   return network;
 }
 

@@ -466,8 +466,9 @@ void CudaEngine::PlanArena() {
     lifetimes[output.tensor()].last = num_layers;
   }
   for (BufferLifetime& lifetime : lifetimes) {
-    // A tensor nothing writes or reads still gets a place of its own, briefly.
-    if (lifetime.last < lifetime.first) lifetime.last = lifetime.first;
+    // A tensor nothing writes or reads (the intermediate value of a fused layer, the input
+    // of a folded pad) needs no memory.
+    if (lifetime.last < lifetime.first) lifetime = {0, lifetime.first, lifetime.first};
   }
   memory_ = tftrt::PlanMemory(lifetimes);
 }
