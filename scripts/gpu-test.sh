@@ -9,8 +9,8 @@
 #      backend (it prints the op x backend x precision table);
 #   3. every carried fixture converted at FP32 (TF32 off), TF32 and FP16 with engines built
 #      and run on the cuda backend in strict mode, against TF's outputs;
-#   4. ResNet50 with weights remade from a seed (tftrt randomize-weights), when its
-#      weightless copy was carried: the cuda engine against the cpu engine.
+#   4. ResNet50 with weights remade from a seed (tftrt randomize-weights), when the
+#      benchmark's weightless models were carried: the cuda engine against the cpu engine.
 # Logs go to $OUT (or /tmp/gpu-test); a summary table is printed last. Exit status: 0 when
 # every step passed.
 set -uo pipefail
@@ -51,9 +51,9 @@ fi
 step engine "$build/cuda_engine_test" || status=1
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
-if [ -f .gpu/resnet50_weightless.tgz ]; then
-  tar xzf .gpu/resnet50_weightless.tgz -C "$fixtures"
-  step resnet50 bench/gpu/resnet50.sh "$build/tftrt" "$fixtures/resnet50_weightless" \
+if [ -f .gpu/bench_models.tgz ]; then
+  tar xzf .gpu/bench_models.tgz -C "$fixtures"
+  step resnet50 bench/gpu/resnet50.sh "$build/tftrt" "$fixtures/bench_models/resnet50" \
     /tmp/tftrt-resnet50 || status=1
 fi
 sed -n '/^engine conformance/,/failing cell/p' "$out/conformance.log"

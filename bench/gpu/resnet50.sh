@@ -2,7 +2,7 @@
 # ResNet50 on the GPU machine: weights remade from a seed, the cuda engines checked against
 # the cpu engines at batch 1 (FP32 with TF32 off, FP16), then FP16 at batch 128 timed with
 # `tftrt bench` (device compute per run: the engine's layers between CUDA events, inputs
-# already on the device) beside PyTorch eager (bench/gpu/torch_resnet50.py) in the same call.
+# already on the device) beside PyTorch eager (bench/gpu/torch_peers.py) in the same call.
 #   bench/gpu/resnet50.sh TFTRT_BINARY WEIGHTLESS_RESNET50_DIR WORK_DIR
 # (scripts/gpu-test.sh runs it with what scripts/gpu-pack.sh carried.)
 set -euo pipefail
@@ -49,4 +49,5 @@ for cache in cold warm; do
 done
 "$tftrt" bench "$work/FP16_b128" --input "image=$work/image128.npy" --runs 50 --warmup 5 \
   --device cuda --require-engines
-python3 "$(dirname "$0")/torch_resnet50.py" --batch 128 --precision fp16
+python3 "$(dirname "$0")/torch_peers.py" --models resnet50 --precisions FP16 --batches 128 \
+  --modes eager

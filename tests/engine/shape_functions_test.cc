@@ -301,6 +301,9 @@ std::vector<Case> Cases() {
        {F({3, 4}), C({3, 0, 0, 4}, {2, 2})},
        {{6, 8}}},
       {"Tile", T(), {F({2, 3}), C({2, 1})}, {{4, 3}}},
+      {"Fill", T(), {C({2, 3}), F({})}, {{2, 3}}},
+      {"Fill", T(), {C({0, 4}), F({})}, {{0, 4}}},
+      {"Fill", T(), {C({}, {0}), B({})}, {{}}},
       {"GatherV2", T(), {F({5, 4}), IdxT({2, 3}), S(0)}, {{2, 3, 4}}},
       {"GatherV2", T(), {F({5, 4, 3}), IdxT({2}), S(-2)}, {{5, 2, 3}}},
       {"GatherV2",
@@ -322,10 +325,10 @@ std::vector<Case> Cases() {
   };
   // The other elementwise ops, on a broadcast (binary) or any shape (unary).
   for (const char* op :
-       {"Abs",  "Acos",    "Acosh",    "Asin",     "Asinh",  "Atan",       "Atanh",    "Ceil",
-        "Cos",  "Cosh",    "Erf",      "Floor",    "Log",    "Log1p",      "Round",    "Rsqrt",
-        "Sign", "Sin",     "Sinh",     "Sqrt",     "Square", "Tan",        "Elu",      "Relu6",
-        "Selu", "Sigmoid", "Softplus", "Softsign", "Tanh",   "Reciprocal", "LeakyRelu"}) {
+       {"Abs",   "Acos", "Acosh",   "Asin",     "Asinh",    "Atan",   "Atanh",      "Ceil",
+        "Cos",   "Cosh", "Erf",     "Erfc",     "Floor",    "Log",    "Log1p",      "Round",
+        "Rsqrt", "Sign", "Sin",     "Sinh",     "Sqrt",     "Square", "Tan",        "Elu",
+        "Relu6", "Selu", "Sigmoid", "Softplus", "Softsign", "Tanh",   "Reciprocal", "LeakyRelu"}) {
     cases.push_back({op, T(), {F({2, 1, 3})}, {{2, 1, 3}}});
   }
   for (const char* op : {"Div", "Minimum", "Pow", "FloorDiv", "FloorMod", "Equal", "NotEqual",
@@ -434,6 +437,9 @@ TEST(ShapeFunctionsTest, RejectInputsThatDoNotFit) {
       {"Reshape", T(), {F({2, 3}), C({4, -1})}, "requires a multiple of 4"},
       {"Reshape", T(), {F({2, 3}), C({-1, -1})}, "Only one input size may be -1"},
       {"Transpose", T(), {F({2, 3}), C({0, 0})}, "permutation"},
+      {"Fill", T(), {IdxT({2}), F({})}, "has no value"},
+      {"Fill", T(), {C({2, -1}), F({})}, "negative"},
+      {"Fill", T(), {C({2}), F({2})}, "value"},
       {"Squeeze", Attrs({{"squeeze_dims", Ints({1})}}), {F({1, 2})}, "not 1"},
       {"Pack", T(), {F({2}), F({3})}, "same shape"},
       {"Unpack", Attrs({{"num", IntAttr(2)}}), {F({3, 2})}, "num"},

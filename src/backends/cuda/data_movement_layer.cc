@@ -1,5 +1,5 @@
 // Data-movement layers: reshapes (a copy), Transpose, ConcatV2 / Pack, Split / SplitV /
-// Unpack, Slice / StridedSlice, Pad / PadV2 / MirrorPad, Tile, GatherV2 and Shape, on the
+// Unpack, Slice / StridedSlice, Pad / PadV2 / MirrorPad, Tile, GatherV2, Shape and Fill, on the
 // kernels of kernels/data_movement.h. Every parameter (perm, axis, begin, paddings, ...) is
 // a constant resolved here, once, against the shapes the plan records.
 #include <functional>
@@ -51,13 +51,14 @@ std::vector<int64_t> DenseStrideVector(const Shape& shape) {
   return strides;
 }
 
-// A strided view of the input: element (i_0, ...) of the output is
+// A strided view of input `input`: element (i_0, ...) of the output is
 // in[offset + sum(i_k * strides[k])].
 StatusOr<std::unique_ptr<LayerRunner>> StridedView(const LayerSpec& spec, int64_t offset,
-                                                   const std::vector<int64_t>& strides) {
+                                                   const std::vector<int64_t>& strides,
+                                                   int input = 0) {
   TFTRT_ASSIGN_OR_RETURN(Dims in_strides, ToDims(strides));
   TFTRT_ASSIGN_OR_RETURN(Dims out_shape, ToDims(spec.output().shape));
-  const DeviceOperand in = spec.inputs[0];
+  const DeviceOperand in = spec.inputs[input];
   const int out = spec.outputs[0];
   const DType dtype = spec.output().dtype;
   const int64_t offset_bytes = offset * static_cast<int64_t>(DTypeSize(dtype));
@@ -328,6 +329,9 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeMain(const LayerSpec& spec) {
   if (op == "Tile") return MakeTile(spec);
   if (op == "GatherV2") return MakeGather(spec);
   if (op == "Shape") return MakeShape(spec);
+  if (op == "Fill") {  // Fill(dims, value): the scalar value broadcast, all strides 0
+    return StridedView(spec, 0, std::vector<int64_t>(spec.output().shape.size(), 0), 1);
+  }
   return Status::Unimplemented("the cuda backend has no data-movement layer " + op);
 }
 

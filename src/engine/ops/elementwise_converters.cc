@@ -87,9 +87,9 @@ void RegisterElementwiseConverters(ConverterTable& table) {
   for (const char* op : {"Neg", "Abs", "Square", "Sign"}) {
     add(op, kNumeric, FusionRole::kUnary, &SameShapeAsInput0);
   }
-  for (const char* op : {"Exp",   "Log",   "Log1p", "Sqrt", "Rsqrt", "Reciprocal", "Sin",
-                         "Cos",   "Tan",   "Sinh",  "Cosh", "Asin",  "Acos",       "Atan",
-                         "Asinh", "Acosh", "Atanh", "Erf",  "Floor", "Ceil",       "Round"}) {
+  for (const char* op : {"Exp",   "Log",  "Log1p", "Sqrt",  "Rsqrt", "Reciprocal", "Sin",   "Cos",
+                         "Tan",   "Sinh", "Cosh",  "Asin",  "Acos",  "Atan",       "Asinh", "Acosh",
+                         "Atanh", "Erf",  "Erfc",  "Floor", "Ceil",  "Round"}) {
     add(op, kFloat, FusionRole::kUnary, &SameShapeAsInput0);
   }
   for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual"}) {

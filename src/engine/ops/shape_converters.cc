@@ -1,5 +1,5 @@
 // Converters for layout and shape ops: reshape, transpose, concat, slicing, padding,
-// gathering, packing. Shape operands (new shapes, permutations, axes, bounds, paddings)
+// gathering, packing, filling. Shape operands (new shapes, permutations, axes, bounds, paddings)
 // must be constants, so every engine tensor's shape follows from the input shapes.
 //
 // StridedSlice's shape comes from ResolveStridedSlice (kernels/cpu/strided_slice.h), the
@@ -27,6 +27,22 @@ StatusOr<ShapeList> ReshapeShape(const Node& node, const std::vector<LayerInput>
   auto resolved = ResolveReshape(inputs[0].shape, std::move(shape));
   if (!resolved.ok()) return WithNode(node, resolved.status());
   return ShapeList{std::move(*resolved)};
+}
+
+// Fill(dims, value): the scalar `value` over `dims`. Keras' ones_like (its attention
+// masks) computes dims from Shape inside the segment; they fold at build time, as
+// Reshape's shape does.
+StatusOr<ShapeList> FillShape(const Node& node, const std::vector<LayerInput>& inputs) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 2));
+  TFTRT_RETURN_IF_ERROR(CheckInputRank(node, inputs, 1, 0, "value"));
+  TFTRT_ASSIGN_OR_RETURN(Shape dims, ConstantIndexValues(node, inputs, 0, "dims"));
+  if (inputs[0].value->rank() != 1) {
+    return NodeShapeError(node, "dims must be 1-D, got " + inputs[0].value->DebugString());
+  }
+  for (int64_t d : dims) {
+    if (d < 0) return NodeShapeError(node, "dims " + ValuesString(dims) + " has a negative size");
+  }
+  return ShapeList{std::move(dims)};
 }
 
 StatusOr<ShapeList> TransposeShape(const Node& node, const std::vector<LayerInput>& inputs) {
@@ -348,6 +364,12 @@ void RegisterShapeConverters(ConverterTable& table) {
                   .shape_inputs = {1},  // a computed shape (Shape -> Pack) folds at build time
                   .kind = LAYER_KIND_DATA_MOVEMENT,
                   .shape = &ReshapeShape,
+                  .preserves_values = true});
+  table.Register({.op = "Fill",
+                  .dtypes = kAll,
+                  .shape_inputs = {0},  // dims, computed (Shape -> ...) or constant
+                  .kind = LAYER_KIND_DATA_MOVEMENT,
+                  .shape = &FillShape,
                   .preserves_values = true});
   add("Transpose", {1}, &TransposeShape);
   add("ExpandDims", {1}, &ExpandDimsShape);

@@ -64,6 +64,7 @@ constexpr OpInfo kOps[] = {
     {Op::kAcosh, "Acosh", 1, false},
     {Op::kAtanh, "Atanh", 1, false},
     {Op::kErf, "Erf", 1, false},
+    {Op::kErfc, "Erfc", 1, false},
     {Op::kFloor, "Floor", 1, false},
     {Op::kCeil, "Ceil", 1, false},
     {Op::kRound, "Round", 1, true},
@@ -210,6 +211,8 @@ __device__ float FloatUnary(const ElementwiseInstruction& ins, float x) {
       return atanhf(x);
     case Op::kErf:
       return erff(x);
+    case Op::kErfc:
+      return erfcf(x);
     case Op::kFloor:
       return floorf(x);
     case Op::kCeil:

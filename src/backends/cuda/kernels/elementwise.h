@@ -89,6 +89,7 @@ enum class ElementwiseOp : uint8_t {
   kAcosh,
   kAtanh,
   kErf,
+  kErfc,
   kFloor,
   kCeil,
   kRound,  // halves to even, as TF
