@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "engine/ops/op_converter.h"
+#include "engine/remove_layers.h"
 
 namespace tftrt {
 namespace {
@@ -50,12 +51,7 @@ class Fuser {
         ++fused;
       }
     }
-    auto* layers = network_->mutable_layer();
-    google::protobuf::RepeatedPtrField<EngineLayer> kept;
-    for (int i = 0; i < layers->size(); ++i) {
-      if (!removed[i]) kept.Add(std::move(*layers->Mutable(i)));
-    }
-    layers->Swap(&kept);
+    RemoveLayers(removed, network_);
     return fused;
   }
 

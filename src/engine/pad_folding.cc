@@ -5,6 +5,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/remove_layers.h"
 #include "graph/attrs.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -105,12 +106,7 @@ int FoldPadsIntoConvolutions(EngineNetwork* network) {
     removed[source->second] = true;
     ++folded;
   }
-  auto* layers = network->mutable_layer();
-  google::protobuf::RepeatedPtrField<EngineLayer> kept;
-  for (int i = 0; i < layers->size(); ++i) {
-    if (!removed[i]) kept.Add(std::move(*layers->Mutable(i)));
-  }
-  layers->Swap(&kept);
+  RemoveLayers(removed, network);
   return folded;
 }
 

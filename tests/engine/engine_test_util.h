@@ -6,6 +6,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <ostream>
@@ -144,6 +145,32 @@ inline std::vector<EngineArg> ArgsFor(const std::vector<Tensor>& tensors) {
   std::vector<EngineArg> args;
   for (const Tensor& tensor : tensors) args.push_back({tensor.dtype(), tensor.shape(), nullptr});
   return args;
+}
+
+// Builds `segment` with the network rewrites (fusion, pad folding: BuildOptions::fuse) and
+// without, runs both on the cpu backend on `inputs`, and expects bit-identical outputs.
+// Returns the rewritten network.
+inline EngineNetwork ExpectRewritesKeepResults(const Graph& segment,
+                                               const std::vector<Tensor>& inputs) {
+  BuildOptions rewritten_options, plain_options;
+  rewritten_options.fuse = true;
+  plain_options.fuse = false;
+  auto rewritten = BuildCpuEngine(segment, ArgsFor(inputs), rewritten_options);
+  auto plain = BuildCpuEngine(segment, ArgsFor(inputs), plain_options);
+  EXPECT_TRUE(rewritten.ok()) << rewritten.status().ToString();
+  EXPECT_TRUE(plain.ok()) << plain.status().ToString();
+  if (!rewritten.ok() || !plain.ok()) return {};
+  auto expected = (*plain)->Run(inputs);
+  auto actual = (*rewritten)->Run(inputs);
+  EXPECT_TRUE(expected.ok()) << expected.status().ToString();
+  EXPECT_TRUE(actual.ok()) << actual.status().ToString();
+  if (expected.ok() && actual.ok()) {
+    EXPECT_EQ(actual->size(), expected->size());
+    for (size_t i = 0; i < std::min(actual->size(), expected->size()); ++i) {
+      EXPECT_TRUE(BitIdentical((*actual)[i], (*expected)[i])) << "output " << i;
+    }
+  }
+  return (*rewritten)->plan();
 }
 
 }  // namespace testing

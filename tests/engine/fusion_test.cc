@@ -14,37 +14,14 @@ using testing::AddArg;
 using testing::AddConstNode;
 using testing::AddFloatOp;
 using testing::AddRet;
-using testing::ArgsFor;
-using testing::BitIdentical;
-using testing::BuildCpuEngine;
 using testing::ConvAttrs;
+using testing::ExpectRewritesKeepResults;
 using testing::RandomTensor;
 
 BuildOptions WithFusion(bool fuse) {
   BuildOptions options;
   options.fuse = fuse;
   return options;
-}
-
-// Builds `segment` fused and unfused, runs both on `inputs`, and expects identical outputs.
-// Returns the fused network.
-EngineNetwork ExpectFusionKeepsResults(const Graph& segment, const std::vector<Tensor>& inputs) {
-  auto fused = BuildCpuEngine(segment, ArgsFor(inputs), WithFusion(true));
-  auto unfused = BuildCpuEngine(segment, ArgsFor(inputs), WithFusion(false));
-  EXPECT_TRUE(fused.ok()) << fused.status().ToString();
-  EXPECT_TRUE(unfused.ok()) << unfused.status().ToString();
-  if (!fused.ok() || !unfused.ok()) return {};
-  auto expected = (*unfused)->Run(inputs);
-  auto actual = (*fused)->Run(inputs);
-  EXPECT_TRUE(expected.ok()) << expected.status().ToString();
-  EXPECT_TRUE(actual.ok()) << actual.status().ToString();
-  if (expected.ok() && actual.ok()) {
-    EXPECT_EQ(actual->size(), expected->size());
-    for (size_t i = 0; i < std::min(actual->size(), expected->size()); ++i) {
-      EXPECT_TRUE(BitIdentical((*actual)[i], (*expected)[i])) << "output " << i;
-    }
-  }
-  return (*fused)->plan();
 }
 
 // x -> Conv2D (to `channels`) -> BiasAdd -> Relu.
@@ -93,7 +70,7 @@ TEST(FusionTest, ConvBiasReluMatchesUnfusedForAnyBlocking) {
     SCOPED_TRACE(ShapeToString(input_shape) + " -> " + std::to_string(channels) + " channels");
     Graph graph("segment");
     AddConvBiasRelu(graph, input_shape, channels);
-    EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor(input_shape, 43)});
+    EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor(input_shape, 43)});
     EXPECT_EQ(network.layer_size(), 1);
   }
 }
@@ -115,7 +92,7 @@ TEST(FusionTest, ResidualAddWithEarlierOperandFolds) {
     Node* relu = AddFloatOp(graph, "relu", "Relu", {{add, 0}});
     AddRet(graph, "y", {relu, 0});
 
-    EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor(shape, 47)});
+    EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor(shape, 47)});
     // Two layers: whichever conv runs second takes the add (its other operand, the first
     // conv's output, exists by then) and the relu.
     ASSERT_EQ(network.layer_size(), 2);
@@ -146,7 +123,7 @@ void AddLaterOperandGraph(Graph& graph, bool second_reader) {
 TEST(FusionTest, LaterProducedOperandIsNotFoldedIntoTheEarlierLayer) {
   Graph graph("segment");
   AddLaterOperandGraph(graph, /*second_reader=*/false);
-  EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor({1, 7, 11, 3}, 50)});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({1, 7, 11, 3}, 50)});
   ASSERT_EQ(network.layer_size(), 2);
   EXPECT_EQ(network.layer(0).name(), "conv1");
   EXPECT_EQ(network.layer(0).epilogue_size(), 0);
@@ -160,7 +137,7 @@ TEST(FusionTest, LaterProducedOperandIsNotFoldedIntoTheEarlierLayer) {
 TEST(FusionTest, ResidualWithLaterOperandAndSharedInputStaysALayer) {
   Graph graph("segment");
   AddLaterOperandGraph(graph, /*second_reader=*/true);
-  EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor({1, 7, 11, 3}, 51)});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({1, 7, 11, 3}, 51)});
   ASSERT_EQ(network.layer_size(), 4);
   for (const EngineLayer& layer : network.layer()) {
     EXPECT_EQ(layer.epilogue_size(), 0) << layer.name();
@@ -180,7 +157,7 @@ TEST(FusionTest, NetworkOutputsAreNotFoldedAway) {
   Node* relu = AddFloatOp(graph, "relu", "Relu", {{biased, 0}});
   AddRet(graph, "biased", {biased, 0});
   AddRet(graph, "relu", {relu, 0});
-  EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor({1, 4, 4, 2}, 54)});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({1, 4, 4, 2}, 54)});
   ASSERT_EQ(network.layer_size(), 2);
   EXPECT_EQ(network.layer(0).epilogue_size(), 1);
   EXPECT_EQ(network.layer(1).op(), "Relu");
@@ -199,7 +176,7 @@ TEST(FusionTest, BroadcastingOperandLargerThanTheValue) {
   Node* tanh = AddFloatOp(graph, "tanh", "Tanh", {{add, 0}});
   AddRet(graph, "out", {tanh, 0});
   EngineNetwork network =
-      ExpectFusionKeepsResults(graph, {RandomTensor({1, 4}, 56), RandomTensor({3, 5}, 57)});
+      ExpectRewritesKeepResults(graph, {RandomTensor({1, 4}, 56), RandomTensor({3, 5}, 57)});
   ASSERT_EQ(network.layer_size(), 2);
   EXPECT_EQ(network.layer(0).epilogue_size(), 0);
   EXPECT_EQ(network.layer(1).epilogue_size(), 1);
@@ -217,7 +194,7 @@ TEST(FusionTest, MatMulEpilogueWithRowsWiderThanABlock) {
   Node* scaled = AddFloatOp(graph, "scaled", "Mul", {{half, 0}, {biased, 0}});
   Node* sigmoid = AddFloatOp(graph, "sigmoid", "Sigmoid", {{scaled, 0}});
   AddRet(graph, "out", {sigmoid, 0});
-  EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor({3, 4}, 60)});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({3, 4}, 60)});
   ASSERT_EQ(network.layer_size(), 1);
   EXPECT_EQ(network.layer(0).epilogue_size(), 3);
   EXPECT_TRUE(network.layer(0).epilogue(1).operand_first());
@@ -233,7 +210,7 @@ TEST(FusionTest, IntegerLayersAreNotFused) {
   Node* add =
       graph.AddNode("add", "AddV2", {{"T", TypeAttr(DataType::kInt32)}}, {{cast, 0}, {one, 0}});
   AddRet(graph, "out", {add, 0}, DataType::kInt32);
-  EngineNetwork network = ExpectFusionKeepsResults(graph, {RandomTensor({6}, 61, -5.0f, 5.0f)});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({6}, 61, -5.0f, 5.0f)});
   EXPECT_EQ(network.layer_size(), 2);
 }
 

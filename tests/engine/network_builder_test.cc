@@ -5,8 +5,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/engine_test_util.h"
-#include "testing/tensor_compare.h"
 #include "savedmodel/tensor_proto.h"
+#include "testing/tensor_compare.h"
 
 namespace tftrt {
 namespace {

@@ -14,9 +14,7 @@ using testing::AddArg;
 using testing::AddConstNode;
 using testing::AddFloatOp;
 using testing::AddRet;
-using testing::ArgsFor;
-using testing::BitIdentical;
-using testing::BuildCpuEngine;
+using testing::ExpectRewritesKeepResults;
 using testing::RandomTensor;
 
 struct PadCase {
@@ -47,29 +45,12 @@ void AddPadThenConv(const PadCase& c, Graph& graph) {
   if (c.pad_also_returned) AddRet(graph, "padded", {pad, 0});
 }
 
-// Builds `c` with and without folding, expects identical outputs; returns the folded plan.
+// Builds `c` with and without the rewrites, expects identical outputs; returns the folded
+// plan.
 EngineNetwork ExpectSameResults(const PadCase& c) {
   Graph graph("segment");
   AddPadThenConv(c, graph);
-  const std::vector<Tensor> inputs = {RandomTensor({2, 7, 6, 4}, 3)};
-  BuildOptions folded_options, plain_options;
-  folded_options.fuse = true;
-  plain_options.fuse = false;
-  auto folded = BuildCpuEngine(graph, ArgsFor(inputs), folded_options);
-  auto plain = BuildCpuEngine(graph, ArgsFor(inputs), plain_options);
-  EXPECT_TRUE(folded.ok()) << folded.status().ToString();
-  EXPECT_TRUE(plain.ok()) << plain.status().ToString();
-  if (!folded.ok() || !plain.ok()) return {};
-  auto expected = (*plain)->Run(inputs);
-  auto actual = (*folded)->Run(inputs);
-  EXPECT_TRUE(expected.ok() && actual.ok());
-  if (expected.ok() && actual.ok()) {
-    EXPECT_EQ(actual->size(), expected->size());
-    for (size_t i = 0; i < std::min(actual->size(), expected->size()); ++i) {
-      EXPECT_TRUE(BitIdentical((*actual)[i], (*expected)[i])) << "output " << i;
-    }
-  }
-  return (*folded)->plan();
+  return ExpectRewritesKeepResults(graph, {RandomTensor({2, 7, 6, 4}, 3)});
 }
 
 int CountOp(const EngineNetwork& network, const std::string& op) {
