@@ -726,6 +726,20 @@ TEST(CudaDataMovementTest, PadMirrorPadAndTileMatchCpu) {
             .ok());
     EXPECT_EQ(out.Download<float>(42), Values<float>(want)) << c.attr;
   }
+  // An NHWC image padded in H and W only: rows of whole pixels move as 16-byte elements.
+  const auto image = RandomFloats(2 * 3 * 4 * 8, -5, 5, 81, false);
+  DeviceBuffer d_image(image);
+  const Tensor image_paddings =
+      Tensor::FromVector(std::vector<int32_t>{0, 0, 1, 2, 3, 0, 0, 0}, {4, 2});
+  const Tensor want_image =
+      Cpu("PadV2", testing::MovedInputs(FloatTensor(image, {2, 3, 4, 8}), Tensor(image_paddings),
+                                        FloatTensor({-7.5f}, {})));
+  const int64_t padded = 2 * 6 * 7 * 8;
+  DeviceBuffer out_image(padded * 4);
+  ASSERT_TRUE(Pad(d_image.get(), D({2, 3, 4, 8}), {0, 1, 3, 0}, {0, 2, 0, 0}, PadMode::kConstant,
+                  -7.5, DType::kFloat32, out_image.get(), nullptr)
+                  .ok());
+  EXPECT_EQ(out_image.Download<float>(padded), Values<float>(want_image));
   const Tensor want = Cpu(
       "Tile",
       testing::MovedInputs(FloatTensor(x, {3, 4}), Tensor::FromVector(std::vector<int32_t>{2, 3})));
@@ -926,17 +940,21 @@ TEST(CudaSoftmaxTest, SoftmaxAndLogSoftmaxMatchCpu) {
 
 // ---- Pooling ----
 
-TEST(CudaPoolingTest, MaxAndAvgPoolMatchCpuWithPadding) {
+// 5 channels: one per thread; 16: four float (or int32) channels per thread in one vector.
+class CudaPoolingTest : public ::testing::TestWithParam<int64_t> {};
+
+TEST_P(CudaPoolingTest, MaxAndAvgPoolMatchCpuWithPadding) {
   TFTRT_SKIP_WITHOUT_GPU();
+  const int64_t channels = GetParam();
   Pool2DParams p;
-  p.batch = 2, p.in_height = 9, p.in_width = 8, p.channels = 5;
+  p.batch = 2, p.in_height = 9, p.in_width = 8, p.channels = channels;
   p.window_height = 3, p.window_width = 2, p.stride_height = 2, p.stride_width = 3;
   p.pad_top = 1, p.pad_left = 1;
   p.out_height = 5, p.out_width = 3;
-  const int64_t n_in = 2 * 9 * 8 * 5, n_out = 2 * 5 * 3 * 5;
+  const int64_t n_in = 2 * 9 * 8 * channels, n_out = 2 * 5 * 3 * channels;
   auto x = RandomFloats(n_in, -5, 5, 130, true);
   x[3] = -kInf;
-  Pool2DShape cpu_shape{2, 9, 8, 5, Window2D{}};
+  Pool2DShape cpu_shape{2, 9, 8, channels, Window2D{}};
   cpu_shape.window.filter_rows = 3, cpu_shape.window.filter_cols = 2;
   cpu_shape.window.stride_rows = 2, cpu_shape.window.stride_cols = 3;
   cpu_shape.window.pad_top = 1, cpu_shape.window.pad_left = 1;
@@ -957,6 +975,8 @@ TEST(CudaPoolingTest, MaxAndAvgPoolMatchCpuWithPadding) {
   ASSERT_TRUE(Pool2D(PoolOp::kMax, p, dxi.get(), DType::kInt32, out_i.get(), nullptr).ok());
   EXPECT_EQ(out_i.Download<int32_t>(n_out), want_i);
 }
+
+INSTANTIATE_TEST_SUITE_P(Channels, CudaPoolingTest, ::testing::Values(5, 16));
 
 // ---- Resize ----
 

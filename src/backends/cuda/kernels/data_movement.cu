@@ -1,5 +1,6 @@
 #include <cuda_fp16.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string>
 
@@ -167,7 +168,9 @@ struct IndexMapParams {
   Dims in_strides;
   Dims before;  // leading pad per dim (0 for Tile)
   IndexMapMode mode;
-  uint32_t constant_bits;  // the pad value's bits, in the low bytes
+  // The pad value's bits repeated over 16 bytes, so that an element of any width up to 16
+  // bytes (see LaunchIndexMap's wide elements) is a whole number of pad values.
+  uint32_t constant_words[4];
   int64_t num_elements;
 };
 
@@ -192,7 +195,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     IndexMapKernel(const __grid_constant__ IndexMapParams p, const S* __restrict__ in,
                    S* __restrict__ out) {
   S constant;
-  memcpy(&constant, &p.constant_bits, sizeof(S));
+  memcpy(&constant, p.constant_words, sizeof(S));
   for (int64_t i = GlobalThreadIndex(); i < p.num_elements; i += GridStride()) {
     int64_t rest = i;
     int64_t offset = 0;
@@ -208,25 +211,71 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   }
 }
 
+template <typename S>
+Status LaunchIndexMapKernel(const IndexMapParams& p, const void* in, void* out,
+                            cudaStream_t stream) {
+  IndexMapKernel<S><<<GridStrideBlocks(p.num_elements), kThreadsPerBlock, 0, stream>>>(
+      p, static_cast<const S*>(in), static_cast<S*>(out));
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
+}
+
+// Where the innermost dim is copied whole (not padded, not tiled: an NHWC image padded in H
+// and W), its rows are moved as elements of up to 16 bytes: the index arithmetic per byte,
+// which bounds these kernels, shrinks by as much. Returns the element width (bytes) to use.
+int WideElementBytes(const void* in, const void* out, const Dims& in_shape, const Dims& out_shape,
+                     const Dims& before, size_t element_bytes) {
+  const int last = in_shape.rank - 1;
+  if (last < 0 || in_shape.d[last] != out_shape.d[last] || before.d[last] != 0) {
+    return static_cast<int>(element_bytes);
+  }
+  const uint64_t row_bytes = in_shape.d[last] * element_bytes;
+  const uintptr_t pointers = reinterpret_cast<uintptr_t>(in) | reinterpret_cast<uintptr_t>(out);
+  for (int wide : {16, 8, 4}) {
+    if (wide > static_cast<int>(element_bytes) && row_bytes % wide == 0 && pointers % wide == 0) {
+      return wide;
+    }
+  }
+  return static_cast<int>(element_bytes);
+}
+
 Status LaunchIndexMap(const void* in, const Dims& in_shape, const Dims& out_shape,
                       const Dims& before, IndexMapMode mode, uint32_t constant_bits, DType dtype,
                       void* out, cudaStream_t stream) {
   IndexMapParams p;
   p.out_shape = out_shape;
   p.in_shape = in_shape;
-  p.in_strides = DenseStrides(in_shape);
   p.before = before;
   p.mode = mode;
-  p.constant_bits = constant_bits;
-  p.num_elements = NumElements(out_shape);
+  const size_t element_bytes = DTypeSize(dtype);
+  if (element_bytes != 1 && element_bytes != 2 && element_bytes != 4) {
+    return Status::InvalidArgument("data movement: invalid dtype");
+  }
+  for (size_t byte = 0; byte < sizeof(p.constant_words); byte += element_bytes) {
+    std::memcpy(reinterpret_cast<char*>(p.constant_words) + byte, &constant_bits, element_bytes);
+  }
+  const int wide = WideElementBytes(in, out, in_shape, out_shape, before, element_bytes);
+  if (wide != static_cast<int>(element_bytes)) {
+    const int last = in_shape.rank - 1;
+    p.in_shape.d[last] = p.out_shape.d[last] = in_shape.d[last] * element_bytes / wide;
+  }
+  p.in_strides = DenseStrides(p.in_shape);
+  p.num_elements = NumElements(p.out_shape);
   if (p.num_elements == 0) return Status::Ok();
-  return VisitStorage(dtype, [&](auto tag) -> Status {
-    using S = decltype(tag);
-    IndexMapKernel<S><<<GridStrideBlocks(p.num_elements), kThreadsPerBlock, 0, stream>>>(
-        p, static_cast<const S*>(in), static_cast<S*>(out));
-    TFTRT_CUDA_CHECK(cudaGetLastError());
-    return Status::Ok();
-  });
+  switch (wide) {
+    case 16:
+      return LaunchIndexMapKernel<uint4>(p, in, out, stream);
+    case 8:
+      return LaunchIndexMapKernel<uint2>(p, in, out, stream);
+    case 4:
+      return LaunchIndexMapKernel<uint32_t>(p, in, out, stream);
+    case 2:
+      return LaunchIndexMapKernel<uint16_t>(p, in, out, stream);
+    case 1:
+      return LaunchIndexMapKernel<uint8_t>(p, in, out, stream);
+    default:
+      return Status::InvalidArgument("data movement: invalid dtype");
+  }
 }
 
 // The bits of `value` as an element of `dtype`, with TF's cast rules.
