@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <string>
+#include <type_traits>
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/kernels/device_utils.cuh"
@@ -398,9 +399,14 @@ __host__ __device__ constexpr bool IsTernary(Op op) {
 
 // ---- The kernel ----
 
-// How an input's offset follows from the output index i: i itself (dense, same shape),
-// 0 (a scalar), i % last_dim (a vector along the last dim), or a full stride dot product.
-enum class Access : uint8_t { kDense, kScalar, kLastDimVector, kStrided };
+// How an input's offset follows from the output index i.
+enum class Access : uint8_t {
+  kDense,    // i: the output's own shape and strides
+  kScalar,   // 0
+  kInner,    // i % n: the trailing dims dense, the leading ones broadcast (a bias vector)
+  kOuter,    // i / n: the leading dims dense, the trailing ones broadcast (a row statistic)
+  kStrided,  // the dot product of i's coordinates with the input's strides
+};
 
 struct ChainParams {
   ElementwiseProgram program;
@@ -408,31 +414,59 @@ struct ChainParams {
   const void* data[kMaxElementwiseInputs];
   DType dtype[kMaxElementwiseInputs];
   Access access[kMaxElementwiseInputs];
+  int64_t block[kMaxElementwiseInputs];          // kInner / kOuter: n
+  FastDivmod fast_block[kMaxElementwiseInputs];  // n, for 32-bit launches
   Dims strides[kMaxElementwiseInputs];
   Dims out_shape;
-  int64_t last_dim;
+  FastDivmod fast_out_dims[kMaxRank];  // out_shape's dims, for 32-bit launches
   int64_t num_elements;
 };
 
+// i / n and i % n, in the launch's index type.
+__device__ __forceinline__ uint32_t DivBy(uint32_t i, const FastDivmod& fast, int64_t) {
+  return fast.Div(i);
+}
+__device__ __forceinline__ int64_t DivBy(int64_t i, const FastDivmod&, int64_t n) { return i / n; }
+template <typename Index>
+__device__ __forceinline__ Index ModBy(Index i, const FastDivmod& fast, int64_t n) {
+  return i - DivBy(i, fast, n) * static_cast<Index>(n);
+}
+
+// x[index], by selects over an unrolled loop: indexing the array with a run-time value would
+// put it in local memory.
+template <typename C>
+__device__ __forceinline__ C Pick(const C (&x)[kMaxElementwiseInputs], int index) {
+  C value = x[0];
+#pragma unroll
+  for (int k = 1; k < kMaxElementwiseInputs; ++k) {
+    if (k == index) value = x[k];
+  }
+  return value;
+}
+
 // kStrided: whether any input needs the output index decomposed into coordinates.
-template <typename C, typename Out, bool kStrided>
+// kWide: 64-bit indices (some offset reaches 2^31); otherwise 32-bit ones and FastDivmod.
+template <typename C, typename Out, bool kStrided, bool kWide>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     ElementwiseChainKernel(const __grid_constant__ ChainParams p, Out* __restrict__ out) {
-  for (int64_t i = GlobalThreadIndex(); i < p.num_elements; i += GridStride()) {
-    int64_t coords[kMaxRank];
+  using Index = std::conditional_t<kWide, int64_t, uint32_t>;
+  const Index n = static_cast<Index>(p.num_elements);
+  for (Index i = static_cast<Index>(GlobalThreadIndex()); i < n;
+       i += static_cast<Index>(GridStride())) {
+    Index coords[kMaxRank];
     if constexpr (kStrided) {
-      int64_t rest = i;
+      Index rest = i;
       for (int d = p.out_shape.rank - 1; d >= 0; --d) {
-        const int64_t size = p.out_shape.d[d];
-        coords[d] = rest % size;
-        rest /= size;
+        const Index next = DivBy(rest, p.fast_out_dims[d], p.out_shape.d[d]);
+        coords[d] = rest - next * static_cast<Index>(p.out_shape.d[d]);
+        rest = next;
       }
     }
     C x[kMaxElementwiseInputs];
 #pragma unroll
     for (int k = 0; k < kMaxElementwiseInputs; ++k) {
       if (k >= p.num_inputs) break;
-      int64_t offset = 0;
+      Index offset = 0;
       switch (p.access[k]) {
         case Access::kDense:
           offset = i;
@@ -440,12 +474,17 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
         case Access::kScalar:
           offset = 0;
           break;
-        case Access::kLastDimVector:
-          offset = i % p.last_dim;
+        case Access::kInner:
+          offset = ModBy(i, p.fast_block[k], p.block[k]);
+          break;
+        case Access::kOuter:
+          offset = DivBy(i, p.fast_block[k], p.block[k]);
           break;
         case Access::kStrided:
           if constexpr (kStrided) {
-            for (int d = 0; d < p.out_shape.rank; ++d) offset += coords[d] * p.strides[k].d[d];
+            for (int d = 0; d < p.out_shape.rank; ++d) {
+              offset += coords[d] * static_cast<Index>(p.strides[k].d[d]);
+            }
           }
           break;
       }
@@ -455,16 +494,17 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     const ElementwiseInstruction& first = program.first;
     C v;
     if (IsTernary(first.op)) {
-      v = Ternary(first.op, x[first.operands[0]], x[first.operands[1]], x[first.operands[2]]);
+      v = Ternary(first.op, Pick(x, first.operands[0]), Pick(x, first.operands[1]),
+                  Pick(x, first.operands[2]));
     } else if (IsBinary(first.op)) {
-      v = Binary(first.op, x[first.operands[0]], x[first.operands[1]]);
+      v = Binary(first.op, Pick(x, first.operands[0]), Pick(x, first.operands[1]));
     } else {
-      v = Unary(first, x[first.operands[0]]);
+      v = Unary(first, Pick(x, first.operands[0]));
     }
     for (int s = 0; s < program.num_steps; ++s) {
       const ElementwiseInstruction& step = program.steps[s];
       if (IsBinary(step.op)) {
-        const C operand = x[step.operands[0]];
+        const C operand = Pick(x, step.operands[0]);
         v = step.operand_first ? Binary(step.op, operand, v) : Binary(step.op, v, operand);
       } else {
         v = Unary(step, v);
@@ -485,48 +525,73 @@ bool SameUsedStrides(const Dims& shape, const Dims& strides, const Dims& pattern
   return true;
 }
 
-Access ClassifyAccess(const Dims& out_shape, const Dims& strides) {
+// How an input with `strides` over `out_shape` is read (Access), and its n for kInner and
+// kOuter: the product of the output dims after the split between broadcast and dense dims.
+struct InputAccess {
+  Access access = Access::kStrided;
+  int64_t block = 1;
+};
+
+InputAccess ClassifyAccess(const Dims& out_shape, const Dims& strides) {
   const Dims dense = DenseStrides(out_shape);
-  if (SameUsedStrides(out_shape, strides, dense)) return Access::kDense;
+  if (SameUsedStrides(out_shape, strides, dense)) return {Access::kDense, 1};
   Dims zeros;
   zeros.rank = out_shape.rank;
-  if (SameUsedStrides(out_shape, strides, zeros)) return Access::kScalar;
-  if (out_shape.rank > 0) {
-    Dims last_only = zeros;
-    last_only.d[out_shape.rank - 1] = 1;
-    if (SameUsedStrides(out_shape, strides, last_only)) return Access::kLastDimVector;
+  if (SameUsedStrides(out_shape, strides, zeros)) return {Access::kScalar, 1};
+  for (int split = 1; split < out_shape.rank; ++split) {
+    const int64_t block = dense.d[split - 1];  // the product of the dims from `split` on
+    Dims inner = zeros, outer = zeros;
+    for (int d = 0; d < out_shape.rank; ++d) {
+      if (d >= split) inner.d[d] = dense.d[d];
+      if (d < split) outer.d[d] = dense.d[d] / block;
+    }
+    if (SameUsedStrides(out_shape, strides, inner)) return {Access::kInner, block};
+    if (SameUsedStrides(out_shape, strides, outer)) return {Access::kOuter, block};
   }
-  return Access::kStrided;
+  return {Access::kStrided, 1};
+}
+
+// The largest offset `strides` reach over `shape` (negative strides count as positive).
+int64_t MaxOffset(const Dims& shape, const Dims& strides) {
+  int64_t offset = 0;
+  for (int d = 0; d < shape.rank; ++d) {
+    offset += (shape.d[d] - 1) * (strides.d[d] < 0 ? -strides.d[d] : strides.d[d]);
+  }
+  return offset;
 }
 
 template <typename C, typename Out>
-Status LaunchChain(const ChainParams& params, void* out, cudaStream_t stream) {
+Status LaunchChain(const ChainParams& params, bool wide, void* out, cudaStream_t stream) {
   const unsigned blocks = GridStrideBlocks(params.num_elements);
   bool strided = false;
   for (int k = 0; k < params.num_inputs; ++k) strided |= params.access[k] == Access::kStrided;
-  if (strided) {
-    ElementwiseChainKernel<C, Out, true>
-        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, static_cast<Out*>(out));
+  Out* typed_out = static_cast<Out*>(out);
+  if (wide) {  // rare: one general instance
+    ElementwiseChainKernel<C, Out, true, true>
+        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, typed_out);
+  } else if (strided) {
+    ElementwiseChainKernel<C, Out, true, false>
+        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, typed_out);
   } else {
-    ElementwiseChainKernel<C, Out, false>
-        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, static_cast<Out*>(out));
+    ElementwiseChainKernel<C, Out, false, false>
+        <<<blocks, kThreadsPerBlock, 0, stream>>>(params, typed_out);
   }
   TFTRT_CUDA_CHECK(cudaGetLastError());
   return Status::Ok();
 }
 
 template <typename C>
-Status LaunchChainForOutput(const ChainParams& params, void* out, DType out_dtype,
+Status LaunchChainForOutput(const ChainParams& params, bool wide, void* out, DType out_dtype,
                             cudaStream_t stream) {
   switch (out_dtype) {
     case DType::kFloat32:
-      return LaunchChain<C, float>(params, out, stream);
+      return LaunchChain<C, float>(params, wide, out, stream);
     case DType::kFloat16:
-      return LaunchChain<C, __half>(params, out, stream);
+      return LaunchChain<C, __half>(params, wide, out, stream);
     case DType::kInt32:
-      return LaunchChain<C, int32_t>(params, out, stream);
+      return LaunchChain<C, int32_t>(params, wide, out, stream);
     case DType::kBool:
-      return LaunchChain<C, bool>(params, out, stream);
+      return LaunchChain<C, bool>(params, wide, out, stream);
   }
   return Status::InvalidArgument("ElementwiseChain: invalid output dtype");
 }
@@ -668,7 +733,6 @@ Status ElementwiseChain(const ElementwiseProgram& program,
   params.program = program;
   params.num_inputs = static_cast<int>(inputs.size());
   params.out_shape = out_shape;
-  params.last_dim = out_shape.rank > 0 ? out_shape.d[out_shape.rank - 1] : 1;
   params.num_elements = NumElements(out_shape);
   for (int k = 0; k < params.num_inputs; ++k) {
     if (inputs[k].strides.rank != out_shape.rank) {
@@ -680,13 +744,28 @@ Status ElementwiseChain(const ElementwiseProgram& program,
     params.data[k] = inputs[k].data;
     params.dtype[k] = inputs[k].dtype;
     params.strides[k] = inputs[k].strides;
-    params.access[k] = ClassifyAccess(out_shape, inputs[k].strides);
   }
   if (params.num_elements == 0) return Status::Ok();
-  if (program.compute == DType::kInt32) {
-    return LaunchChainForOutput<int32_t>(params, out, out_dtype, stream);
+  constexpr int64_t kNarrowLimit = int64_t{1} << 31;  // FastDivmod's range
+  bool wide = params.num_elements >= kNarrowLimit;
+  for (int k = 0; k < params.num_inputs; ++k) {
+    const InputAccess access = ClassifyAccess(out_shape, inputs[k].strides);
+    params.access[k] = access.access;
+    params.block[k] = access.block;
+    wide |= MaxOffset(out_shape, inputs[k].strides) >= kNarrowLimit;
   }
-  return LaunchChainForOutput<float>(params, out, out_dtype, stream);
+  if (!wide) {  // every divisor below is at most num_elements < 2^31
+    for (int d = 0; d < out_shape.rank; ++d) {
+      params.fast_out_dims[d] = FastDivmod(static_cast<uint32_t>(out_shape.d[d]));
+    }
+    for (int k = 0; k < params.num_inputs; ++k) {
+      params.fast_block[k] = FastDivmod(static_cast<uint32_t>(params.block[k]));
+    }
+  }
+  if (program.compute == DType::kInt32) {
+    return LaunchChainForOutput<int32_t>(params, wide, out, out_dtype, stream);
+  }
+  return LaunchChainForOutput<float>(params, wide, out, out_dtype, stream);
 }
 
 Status ElementwiseOpLaunch(ElementwiseOp op, DType compute,

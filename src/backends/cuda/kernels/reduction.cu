@@ -136,28 +136,29 @@ __device__ __forceinline__ int64_t OffsetOf(int64_t index, const Dims& shape, co
   return offset;
 }
 
-// One block per output: the innermost reduced group (stride 1, length `inner`) is read by
-// consecutive threads; the other reduced groups (`outer_red_*`) are looped over.
-template <ReduceOp kOp, typename T>
+// One RowTeam per output: the innermost reduced group (stride 1, length `inner`) is read
+// by consecutive threads; the other reduced groups (`outer_red_*`) are looped over.
+template <ReduceOp kOp, typename T, bool kWarp>
 __global__ void ReduceRowsKernel(const ReduceLayout layout, Dims outer_red_shape,
                                  Dims outer_red_strides, int64_t inner, const T* __restrict__ in,
                                  T* __restrict__ out) {
   using Acc = AccOf<T>;
   using R = Reducer<kOp, Acc>;
   __shared__ Acc scratch[32];
+  const RowTeam<kWarp> team;
   const int64_t outer_count = NumElementsDevice(outer_red_shape);
-  for (int64_t o = blockIdx.x; o < layout.num_outputs; o += gridDim.x) {
+  for (int64_t o = team.first_row(); o < layout.num_outputs; o += team.row_step()) {
     const T* base = in + OffsetOf(o, layout.kept_shape, layout.kept_strides);
     Acc acc = R::Identity();
     for (int64_t r = 0; r < outer_count; ++r) {
       const T* row = base + OffsetOf(r, outer_red_shape, outer_red_strides);
-      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) {
+      for (int64_t j = team.rank(); j < inner; j += team.size()) {
         acc = R::Combine(acc, LoadAcc(row + j));
       }
     }
-    acc = BlockAllReduce(
+    acc = team.AllReduce(
         acc, [](Acc a, Acc b) { return R::Combine(a, b); }, R::Identity(), scratch);
-    if (threadIdx.x == 0) out[o] = StoreAcc<T>(R::Finalize(acc, layout.reduced_count));
+    if (team.rank() == 0) out[o] = StoreAcc<T>(R::Finalize(acc, layout.reduced_count));
   }
 }
 
@@ -196,10 +197,9 @@ Status LaunchReduce(const ReduceLayout& layout, const void* in, void* out, cudaS
     Dims outer_shape = layout.red_shape, outer_strides = layout.red_strides;
     const int64_t inner = outer_shape.d[outer_shape.rank - 1];
     outer_shape.rank = outer_strides.rank = outer_shape.rank - 1;
-    const unsigned blocks = static_cast<unsigned>(
-        layout.num_outputs < kMaxBlocks * 8 ? layout.num_outputs : kMaxBlocks * 8);
-    ReduceRowsKernel<kOp, T><<<blocks, ThreadsForRow(inner), 0, stream>>>(
-        layout, outer_shape, outer_strides, inner, typed_in, typed_out);
+    LaunchRowKernel(layout.num_outputs, inner, stream, ReduceRowsKernel<kOp, T, true>,
+                    ReduceRowsKernel<kOp, T, false>, layout, outer_shape, outer_strides, inner,
+                    typed_in, typed_out);
   } else {
     ReduceColumnsKernel<kOp, T>
         <<<GridStrideBlocks(layout.num_outputs), kThreadsPerBlock, 0, stream>>>(layout, typed_in,
@@ -267,18 +267,18 @@ __device__ __forceinline__ ArgCompute<T> LoadArg(const T* p) {
   return static_cast<ArgCompute<T>>(LoadAcc(p));  // int32 stays exact through long long
 }
 
-// Rows along the innermost axis: one block per row.
-template <bool kMax, typename T>
+// Rows along the innermost axis: one RowTeam per row.
+template <bool kMax, typename T, bool kWarp>
 __global__ void ArgReduceRowsKernel(int64_t rows, int64_t length, const T* __restrict__ in,
                                     int32_t* __restrict__ out) {
   using C = ArgCompute<T>;
   __shared__ C scratch_values[32];
   __shared__ int32_t scratch_indices[32];
-  const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
-  for (int64_t row = blockIdx.x; row < rows; row += gridDim.x) {
+  const RowTeam<kWarp> team;
+  for (int64_t row = team.first_row(); row < rows; row += team.row_step()) {
     const T* line = in + row * length;
     Candidate<C> best{LoadArg(line), 0};
-    for (int64_t j = threadIdx.x; j < length; j += blockDim.x) {
+    for (int64_t j = team.rank(); j < length; j += team.size()) {
       best = Better<kMax>(best, Candidate<C>{LoadArg(line + j), static_cast<int32_t>(j)});
     }
     auto warp_reduce = [](Candidate<C> c) {
@@ -290,18 +290,19 @@ __global__ void ArgReduceRowsKernel(int64_t rows, int64_t length, const T* __res
       return c;
     };
     best = warp_reduce(best);
-    __syncthreads();  // the scratch of the previous row has been read
-    if (lane == 0) {
-      scratch_values[warp] = best.value;
-      scratch_indices[warp] = best.index;
-    }
-    __syncthreads();
-    if (warp == 0) {
+    if constexpr (!kWarp) {  // then across the block's warps
+      const int lane = threadIdx.x % 32, warp = threadIdx.x / 32;
+      __syncthreads();  // the scratch of the previous row has been read
+      if (lane == 0) {
+        scratch_values[warp] = best.value;
+        scratch_indices[warp] = best.index;
+      }
+      __syncthreads();
       // Lanes beyond the warp count repeat warp 0's candidate: harmless for Better.
       const int from = lane < static_cast<int>(blockDim.x / 32) ? lane : 0;
       best = warp_reduce(Candidate<C>{scratch_values[from], scratch_indices[from]});
-      if (lane == 0) out[row] = best.index;
     }
+    if (team.rank() == 0) out[row] = best.index;
   }
 }
 
@@ -328,9 +329,8 @@ Status LaunchArgReduce(int64_t outer, int64_t length, int64_t inner, const void*
                        cudaStream_t stream) {
   const T* typed_in = static_cast<const T*>(in);
   if (inner == 1) {
-    const unsigned blocks = static_cast<unsigned>(outer < kMaxBlocks * 8 ? outer : kMaxBlocks * 8);
-    ArgReduceRowsKernel<kMax, T>
-        <<<blocks, ThreadsForRow(length), 0, stream>>>(outer, length, typed_in, out);
+    LaunchRowKernel(outer, length, stream, ArgReduceRowsKernel<kMax, T, true>,
+                    ArgReduceRowsKernel<kMax, T, false>, outer, length, typed_in, out);
   } else {
     ArgReduceColumnsKernel<kMax, T>
         <<<GridStrideBlocks(outer * inner), kThreadsPerBlock, 0, stream>>>(outer, length, inner,
