@@ -336,10 +336,12 @@ TEST(CudaElementwiseTest, EveryFloatUnaryOpMatchesCpu) {
 
 TEST(CudaElementwiseTest, EveryFloatBinaryOpMatchesCpuWithBroadcasting) {
   TFTRT_SKIP_WITHOUT_GPU();
-  // Every broadcast form: same shape, row vector, column, scalar, both sides stretched.
+  // Every broadcast form: same shape, row vector, column, scalar, both sides stretched;
+  // trailing dims dense (read as i % n), leading dims dense (i / n).
   const std::vector<std::pair<Shape, Shape>> shape_pairs = {
-      {{4, 5, 6}, {4, 5, 6}}, {{4, 5, 6}, {6}},    {{4, 5, 6}, {5, 1}},
-      {{4, 5, 6}, {}},        {{4, 1, 6}, {5, 1}}, {{}, {3, 2}}};
+      {{4, 5, 6}, {4, 5, 6}}, {{4, 5, 6}, {6}},      {{4, 5, 6}, {5, 1}}, {{4, 5, 6}, {}},
+      {{4, 1, 6}, {5, 1}},    {{}, {3, 2}},          {{4, 5, 6}, {5, 6}}, {{4, 5, 6}, {4, 5, 1}},
+      {{4, 5, 6}, {4, 1, 1}}, {{4, 1, 6}, {4, 5, 1}}};
   for (const OpCase& c : kFloatBinaryCases) {
     const auto op = ElementwiseOpFromTfName(c.tf_name);
     ASSERT_TRUE(op.has_value()) << c.tf_name;
@@ -833,6 +835,29 @@ TEST(CudaReductionTest, EveryOpOverAxisSetsMatchesCpu) {
       Reduce(ReduceOp::kMax, dx.get(), D({3, 0}), {1}, DType::kFloat32, out_empty.get(), nullptr)
           .ok());
   EXPECT_EQ(out_empty.Download<float>(3), std::vector<float>(3, -kInf));
+}
+
+// Rows up to kWarpRowMaxLength (2048) are reduced by a warp each, longer ones by a block.
+TEST(CudaReductionTest, RowsJustBelowAndAboveTheWarpLimitMatchCpu) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  for (int64_t length : {2047, 2048, 2049}) {
+    const Shape shape = {37, length};
+    const auto x = RandomFloats(37 * length, -2, 2, 130 + length, false);
+    for (const char* name : {"Mean", "Max"}) {
+      const Tensor want =
+          Cpu(name, testing::MovedInputs(FloatTensor(x, shape), Tensor::Scalar<int32_t>(1)));
+      DeviceBuffer dx(x), out(37 * 4);
+      ASSERT_TRUE(Reduce(std::string(name) == "Mean" ? ReduceOp::kMean : ReduceOp::kMax, dx.get(),
+                         Dims::From(shape), {1}, DType::kFloat32, out.get(), nullptr)
+                      .ok());
+      const auto got = out.Download<float>(37);
+      const auto w = Values<float>(want);
+      for (size_t i = 0; i < w.size(); ++i) {
+        EXPECT_NEAR(got[i], w[i], 1e-5 * std::max(1.0f, std::fabs(w[i])) * 64)
+            << name << " length " << length << " row " << i;
+      }
+    }
+  }
 }
 
 TEST(CudaReductionTest, LargeFullReductionAndHalf) {
