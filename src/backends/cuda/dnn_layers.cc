@@ -1,9 +1,11 @@
-// Convolution and matmul layers, on the cuDNN and cuBLASLt runners: the longest prefix of
-// the layer's epilogue that the library accepts is fused into the product (bias, channel
-// scale, one residual add, activations); the rest runs as one elementwise pass after it.
+// Convolution and matmul layers, on the cuDNN and cuBLASLt runners (depthwise convolutions
+// with channel multiplier 1 on tftrt's own kernel): the longest prefix of the layer's epilogue
+// that the runner accepts is fused into the product (bias, channel scale, one residual add,
+// activations); the rest runs as one elementwise pass after it.
 #include "backends/cuda/batched_product.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/depthwise_runner.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/kernels/data_movement.h"
 #include "backends/cuda/kernels/reduction.h"
@@ -95,6 +97,24 @@ class ConvolutionLayerRunner : public LayerRunner {
 
  private:
   std::unique_ptr<ConvolutionRunner> runner_;
+  DeviceOperand x_, residual_;
+  int out_;
+};
+
+// A depthwise convolution with channel multiplier 1, on tftrt's own kernel.
+class DepthwiseLayerRunner : public LayerRunner {
+ public:
+  DepthwiseLayerRunner(std::unique_ptr<DepthwiseRunner> runner, DeviceOperand x,
+                       DeviceOperand residual, int out)
+      : runner_(std::move(runner)), x_(std::move(x)), residual_(std::move(residual)), out_(out) {}
+  Status Enqueue(const RunBuffers& b) const override {
+    const bool residual = PrefixHasResidual(runner_->epilogue(), runner_->fused_steps());
+    return runner_->Run(b.stream(), b.operand(x_), b.tensor(out_),
+                        residual ? b.operand(residual_) : nullptr);
+  }
+
+ private:
+  std::unique_ptr<DepthwiseRunner> runner_;
   DeviceOperand x_, residual_;
   int out_;
 };
@@ -274,6 +294,14 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
                               .dtype = IoDataType(spec.output().dtype),
                               .allow_tf32 = spec.allow_tf32};
   MappedEpilogue epilogue = MapEpilogue(spec);
+  if (DepthwiseRunner::Handles(desc)) {
+    TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<DepthwiseRunner> runner,
+                           DepthwiseRunner::Create(desc, *filter.host, std::move(epilogue.steps)));
+    const int fused = runner->fused_steps();
+    std::unique_ptr<LayerRunner> main(
+        new DepthwiseLayerRunner(std::move(runner), x, epilogue.residual, spec.outputs[0]));
+    return WithEpilogue(std::move(main), spec, fused);
+  }
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<ConvolutionRunner> runner,
                          ConvolutionRunner::Create(spec.handles, desc, *filter.host,
                                                    std::move(epilogue.steps), spec.tactics));
