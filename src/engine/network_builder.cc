@@ -5,6 +5,7 @@
 
 #include "engine/fusion.h"
 #include "engine/ops/op_converter.h"
+#include "engine/ops/shape_helpers.h"
 #include "engine/pad_folding.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
@@ -170,6 +171,11 @@ class Lowering {
       return Status::Internal("the converter of " + node.op + " has no shape function");
     }
     TFTRT_ASSIGN_OR_RETURN(std::vector<Shape> shapes, converter.shape(node, layer_inputs));
+    TFTRT_ASSIGN_OR_RETURN(bool moves_no_data, MovesNoData(node, layer_inputs, shapes));
+    if (moves_no_data) {
+      values_[{&node, 0}] = *inputs[0];
+      return Status::Ok();
+    }
     const std::vector<DataType>& dtypes = types_.outputs(&node);
     const int num_outputs = NumOutputs(node);
     if (static_cast<int>(shapes.size()) < num_outputs ||
@@ -196,6 +202,22 @@ class Lowering {
       layer->add_output(value.tensor);
     }
     return Status::Ok();
+  }
+
+  // Whether the node's output is its input, byte for byte: a Transpose by the identity
+  // permutation, or a reshape to the input's own shape (TF's Tensordot emits both). Such a
+  // node aliases its input instead of becoming a copying layer.
+  static StatusOr<bool> MovesNoData(const Node& node, const std::vector<LayerInput>& inputs,
+                                    const std::vector<Shape>& shapes) {
+    if (shapes.size() != 1 || shapes[0] != inputs[0].shape) return false;
+    if (node.op == "Reshape" || node.op == "ExpandDims" || node.op == "Squeeze") return true;
+    if (node.op != "Transpose") return false;
+    TFTRT_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
+                           ConstantIndexValues(node, inputs, 1, "perm"));
+    for (size_t i = 0; i < perm.size(); ++i) {
+      if (perm[i] != static_cast<int64_t>(i)) return false;
+    }
+    return true;
   }
 
   void SetOperand(const Value& value, EngineOperand* operand) const {

@@ -239,23 +239,55 @@ TEST(NetworkBuilderTest, ConstantOutputIsMaterialized) {
 TEST(NetworkBuilderTest, ShapeComputationsFoldAndTensorsHaveShapes) {
   Graph graph("segment");
   Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3, 4});
+  Node* y = AddArg(graph, "y", DataType::kFloat, {6, 4});
   Node* shape =
       AddFloatOp(graph, "shape", "Shape", {{x, 0}}, {{"out_type", TypeAttr(DataType::kInt32)}});
-  Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{y, 0}});
   Node* reshape = AddFloatOp(graph, "reshape", "Reshape", {{relu, 0}, {shape, 0}},
                              {{"Tshape", TypeAttr(DataType::kInt32)}});
-  AddRet(graph, "y", {reshape, 0});
-  auto network = BuildNetwork(graph, {{DataType::kFloat, {2, 3, 4}, nullptr}}, Unfused());
+  AddRet(graph, "out", {reshape, 0});
+  auto network = BuildNetwork(
+      graph, {{DataType::kFloat, {2, 3, 4}, nullptr}, {DataType::kFloat, {6, 4}, nullptr}},
+      Unfused());
   ASSERT_TRUE(network.ok()) << network.status().ToString();
   ASSERT_EQ(network->layer_size(), 2);
   EXPECT_EQ(network->layer(1).op(), "Reshape");
   EXPECT_TRUE(network->layer(1).input(1).has_weight()) << "the shape folded into a constant";
   ASSERT_EQ(network->tensor_size(), network->num_tensors());
+  std::vector<std::vector<int64_t>> shapes;
   for (const EngineTensor& tensor : network->tensor()) {
     EXPECT_EQ(tensor.dtype(), tensorflow::DT_FLOAT);
-    EXPECT_EQ(std::vector<int64_t>(tensor.dim().begin(), tensor.dim().end()),
-              (std::vector<int64_t>{2, 3, 4}));
+    shapes.emplace_back(tensor.dim().begin(), tensor.dim().end());
   }
+  EXPECT_EQ(shapes, (std::vector<std::vector<int64_t>>{{2, 3, 4}, {6, 4}, {6, 4}, {2, 3, 4}}));
+}
+
+// A reshape to the input's own shape and a Transpose by the identity permutation (TF's
+// Tensordot emits both) move no data: they alias their input instead of becoming layers.
+// A Transpose that moves a dim stays a layer.
+TEST(NetworkBuilderTest, NoOpReshapeAndTransposeAliasTheirInput) {
+  Graph graph("segment");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
+  Node* same_shape = AddConstNode(graph, "same_shape", Tensor::FromVector<int32_t>({2, 3}));
+  Node* reshape = AddFloatOp(graph, "reshape", "Reshape", {{relu, 0}, {same_shape, 0}},
+                             {{"Tshape", TypeAttr(DataType::kInt32)}});
+  Node* identity_perm = AddConstNode(graph, "identity_perm", Tensor::FromVector<int32_t>({0, 1}));
+  Node* kept = AddFloatOp(graph, "kept", "Transpose", {{reshape, 0}, {identity_perm, 0}},
+                          {{"Tperm", TypeAttr(DataType::kInt32)}});
+  Node* swap_perm = AddConstNode(graph, "swap_perm", Tensor::FromVector<int32_t>({1, 0}));
+  Node* swapped = AddFloatOp(graph, "swapped", "Transpose", {{kept, 0}, {swap_perm, 0}},
+                             {{"Tperm", TypeAttr(DataType::kInt32)}});
+  AddRet(graph, "kept", {kept, 0});
+  AddRet(graph, "swapped", {swapped, 0});
+  auto network = BuildNetwork(graph, {{DataType::kFloat, {2, 3}, nullptr}}, Unfused());
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+  ASSERT_EQ(network->layer_size(), 2);
+  EXPECT_EQ(network->layer(0).op(), "Relu");
+  EXPECT_EQ(network->layer(1).op(), "Transpose");
+  EXPECT_EQ(network->layer(1).input(0).tensor(), network->layer(0).output(0));
+  ASSERT_EQ(network->output_size(), 2);
+  EXPECT_EQ(network->output(0).tensor(), network->layer(0).output(0));
 }
 
 }  // namespace

@@ -438,6 +438,35 @@ Status CudaEngine::Compile() {
   return Status::Ok();
 }
 
+namespace {
+
+// For each tensor, the tensor whose buffer it shares, or -1: the output of a reshape
+// (Reshape, ExpandDims, Squeeze) without an epilogue is its input's bytes as they are, so
+// it shares the input's buffer (following chains of reshapes to the first input), and the
+// layer's copy finds nothing to do. Tensors are written once, so the shared bytes never
+// change under a reader. A reshape with an epilogue writes its output in place: it keeps
+// a buffer of its own.
+std::vector<int> ReshapeAliases(const EngineNetwork& network,
+                                const std::vector<DeviceTensor>& tensors) {
+  std::vector<int> alias_of(tensors.size(), -1);
+  for (const EngineLayer& layer : network.layer()) {
+    const std::string& op = layer.op();
+    if ((op != "Reshape" && op != "ExpandDims" && op != "Squeeze") || layer.epilogue_size() > 0 ||
+        layer.output_size() != 1 || !layer.input(0).has_tensor()) {
+      continue;
+    }
+    int root = layer.input(0).tensor();
+    if (alias_of[root] >= 0) root = alias_of[root];
+    const int out = layer.output(0);
+    if (tensors[out].bytes == tensors[root].bytes && tensors[out].dtype == tensors[root].dtype) {
+      alias_of[out] = root;
+    }
+  }
+  return alias_of;
+}
+
+}  // namespace
+
 void CudaEngine::PlanArena() {
   const EngineNetwork& network = plan();
   const int num_layers = network.layer_size();
@@ -465,12 +494,23 @@ void CudaEngine::PlanArena() {
     lifetimes[output.tensor()].first = std::min(lifetimes[output.tensor()].first, num_layers);
     lifetimes[output.tensor()].last = num_layers;
   }
+  const std::vector<int> alias_of = ReshapeAliases(network, tensors_);
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    if (alias_of[t] < 0) continue;
+    BufferLifetime& shared = lifetimes[alias_of[t]];
+    shared.first = std::min(shared.first, lifetimes[t].first);
+    shared.last = std::max(shared.last, lifetimes[t].last);
+    lifetimes[t] = {0, 0, -1};
+  }
   for (BufferLifetime& lifetime : lifetimes) {
     // A tensor nothing writes or reads (the intermediate value of a fused layer, the input
     // of a folded pad) needs no memory.
     if (lifetime.last < lifetime.first) lifetime = {0, lifetime.first, lifetime.first};
   }
   memory_ = tftrt::PlanMemory(lifetimes);
+  for (size_t t = 0; t < tensors_.size(); ++t) {
+    if (alias_of[t] >= 0) memory_.offsets[t] = memory_.offsets[alias_of[t]];
+  }
 }
 
 }  // namespace tftrt::cuda
