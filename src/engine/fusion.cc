@@ -102,6 +102,7 @@ class Fuser {
       }
       step.set_op(layer.op());
       *step.mutable_attr() = layer.attr();
+      if (FoldThroughReshape(target, layer, step)) return true;
       EngineLayer* host = network_->mutable_layer(target);
       *host->add_epilogue() = std::move(step);
       host->add_fused_node(layer.name());
@@ -110,6 +111,45 @@ class Fuser {
       return true;
     }
     return false;
+  }
+
+  // When `reshape_index` is a Reshape (no epilogue of its own) of the single-use output of a
+  // layer, and `step` acts on every element alike along the last dim, which the reshape
+  // keeps (a unary step; a binary one with a scalar or vector weight: TF's Tensordot is
+  // MatMul -> Reshape -> BiasAdd), folds the step into that layer, before the reshape. The
+  // reshape then moves no data (the cuda engine aliases it) and the matmul fuses the bias.
+  bool FoldThroughReshape(int reshape_index, const EngineLayer& layer, EngineEpilogueStep& step) {
+    const EngineLayer& reshape = network_->layer(reshape_index);
+    if (reshape.op() != "Reshape" || reshape.epilogue_size() > 0 ||
+        !reshape.input(0).has_tensor()) {
+      return false;
+    }
+    const int source = reshape.input(0).tensor();
+    const int target = FoldTarget(source);
+    if (target < 0 || LastDim(source) != LastDim(reshape.output(0)) || LastDim(source) < 0) {
+      return false;
+    }
+    if (step.has_operand()) {
+      const EngineOperand& operand = step.operand();
+      if (!operand.has_weight() || operand.weight().tensor_shape().dim_size() > 1 ||
+          (operand.weight().tensor_shape().dim_size() == 1 &&
+           operand.weight().tensor_shape().dim(0).size() != LastDim(source))) {
+        return false;
+      }
+    }
+    EngineLayer* host = network_->mutable_layer(target);
+    *host->add_epilogue() = std::move(step);
+    host->add_fused_node(layer.name());
+    network_->mutable_layer(reshape_index)->set_output(0, layer.output(0));
+    producer_[layer.output(0)] = reshape_index;
+    return true;
+  }
+
+  // The last dim of a tensor's shape; -1 for a scalar or an unknown tensor.
+  int64_t LastDim(int tensor) const {
+    if (tensor >= network_->tensor_size()) return -1;
+    const EngineTensor& t = network_->tensor(tensor);
+    return t.dim_size() == 0 ? -1 : t.dim(t.dim_size() - 1);
   }
 
   EngineNetwork* network_;

@@ -212,8 +212,7 @@ class Lowering {
     if (shapes.size() != 1 || shapes[0] != inputs[0].shape) return false;
     if (node.op == "Reshape" || node.op == "ExpandDims" || node.op == "Squeeze") return true;
     if (node.op != "Transpose") return false;
-    TFTRT_ASSIGN_OR_RETURN(std::vector<int64_t> perm,
-                           ConstantIndexValues(node, inputs, 1, "perm"));
+    TFTRT_ASSIGN_OR_RETURN(std::vector<int64_t> perm, ConstantIndexValues(node, inputs, 1, "perm"));
     for (size_t i = 0; i < perm.size(); ++i) {
       if (perm[i] != static_cast<int64_t>(i)) return false;
     }

@@ -200,6 +200,58 @@ TEST(FusionTest, MatMulEpilogueWithRowsWiderThanABlock) {
   EXPECT_TRUE(network.layer(0).epilogue(1).operand_first());
 }
 
+// TF's Tensordot: MatMul [6, 4] -> Reshape [2, 3, 4] -> BiasAdd -> Relu. The bias and the
+// relu act alike on every row, so they fold into the matmul, before the reshape, which is
+// left without an epilogue (a copy the cuda engine aliases).
+TEST(FusionTest, TensordotBiasFoldsThroughTheReshapeIntoTheMatMul) {
+  Graph graph("segment");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {6, 5});
+  Node* w = AddConstNode(graph, "w", RandomTensor({5, 4}, 61));
+  Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int32_t>({2, 3, 4}));
+  Node* bias = AddConstNode(graph, "bias", RandomTensor({4}, 62));
+  Node* matmul = AddFloatOp(graph, "matmul", "MatMul", {{x, 0}, {w, 0}});
+  Node* reshaped = AddFloatOp(graph, "reshaped", "Reshape", {{matmul, 0}, {shape, 0}},
+                              {{"Tshape", TypeAttr(DataType::kInt32)}});
+  Node* biased = AddFloatOp(graph, "biased", "BiasAdd", {{reshaped, 0}, {bias, 0}});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{biased, 0}});
+  AddRet(graph, "out", {relu, 0});
+  EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({6, 5}, 63)});
+  ASSERT_EQ(network.layer_size(), 2);
+  EXPECT_EQ(network.layer(0).op(), "MatMul");
+  ASSERT_EQ(network.layer(0).epilogue_size(), 2);
+  EXPECT_EQ(network.layer(0).epilogue(0).op(), "BiasAdd");
+  EXPECT_EQ(network.layer(0).epilogue(1).op(), "Relu");
+  EXPECT_EQ(network.layer(1).op(), "Reshape");
+  EXPECT_EQ(network.layer(1).epilogue_size(), 0);
+  EXPECT_EQ(network.layer(1).output(0), network.output(0).tensor());
+}
+
+// A reshape that changes the last dim, or an operand that is not a vector along it, keeps
+// the step after the reshape.
+TEST(FusionTest, StepsThatDependOnTheReshapedLayoutStayAfterTheReshape) {
+  for (bool change_last_dim : {true, false}) {
+    SCOPED_TRACE(change_last_dim ? "last dim changes" : "operand of rank 2");
+    Graph graph("segment");
+    Node* x = AddArg(graph, "x", DataType::kFloat, {6, 5});
+    Node* w = AddConstNode(graph, "w", RandomTensor({5, 4}, 64));
+    const std::vector<int32_t> new_shape =
+        change_last_dim ? std::vector<int32_t>{2, 12} : std::vector<int32_t>{3, 2, 4};
+    Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int32_t>(new_shape));
+    const Shape scale_shape = change_last_dim ? Shape{12} : Shape{2, 4};
+    Node* scale = AddConstNode(graph, "scale", RandomTensor(scale_shape, 65));
+    Node* matmul = AddFloatOp(graph, "matmul", "MatMul", {{x, 0}, {w, 0}});
+    Node* reshaped = AddFloatOp(graph, "reshaped", "Reshape", {{matmul, 0}, {shape, 0}},
+                                {{"Tshape", TypeAttr(DataType::kInt32)}});
+    Node* scaled = AddFloatOp(graph, "scaled", "Mul", {{reshaped, 0}, {scale, 0}});
+    AddRet(graph, "out", {scaled, 0});
+    EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({6, 5}, 66)});
+    ASSERT_EQ(network.layer_size(), 2);
+    EXPECT_EQ(network.layer(0).epilogue_size(), 0);
+    EXPECT_EQ(network.layer(1).op(), "Reshape");
+    EXPECT_EQ(network.layer(1).epilogue_size(), 1);
+  }
+}
+
 TEST(FusionTest, IntegerLayersAreNotFused) {
   Graph graph("segment");
   Node* x = AddArg(graph, "x", DataType::kFloat, {6});

@@ -26,8 +26,7 @@ bool RunsOp(LayerKind kind, const std::string& op) {
   static const std::set<std::string> kDataMovement = {
       "Reshape",  "ExpandDims", "Squeeze",   "Identity", "Snapshot", "StopGradient", "Transpose",
       "ConcatV2", "Pack",       "Unpack",    "Split",    "SplitV",   "Slice",        "StridedSlice",
-      "Pad",      "PadV2",      "MirrorPad", "Tile",     "GatherV2", "Shape",
-      "Fill"};
+      "Pad",      "PadV2",      "MirrorPad", "Tile",     "GatherV2", "Shape",        "Fill"};
   switch (kind) {
     case LAYER_KIND_ELEMENTWISE:
       return op == "Cast" || op == "AddN" || ElementwiseOpFromTfName(op).has_value();
