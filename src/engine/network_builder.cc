@@ -4,6 +4,8 @@
 #include <map>
 
 #include "engine/fusion.h"
+#include "engine/gelu_folding.h"
+#include "engine/layer_norm_folding.h"
 #include "engine/ops/op_converter.h"
 #include "engine/ops/shape_helpers.h"
 #include "engine/pad_folding.h"
@@ -306,6 +308,8 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, Lowering(segment, options).Run(args));
   if (options.fuse) {
     FoldPadsIntoConvolutions(&network);
+    FoldGelus(&network);
+    FoldLayerNorms(&network);
     FuseEpilogues(&network);
   }
   return network;

@@ -239,6 +239,12 @@ std::vector<Case> Cases() {
        Attrs({{"is_training", BoolAttr(false)}}),
        {F({1, 2, 2, 5}), CF({5}), CF({5}), CF({5}), {RandomTensor({5}, 3, 0.5f, 1.0f), true}},
        {{1, 2, 2, 5}, {5}, {5}, {5}, {5}}},
+      // Engine-only ops (engine/gelu_folding.h, engine/layer_norm_folding.h).
+      {"_TftrtGelu", T(), {F({2, 5})}, {{2, 5}}},
+      {"_TftrtLayerNorm",
+       Attrs({{"epsilon", FloatAttr(1e-3f)}}),
+       {F({2, 3, 4}), CF({4}), CF({4})},
+       {{2, 3, 4}}},
       // Data movement.
       {"Reshape", T(), {F({2, 3, 4}), C({-1, 4})}, {{6, 4}}},
       {"Reshape", T(), {F({2, 3, 4}), C({4, 3, 2})}, {{4, 3, 2}}},

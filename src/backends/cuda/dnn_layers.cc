@@ -56,6 +56,7 @@ std::optional<EpilogueStep> MapStep(const EngineEpilogueStep& step, const Device
   if (op == "Sigmoid") return EpilogueStep::Activation(EpilogueOp::kSigmoid);
   if (op == "Tanh") return EpilogueStep::Activation(EpilogueOp::kTanh);
   if (op == "Elu") return EpilogueStep::Elu(1.0f);
+  if (op == "_TftrtGelu") return EpilogueStep::Activation(EpilogueOp::kGeluExact);
   if (op == "LeakyRelu") {
     auto it = step.attr().find("alpha");
     return EpilogueStep::LeakyRelu(it == step.attr().end() ? 0.2f : it->second.f());

@@ -232,6 +232,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeElementwiseRunner(const LayerSpec& sp
 }
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeNormalizationRunner(const LayerSpec& spec) {
+  if (spec.layer.op() == "_TftrtLayerNorm") return MakeLayerNormRunner(spec);
   // FusedBatchNorm in inference: y = (x - mean) * (scale * rsqrt(variance + epsilon)) +
   // offset, in TF's order; the per-channel factor is folded once here.
   const EngineLayer& layer = spec.layer;

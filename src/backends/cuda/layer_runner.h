@@ -108,6 +108,8 @@ struct LayerSpec {
 // its library could not fuse, through MakeEpilogueRunner).
 StatusOr<std::unique_ptr<LayerRunner>> MakeElementwiseRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeNormalizationRunner(const LayerSpec& spec);
+// _TftrtLayerNorm, which MakeNormalizationRunner hands on (layer_norm_layer.cc).
+StatusOr<std::unique_ptr<LayerRunner>> MakeLayerNormRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakePoolingRunner(const LayerSpec& spec);

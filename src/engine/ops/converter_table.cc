@@ -63,6 +63,8 @@ const char* NativeReasonKindName(NativeReasonKind kind) {
   return "unknown";
 }
 
+bool IsEngineOnlyOp(const std::string& op) { return op.rfind("_Tftrt", 0) == 0; }
+
 bool IsIdentityLike(const std::string& op) {
   return op == "Identity" || op == "Snapshot" || op == "StopGradient";
 }

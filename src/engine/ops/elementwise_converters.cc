@@ -92,6 +92,8 @@ void RegisterElementwiseConverters(ConverterTable& table) {
                          "Atanh", "Erf",  "Erfc",  "Floor", "Ceil",  "Round"}) {
     add(op, kFloat, FusionRole::kUnary, &SameShapeAsInput0);
   }
+  // Engine-only: what engine/gelu_folding.h makes of tf.nn.gelu; never in a TF graph.
+  add("_TftrtGelu", kFloat, FusionRole::kUnary, &SameShapeAsInput0);
   for (const char* op : {"Greater", "GreaterEqual", "Less", "LessEqual"}) {
     add(op, kAll, FusionRole::kNone, &BroadcastAllInputs);
   }

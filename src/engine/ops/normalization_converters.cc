@@ -42,6 +42,12 @@ StatusOr<ShapeList> FusedBatchNormShape(const Node& node, const std::vector<Laye
   return shapes;
 }
 
+// _TftrtLayerNorm(x, gamma, beta): y has x's shape.
+StatusOr<ShapeList> LayerNormShape(const Node& node, const std::vector<LayerInput>& inputs) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 3));
+  return ShapeList{inputs[0].shape};
+}
+
 }  // namespace
 
 void RegisterNormalizationConverters(ConverterTable& table) {
@@ -53,6 +59,12 @@ void RegisterNormalizationConverters(ConverterTable& table) {
                     .kind = LAYER_KIND_NORMALIZATION,
                     .shape = &FusedBatchNormShape});
   }
+  // Engine-only: what engine/layer_norm_folding.h makes of Keras' LayerNormalization.
+  table.Register({.op = "_TftrtLayerNorm",
+                  .dtypes = engine_dtypes::kFloat,
+                  .weight_inputs = {1, 2},
+                  .kind = LAYER_KIND_NORMALIZATION,
+                  .shape = &LayerNormShape});
 }
 
 }  // namespace tftrt

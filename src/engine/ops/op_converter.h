@@ -113,6 +113,10 @@ bool IsWeightInput(const OpConverter& converter, int input, int num_inputs);
 // segment's size (TF-TRT's "effective nodes").
 bool IsIdentityLike(const std::string& op);
 
+// Ops that only the engine's own rewrites create (named _Tftrt*: engine/gelu_folding.h,
+// engine/layer_norm_folding.h), never found in a TF graph.
+bool IsEngineOnlyOp(const std::string& op);
+
 // Registration of each op family's converters (one file each).
 void RegisterConvolutionConverters(ConverterTable& table);
 void RegisterMatMulConverters(ConverterTable& table);

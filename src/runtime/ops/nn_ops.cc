@@ -15,6 +15,7 @@
 #include "kernels/cpu/batch_norm.h"
 #include "kernels/cpu/conv2d.h"
 #include "kernels/cpu/depthwise_conv2d.h"
+#include "kernels/cpu/layer_norm.h"
 #include "kernels/cpu/pooling.h"
 #include "kernels/cpu/softmax.h"
 #include "kernels/cpu/window.h"
@@ -293,6 +294,41 @@ Status FusedBatchNormKernel(OpKernelContext& ctx, int num_outputs) {
 Status FusedBatchNormV1V2Kernel(OpKernelContext& ctx) { return FusedBatchNormKernel(ctx, 5); }
 Status FusedBatchNormV3Kernel(OpKernelContext& ctx) { return FusedBatchNormKernel(ctx, 6); }
 
+// ---- _TftrtLayerNorm: an engine-only op (engine/layer_norm_folding.h) ----
+
+// A float32 copy of input `index`, a float vector of `size` values (float32 or half).
+StatusOr<Tensor> FloatVectorInput(OpKernelContext& ctx, int index, int64_t size, const char* what) {
+  const Tensor& value = ctx.input(index);
+  if (value.NumElements() != size ||
+      (value.dtype() != DataType::kFloat && !IsFloat16(value.dtype()))) {
+    return OpError(ctx, std::string(what) + " must hold " + std::to_string(size) +
+                            " float values, got " + std::string(DataTypeName(value.dtype())) + " " +
+                            ShapeToString(value.shape()));
+  }
+  return value.dtype() == DataType::kFloat ? value : WidenToFloat(value);
+}
+
+Status LayerNormKernel(OpKernelContext& ctx) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 3));
+  const Tensor& x = ctx.input(0);
+  if (x.rank() < 1) {
+    return OpError(ctx, "x must have >= 1 dimension, got " + ShapeToString(x.shape()));
+  }
+  const int64_t cols = x.dim(x.rank() - 1);
+  const int64_t rows = cols == 0 ? 0 : x.NumElements() / cols;
+  TFTRT_ASSIGN_OR_RETURN(Tensor gamma, FloatVectorInput(ctx, 1, cols, "gamma"));
+  TFTRT_ASSIGN_OR_RETURN(Tensor beta, FloatVectorInput(ctx, 2, cols, "beta"));
+  TFTRT_ASSIGN_OR_RETURN(const float epsilon, GetFloatAttrOr(ctx.node(), "epsilon", 1e-3f));
+  Tensor y(x.dtype(), x.shape());
+  TFTRT_RETURN_IF_ERROR(DispatchDtype(ctx, NnFloatTypes{}, x.dtype(), [&]<typename T>() {
+    LayerNorm<T>(rows, cols, x.flat<T>(), gamma.flat<float>(), beta.flat<float>(), epsilon,
+                 y.flat<T>());
+    return Status::Ok();
+  }));
+  ctx.set_output(0, std::move(y));
+  return Status::Ok();
+}
+
 }  // namespace
 }  // namespace nn_ops
 
@@ -309,6 +345,7 @@ void RegisterNnOps(KernelRegistry& registry) {
   registry.Register("FusedBatchNorm", FusedBatchNormV1V2Kernel);
   registry.Register("FusedBatchNormV2", FusedBatchNormV1V2Kernel);
   registry.Register("FusedBatchNormV3", FusedBatchNormV3Kernel);
+  registry.Register("_TftrtLayerNorm", LayerNormKernel);
   RegisterMatMulOps(registry);
 }
 

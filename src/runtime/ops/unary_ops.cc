@@ -215,6 +215,11 @@ void RegisterUnaryOps(KernelRegistry& registry) {
   registry.Register("Softplus", &UnaryKernel<kFloats, kSoftplus>);
   registry.Register("Softsign", &UnaryKernel<kFloats, kSoftsign>);
   registry.Register("LeakyRelu", &LeakyReluKernel);
+  // Engine-only (engine/gelu_folding.h): tf.nn.gelu's five ops as one, same order.
+  registry.Register("_TftrtGelu", &UnaryKernel<kFloats, [](auto x) {
+                      using T = decltype(x);
+                      return (T(0.5) * x) * std::erfc((-x) * T(0.7071067811865476));
+                    }>);
   registry.Register("IsNan", &UnaryKernel<kFloats, [](auto x) { return std::isnan(x); }>);
   registry.Register("IsInf", &UnaryKernel<kFloats, [](auto x) { return std::isinf(x); }>);
   registry.Register("IsFinite", &UnaryKernel<kFloats, [](auto x) { return std::isfinite(x); }>);

@@ -14,10 +14,12 @@
 
 #include "backends/cuda/kernels/data_movement.h"
 #include "backends/cuda/kernels/elementwise.h"
+#include "backends/cuda/kernels/layer_norm.h"
 #include "backends/cuda/kernels/pooling.h"
 #include "backends/cuda/kernels/reduction.h"
 #include "backends/cuda/kernels/resize.h"
 #include "backends/cuda/kernels/softmax.h"
+#include "kernels/cpu/layer_norm.h"
 #include "kernels/cpu/pooling.h"
 #include "kernels/cpu/softmax.h"
 #include "runtime/kernel_test_util.h"
@@ -272,7 +274,7 @@ const OpCase kFloatUnaryCases[] = {
     {"Ceil", 0, -10, 10},     {"Round", 0, -10, 10},     {"Relu", 0, -10, 10},
     {"Relu6", 0, -10, 10},    {"LeakyRelu", 0, -10, 10}, {"Sigmoid", 3, -20, 20},
     {"Tanh", 2, -10, 10},     {"Elu", 2, -10, 10, 1.0f}, {"Selu", 3, -10, 10, 1.76f},
-    {"Softsign", 0, -10, 10}, {"Softplus", 3, -30, 30},
+    {"Softsign", 0, -10, 10}, {"Softplus", 3, -30, 30},  {"_TftrtGelu", 6, -4, 4},
 };
 
 const OpCase kFloatBinaryCases[] = {
@@ -958,6 +960,40 @@ TEST(CudaSoftmaxTest, SoftmaxAndLogSoftmaxMatchCpu) {
         if (!std::isnan(want_h[i])) {
           EXPECT_NEAR(got_h[i], want_h[i], 2e-3 * std::max(1.0f, std::fabs(want_h[i])));
         }
+      }
+    }
+  }
+}
+
+// ---- Layer normalization ----
+
+// A warp per row (7, 768 columns) and a block per row (3000), float32 and half storage,
+// against the cpu kernel that the folded layer runs there.
+TEST(CudaLayerNormTest, MatchesCpuForShortAndLongRows) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  for (int64_t cols : {7, 768, 3000}) {
+    const int64_t rows = 33;
+    const auto x = RandomFloats(rows * cols, -3, 5, 140 + cols, false);
+    const auto gamma = RandomFloats(cols, 0.5f, 2, 141, false);
+    const auto beta = RandomFloats(cols, -1, 1, 142, false);
+    DeviceBuffer dgamma(gamma), dbeta(beta);
+    for (DType dtype : {DType::kFloat32, DType::kFloat16}) {
+      const bool half = dtype == DType::kFloat16;
+      const std::vector<float> xs = half ? FromHalf(ToHalf(x)) : x;
+      std::vector<float> want(rows * cols);
+      ::tftrt::LayerNorm<float>(rows, cols, xs.data(), gamma.data(), beta.data(), 1e-3f,
+                                want.data());
+      DeviceBuffer dx = half ? DeviceBuffer(ToHalf(x)) : DeviceBuffer(x);
+      DeviceBuffer out(rows * cols * 4);
+      ASSERT_TRUE(LayerNorm(dx.get(), rows, cols, dgamma.as<float>(), dbeta.as<float>(), 1e-3f,
+                            dtype, out.get(), nullptr)
+                      .ok());
+      const auto got =
+          half ? FromHalf(out.Download<Half>(rows * cols)) : out.Download<float>(rows * cols);
+      const double tolerance = half ? 4e-3 : 2e-5;
+      for (size_t i = 0; i < got.size(); ++i) {
+        ASSERT_NEAR(got[i], want[i], tolerance * std::max(1.0f, std::fabs(want[i])))
+            << cols << " columns, " << DTypeName(dtype) << ", element " << i;
       }
     }
   }

@@ -66,6 +66,7 @@ constexpr OpInfo kOps[] = {
     {Op::kAtanh, "Atanh", 1, false},
     {Op::kErf, "Erf", 1, false},
     {Op::kErfc, "Erfc", 1, false},
+    {Op::kGelu, "_TftrtGelu", 1, false},
     {Op::kFloor, "Floor", 1, false},
     {Op::kCeil, "Ceil", 1, false},
     {Op::kRound, "Round", 1, true},
@@ -214,6 +215,8 @@ __device__ float FloatUnary(const ElementwiseInstruction& ins, float x) {
       return erff(x);
     case Op::kErfc:
       return erfcf(x);
+    case Op::kGelu:  // tf.nn.gelu's ops in its order: (0.5 * x) * erfc((-x) * 1/sqrt(2))
+      return __fmul_rn(__fmul_rn(0.5f, x), erfcf(__fmul_rn(-x, 0.70710677f)));
     case Op::kFloor:
       return floorf(x);
     case Op::kCeil:

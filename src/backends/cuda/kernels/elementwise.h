@@ -90,6 +90,7 @@ enum class ElementwiseOp : uint8_t {
   kAtanh,
   kErf,
   kErfc,
+  kGelu,  // the engine-only _TftrtGelu (engine/gelu_folding.h)
   kFloor,
   kCeil,
   kRound,  // halves to even, as TF

@@ -3,7 +3,8 @@
 //
 // Numerically stable as TF: the row maximum is subtracted before exponentiating; Softmax
 // multiplies by the inverse of the sum, LogSoftmax subtracts log(sum). A row holding NaN
-// or +inf, or only -inf, yields NaN. One block per row.
+// or +inf, or only -inf, yields NaN. One warp per row up to 2048 classes, one block per
+// longer row.
 #ifndef TFTRT_BACKENDS_CUDA_KERNELS_SOFTMAX_H_
 #define TFTRT_BACKENDS_CUDA_KERNELS_SOFTMAX_H_
 
