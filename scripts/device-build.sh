@@ -17,7 +17,7 @@ build_dir=${1:-/tmp/tftrt-build}
 snappy=/tmp/tftrt-snappy
 mkdir -p "$snappy"
 for deb in .debs/libsnappy*.deb; do dpkg -x "$deb" "$snappy"; done
-cuda_args=()
+cuda_args=(-DTFTRT_CUDA=ON)  # the GPU machine: fail loudly rather than build without it
 if [ -f third_party/cudnn-frontend/include/cudnn_frontend.h ]; then
   cuda_args+=(-DTFTRT_CUDNN_FRONTEND_INCLUDE_DIR="$PWD/third_party/cudnn-frontend/include")
 fi

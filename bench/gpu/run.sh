@@ -15,6 +15,8 @@
 #   BENCH_BUDGET_S  seconds from now (default 480). Each phase runs under `timeout` to the
 #                   deadline (+30 s for the figure in flight), so the table always comes out.
 #   BENCH_MODELS    comma-separated subset (default: resnet50,mobilenet_v2,bert_base)
+#   BENCH_BATCHES   comma-separated batch sizes (default: each model's own; tftrt's check
+#                   runs at batch 1, so keep 1 in the list)
 #   BENCH_PHASES    the phases to run (default: tftrt torch jax torch-compile)
 #   OUT             where results.jsonl, bench.md and the phases' logs go (default /tmp/bench)
 # Phases, most important first; each gets a share of the time left when it starts and
@@ -53,7 +55,8 @@ phase() {  # phase NAME SHARE COMMAND...: runs COMMAND with --budget-s SHARE x t
   local budget
   budget=$(python3 -c "print(int($left * $share))")
   timeout $((left + 30)) "$@" --deadline "$deadline" --budget-s "$budget" \
-    --models "$model_list" >> "$results" 2> "$out/$name.log"
+    --models "$model_list" ${BENCH_BATCHES:+--batches "$BENCH_BATCHES"} >> "$results" \
+    2> "$out/$name.log"
   echo "$name: exit $? in $((SECONDS - started)) s (budget $budget s; log $out/$name.log)"
 }
 
