@@ -22,46 +22,15 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# cudnn-frontend (NVIDIA's header-only C++ API over cuDNN's graph API) for the cuda backend:
-# only when the CUDA build is wanted (nvcc found, TFTRT_CUDA not turned off). Its headers sit
-# at the root `include/` of the PyPI wheel; one pinned wheel (CPython 3.11, manylinux 2.28
-# x86_64: the headers are the same in every wheel of a release) is fetched with pip, checked
-# against its hash, and only `include/` is kept in third_party/ (gitignored, never committed).
-cudnn_frontend_version=1.32.0
-cudnn_frontend_wheel=nvidia_cudnn_frontend-${cudnn_frontend_version}-cp311-cp311-manylinux_2_27_x86_64.manylinux_2_28_x86_64.whl
-cudnn_frontend_sha256=c6006556017a4d1c914c52a556c71b1267f2d6a0500f742e7b4edef539878df0
-cudnn_frontend_dir=third_party/cudnn-frontend
+# cudnn-frontend's headers for the cuda backend (scripts/fetch_cudnn_frontend.py: a pinned,
+# hash-checked wheel from PyPI; into third_party/, gitignored, never committed): only when
+# the CUDA build is wanted (nvcc found, TFTRT_CUDA not turned off).
 cuda_wanted() {
   case " ${TFTRT_CMAKE_ARGS:-} " in *TFTRT_CUDA=OFF*|*TFTRT_CUDA=0*) return 1 ;; esac
   command -v nvcc >/dev/null 2>&1 || [ -x "${CUDACXX:-/usr/local/cuda/bin/nvcc}" ]
 }
 if cuda_wanted; then
-  stamp="$cudnn_frontend_dir/VERSION"
-  if [ -f "$cudnn_frontend_dir/include/cudnn_frontend.h" ] && [ -f "$stamp" ] &&
-     [ "$(cat "$stamp")" = "$cudnn_frontend_version" ]; then
-    :  # already there
-  else
-    echo "setup: fetching cudnn-frontend $cudnn_frontend_version headers into $cudnn_frontend_dir"
-    wheel_dir=$(mktemp -d)
-    trap 'rm -rf "$wheel_dir"' EXIT
-    python3 -m pip download --quiet --no-deps --only-binary=:all: --platform manylinux_2_28_x86_64 \
-      --python-version 3.11 --implementation cp --abi cp311 -d "$wheel_dir" \
-      "nvidia-cudnn-frontend==$cudnn_frontend_version"
-    echo "$cudnn_frontend_sha256  $wheel_dir/$cudnn_frontend_wheel" | sha256sum --check --quiet
-    rm -rf "$cudnn_frontend_dir"
-    mkdir -p "$cudnn_frontend_dir"
-    python3 - "$wheel_dir/$cudnn_frontend_wheel" "$cudnn_frontend_dir" <<'PY'
-import sys, zipfile
-with zipfile.ZipFile(sys.argv[1]) as wheel:
-    members = [m for m in wheel.namelist() if m.startswith("include/")]
-    if not any(m == "include/cudnn_frontend.h" for m in members):
-        sys.exit("setup: the cudnn-frontend wheel has no include/cudnn_frontend.h")
-    wheel.extractall(sys.argv[2], members)
-PY
-    echo "$cudnn_frontend_version" >"$stamp"
-    rm -rf "$wheel_dir"
-    trap - EXIT
-  fi
+  python3 scripts/fetch_cudnn_frontend.py third_party/cudnn-frontend
 fi
 
 build_dir=${TFTRT_BUILD_DIR:-build}
