@@ -54,7 +54,7 @@ py_start=$(date +%s)
 # tests, and nvcc would double the package's build time; `pip install .` elsewhere builds it
 # wherever nvcc and cuDNN are found.
 CMAKE_BUILD_PARALLEL_LEVEL=${CMAKE_BUILD_PARALLEL_LEVEL:-$(nproc)} "$python" -m pip install -q . \
-  -C cmake.define.TFTRT_CUDA=OFF
+  --config-settings cmake.define.TFTRT_CUDA=OFF
 echo "test: Python package built and installed in $(( $(date +%s) - py_start ))s"
 # From the root (not python/), so that the installed package is the one imported.
 TF_CPP_MIN_LOG_LEVEL=3 "$python" -m pytest -q -p no:cacheprovider python/tests
