@@ -8,8 +8,9 @@
 #      (tests/fixtures/check_tf_loads.py: converted models with each engine node replaced
 #      by a call of its native segment);
 #   4. the Python package: `pip install .` into .venv, then pytest on python/tests;
-#   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set TFTRT_SKIP_SANITIZERS=1 to skip step 5 while iterating.
+#   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   6. the multi-threaded tests built with ThreadSanitizer.
+# Set TFTRT_SKIP_SANITIZERS=1 to skip steps 5 and 6 while iterating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -66,5 +67,18 @@ if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   # Whole-model fixtures big enough to be slow under ASan are run by the Release pass only.
   TFTRT_SANITIZER_RUN=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+
+  echo "test: running the multi-threaded tests under ThreadSanitizer"
+  # Only the tests that run threads are built (the libraries they link and two test
+  # programs), not all the tests: the TSan pass costs one library build.
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release -DTFTRT_SANITIZE_THREAD=ON \
+    -DTFTRT_CUDA=OFF -DTFTRT_PYTHON=OFF >/dev/null
+  cmake --build build-tsan -j"$(nproc)" --target concurrency_test cpu_engine_test
+  # OpenBLAS (a system library, not instrumented) synchronizes its own worker threads in
+  # ways TSan cannot see; with one OpenBLAS thread each sgemm runs on its caller's thread.
+  # halt_on_error: the first race fails the test (TSan's exit code, 66).
+  TFTRT_SANITIZER_RUN=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
+    OPENBLAS_NUM_THREADS=1 ctest --test-dir build-tsan -R '^(concurrency_test|cpu_engine_test)$' \
+    --output-on-failure -j"$(nproc)"
 fi
 echo "test: all tests passed in $(( $(date +%s) - start ))s"
