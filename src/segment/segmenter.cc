@@ -11,8 +11,6 @@
 namespace tftrt {
 namespace {
 
-bool IsBoundary(const Node& node) { return node.op == "_Arg" || node.op == "Const"; }
-
 // An Identity of a constant is a constant too: it stays with the constants.
 bool ForwardsConstant(const Node& node) {
   return IsIdentityLike(node.op) && !node.inputs.empty() && node.inputs[0].node->op == "Const";
@@ -65,12 +63,17 @@ class Segmenter {
     const int n = static_cast<int>(order_.size());
     for (int i = 0; i < n; ++i) index_[order_[i]] = i;
     consumers_.assign(n, {});
+    data_consumers_.assign(n, {});
     for (int i = 0; i < n; ++i) {
-      for (const Output& input : order_[i]->inputs) consumers_[index_[input.node]].push_back(i);
+      for (const Output& input : order_[i]->inputs) {
+        consumers_[index_[input.node]].push_back(i);
+        data_consumers_[index_[input.node]].push_back(i);
+      }
       for (const Node* control : order_[i]->control_inputs) {
         consumers_[index_[control]].push_back(i);
       }
     }
+    for (const GraphRet& ret : graph_.rets()) returned_.insert(ret.tensor.node);
     MarkCandidates();
     Cluster();
     return Collect();
@@ -81,16 +84,17 @@ class Segmenter {
     candidate_.assign(order_.size(), false);
     for (size_t i = 0; i < order_.size(); ++i) {
       const Node& node = *order_[i];
-      if (IsBoundary(node)) {
-        result_.native[&node] = {NativeReasonKind::kGraphBoundary,
-                                 node.op == "Const" ? "constant (copied into the segments that "
-                                                      "read it)"
-                                                    : "graph input"};
+      if (node.op == "_Arg") {
+        result_.native[&node] = {NativeReasonKind::kGraphBoundary, "graph input"};
       } else if (ForwardsConstant(node)) {
         result_.native[&node] = {NativeReasonKind::kGraphBoundary, "forwards a constant"};
       } else if (options_.denylist.contains(node.op)) {
         result_.native[&node] = {NativeReasonKind::kDenylisted,
                                  node.op + " is in TF_TRT_OP_DENYLIST"};
+      } else if (node.op == "Const") {
+        // As TF-TRT's Const converter, every constant is a candidate: the nodes that read it
+        // decide whether an engine takes its value.
+        candidate_[i] = true;
       } else if (auto reason = Validate(node)) {
         result_.native[&node] = *reason;
       } else {
@@ -175,11 +179,38 @@ class Segmenter {
     return false;
   }
 
+  // `members` of one cluster without the constants that a node outside it (or the graph's
+  // output) reads: as in TF-TRT, a segment cannot output a constant. Each segment that
+  // reads such a constant gets a copy of it instead, which does not count towards its size.
+  std::vector<int> WithoutConstantsReadOutside(std::vector<int> members) {
+    const int root = clusters_->Find(members.front());
+    auto read_outside = [&](int member) {
+      const Node* node = order_[member];
+      if (node->op != "Const") return false;
+      if (returned_.contains(node)) return true;
+      return std::any_of(data_consumers_[member].begin(), data_consumers_[member].end(),
+                         [&](int consumer) { return clusters_->Find(consumer) != root; });
+    };
+    std::vector<int> kept;
+    for (int member : members) {
+      if (!read_outside(member)) {
+        kept.push_back(member);
+        continue;
+      }
+      result_.native[order_[member]] = {NativeReasonKind::kGraphBoundary,
+                                        "constant read outside the engines (segments that "
+                                        "read it get a copy)"};
+    }
+    return kept;
+  }
+
   Segmentation Collect() {
     std::vector<Segment> kept;
     for (size_t i = 0; i < order_.size(); ++i) {
       if (!candidate_[i] || clusters_->Find(static_cast<int>(i)) != static_cast<int>(i)) continue;
-      std::vector<int> members = clusters_->Members(static_cast<int>(i));
+      std::vector<int> members =
+          WithoutConstantsReadOutside(clusters_->Members(static_cast<int>(i)));
+      if (members.empty()) continue;
       std::sort(members.begin(), members.end());
       Segment segment;
       for (int member : members) {
@@ -231,7 +262,9 @@ class Segmenter {
   const SegmenterOptions& options_;
   std::vector<Node*> order_;
   std::map<const Node*, int> index_;
-  std::vector<std::vector<int>> consumers_;
+  std::vector<std::vector<int>> consumers_;       // data and control
+  std::vector<std::vector<int>> data_consumers_;  // one entry per data input read
+  std::set<const Node*> returned_;                // nodes the graph's rets read
   std::vector<bool> candidate_;
   std::unique_ptr<Clusters> clusters_;
   Segmentation result_;
