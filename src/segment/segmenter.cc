@@ -82,6 +82,7 @@ class Segmenter {
  private:
   void MarkCandidates() {
     candidate_.assign(order_.size(), false);
+    folds_.assign(order_.size(), -1);
     for (size_t i = 0; i < order_.size(); ++i) {
       const Node& node = *order_[i];
       if (node.op == "_Arg") {
@@ -103,15 +104,49 @@ class Segmenter {
     }
   }
 
-  // Why `node` cannot go into an engine: the converter's reason, or the backend's.
-  std::optional<NativeReason> Validate(const Node& node) const {
+  // Why `node` cannot go into an engine: the converter's reason, a shape operand that no
+  // engine build can fold, or the backend's reason.
+  std::optional<NativeReason> Validate(const Node& node) {
     const NodeSignature signature = SignatureOf(node, types_);
     if (auto reason = ConverterTable::Global().Validate(node, signature)) return reason;
+    if (auto reason = CheckShapeInputs(node)) return reason;
     if (options_.backend == nullptr || IsIdentityLike(node.op)) return std::nullopt;
     std::vector<DataType> dtypes = signature.input_dtypes;
     dtypes.insert(dtypes.end(), signature.output_dtypes.begin(), signature.output_dtypes.end());
     return options_.backend->Supports(ConverterTable::Global().Find(node.op)->kind, node.op,
                                       dtypes);
+  }
+
+  // A shape operand (Reshape's shape, a Resize's size) may be computed in the graph: the
+  // engine builder folds it once it knows the input shapes, so it must be computed by
+  // engine candidates from constants and Shape nodes only.
+  std::optional<NativeReason> CheckShapeInputs(const Node& node) {
+    const OpConverter& converter = *ConverterTable::Global().Find(node.op);
+    for (int input : converter.shape_inputs) {
+      if (input >= static_cast<int>(node.inputs.size()) || FoldsAtBuild(*node.inputs[input].node)) {
+        continue;
+      }
+      return NativeReason{NativeReasonKind::kConstInput,
+                          "input " + std::to_string(input) +
+                              " is computed from values known only at run time; an engine "
+                              "needs it constant once the input shapes are known"};
+    }
+    return std::nullopt;
+  }
+
+  // Whether an engine build knows the value of `node`'s outputs. Producers come first in
+  // topological order, so their candidacy is already decided.
+  bool FoldsAtBuild(const Node& node) {
+    const int i = index_.at(&node);
+    if (folds_[i] >= 0) return folds_[i] == 1;
+    bool folds = node.op == "Const";
+    if (!folds && candidate_[i]) {
+      folds = node.op == "Shape" ||
+              std::all_of(node.inputs.begin(), node.inputs.end(),
+                          [&](const Output& input) { return FoldsAtBuild(*input.node); });
+    }
+    folds_[i] = folds ? 1 : 0;
+    return folds;
   }
 
   void Cluster() {
@@ -266,6 +301,7 @@ class Segmenter {
   std::vector<std::vector<int>> data_consumers_;  // one entry per data input read
   std::set<const Node*> returned_;                // nodes the graph's rets read
   std::vector<bool> candidate_;
+  std::vector<int8_t> folds_;  // FoldsAtBuild per node: -1 not yet known
   std::unique_ptr<Clusters> clusters_;
   Segmentation result_;
 };

@@ -419,5 +419,53 @@ TEST(SegmenterTest, SharedConstantJoinsSegments) {
   ExpectConversionKeepsResults(graph, Options(3), {RandomTensor({4}, 11), RandomTensor({4}, 12)});
 }
 
+// ResizeBilinear(x, Shape(x)[1:3] * 2), as tf.image.resize(x, tf.shape(x)[1:3] * 2): the
+// size folds once the engine knows x's shape, so one segment takes all of it.
+TEST(SegmenterTest, ResizeToASizeComputedFromShapesJoinsTheSegment) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
+  Node* shape = graph.AddNode(
+      "shape", "Shape",
+      {{"T", TypeAttr(DataType::kFloat)}, {"out_type", TypeAttr(DataType::kInt32)}}, {{x, 0}});
+  const AttrMap int32_attrs = {{"T", TypeAttr(DataType::kInt32)},
+                               {"Index", TypeAttr(DataType::kInt32)}};
+  Node* begin = AddConstNode(graph, "begin", Tensor::FromVector<int32_t>({1}));
+  Node* end = AddConstNode(graph, "end", Tensor::FromVector<int32_t>({3}));
+  Node* strides = AddConstNode(graph, "strides", Tensor::FromVector<int32_t>({1}));
+  AttrMap slice_attrs = int32_attrs;
+  for (const char* mask :
+       {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"}) {
+    slice_attrs[mask] = IntAttr(0);
+  }
+  Node* hw = graph.AddNode("hw", "StridedSlice", slice_attrs,
+                           {{shape, 0}, {begin, 0}, {end, 0}, {strides, 0}});
+  Node* two = AddConstNode(graph, "two", Tensor::Scalar<int32_t>(2));
+  Node* size = graph.AddNode("size", "Mul", int32_attrs, {{hw, 0}, {two, 0}});
+  Node* resize =
+      AddFloatOp(graph, "resize", "ResizeBilinear", {{x, 0}, {size, 0}},
+                 {{"align_corners", BoolAttr(false)}, {"half_pixel_centers", BoolAttr(true)}});
+  AddRet(graph, "y", {resize, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(3));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(segmentation.segments[0].nodes.size(), 8u);
+
+  ExpectConversionKeepsResults(graph, Options(3), {RandomTensor({1, 4, 4, 3}, 13)});
+}
+
+// A size that only the run time knows (here a graph input) keeps the Resize native.
+TEST(SegmenterTest, ResizeToARunTimeSizeStaysNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
+  Node* size = AddArg(graph, "size", DataType::kInt32, {2});
+  Node* resize = AddFloatOp(graph, "resize", "ResizeBilinear", {{x, 0}, {size, 0}});
+  AddRet(graph, "y", {AddFloatOp(graph, "relu", "Relu", {{resize, 0}}), 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"relu"}));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "resize"), NativeReasonKind::kConstInput);
+}
+
 }  // namespace
 }  // namespace tftrt
