@@ -103,6 +103,7 @@ void RegisterReductionConverters(ConverterTable& table) {
                     .dtypes = kNumeric,
                     .weight_inputs = {1},
                     .check = &RequireInt32Index,
+                    .conditions = "output_type=int32",
                     .kind = LAYER_KIND_REDUCTION,
                     .shape = &ArgReductionShape});
   }
@@ -110,6 +111,7 @@ void RegisterReductionConverters(ConverterTable& table) {
                   .dtypes = kNumeric,
                   .weight_inputs = {1},
                   .check = &RequireSortedInt32Index,
+                  .conditions = "sorted=true, index_type=int32",
                   .kind = LAYER_KIND_TOP_K,
                   .shape = &TopKShape,
                   .preserves_values = true});
