@@ -184,6 +184,7 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   what.assets = EngineAssetFiles(*state_->engine_caches);
   what.min_variable_bytes = kMinVariableBytes;
   what.op_defs = state_->imported.op_defs;
+  what.tensorflow_version = state_->imported.tensorflow_version;
   TFTRT_RETURN_IF_ERROR_CTX(
       ExportSignature(Env::Default(), output_saved_model_dir, what, {.overwrite = overwrite}),
       "while saving the converted model to " + output_saved_model_dir);

@@ -492,7 +492,8 @@ StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta
   TFTRT_RETURN_IF_ERROR_CTX(VerifyGraph(*graph), context);
   // Variables that branches use arrive there as resource args: nothing to attach.
   TFTRT_ASSIGN_OR_RETURN(auto functions, ImportReferencedFunctions(*graph, ctx));
-  return ImportedSignature{graph, functions, std::make_shared<OpDefs>(std::move(ctx.op_defs))};
+  return ImportedSignature{graph, functions, std::make_shared<OpDefs>(std::move(ctx.op_defs)),
+                           meta_graph.meta_info_def().tensorflow_version()};
 }
 
 }  // namespace tftrt

@@ -230,6 +230,8 @@ std::vector<Case> Cases() {
        Attrs({{"output_type", TypeAttr(DataType::kInt32)}}),
        {F({2, 3, 4}), S(1)},
        {{2, 4}}},
+      {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({2, 3, 5}), S(2)}, {{2, 3, 2}, {2, 3, 2}}},
+      {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({4}), S(0)}, {{0}, {0}}},
       // Batch norm.
       {"FusedBatchNormV3",
        Attrs({{"is_training", BoolAttr(false)}}),
@@ -459,6 +461,10 @@ TEST(ShapeFunctionsTest, RejectInputsThatDoNotFit) {
       {"Pad", T(), {F({3}), C({1, 1, 1, 1}, {2, 2})}, "paddings"},
       {"GatherV2", T(), {F({5}), IdxT({2}), S(1)}, "out of range"},
       {"ResizeBilinear", T(), {F({1, 4, 4, 3}), C({0, 6})}, "positive"},
+      {"ResizeBilinear", T(), {F({1, 4, 4, 3}), IdxT({2})}, "has no value"},
+      {"TopKV2", T(), {F({2, 3}), S(4)}, "at least k columns"},
+      {"TopKV2", T(), {F({}), S(0)}, ">= 1-D"},
+      {"TopKV2", T(), {F({3}), C({1})}, "k must be scalar"},
       {"FusedBatchNormV3", T(), {F({2, 4, 4, 3}), CF({2}), CF({3}), CF({3}), CF({3})}, "scale"},
   };
   for (const ErrorCase& c : cases) {

@@ -143,6 +143,22 @@ TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {
       << output;
 }
 
+// The converted model keeps the TensorFlow version of its source (whose ops it uses), and
+// `tftrt inspect` prints it.
+TEST_F(ConvertCommandTest, InspectShowsTheSourcesTensorFlowVersion) {
+  std::string source;
+  ASSERT_EQ(RunTool("inspect " + model_, &source), 0) << source;
+  const size_t at = source.find(", TensorFlow 2.");
+  ASSERT_NE(at, std::string::npos) << source;
+  const std::string version = source.substr(at, source.find('\n', at) - at);
+  const fs::path out = dir_ / "converted";
+  std::string output;
+  ASSERT_EQ(RunTool("convert " + model_ + " " + out.string(), &output), 0) << output;
+  output.clear();
+  ASSERT_EQ(RunTool("inspect " + out.string(), &output), 0) << output;
+  EXPECT_NE(output.find(version + "\n"), std::string::npos) << output;
+}
+
 TEST_F(ConvertCommandTest, BadParametersAreErrors) {
   const std::string out = (dir_ / "converted").string();
   std::string output;

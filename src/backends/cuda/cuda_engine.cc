@@ -83,6 +83,8 @@ StatusOr<RunnerFactory> FactoryFor(LayerKind kind) {
       return &MakeDataMovementRunner;
     case LAYER_KIND_RESIZE:
       return &MakeResizeRunner;
+    case LAYER_KIND_TOP_K:  // CudaBackend::Supports keeps TopKV2 native
+      return Status::Unimplemented("the cuda backend does not run top-k layers yet");
     default:
       return Status::InvalidArgument("layer of unknown kind " + std::to_string(kind));
   }
