@@ -48,8 +48,12 @@ StatusOr<std::string> HeaderValue(const std::string& header, const std::string& 
   return header.substr(pos, end - pos);
 }
 
+// The shape must also have an element count that fits in int64 at every step of the
+// product (as numpy requires): a zero dimension after huge ones would otherwise hide an
+// overflow from the size check that NumElements() then runs into.
 StatusOr<Shape> ParseShape(const std::string& text, const std::string& name) {
   Shape shape;
+  int64_t elements = 1;
   std::stringstream in(text);
   std::string item;
   while (std::getline(in, item, ',')) {
@@ -62,6 +66,10 @@ StatusOr<Shape> ParseShape(const std::string& text, const std::string& name) {
       shape.push_back(value);
     } catch (const std::exception&) {
       return Status::DataLoss(name + ": bad .npy shape (" + text + ")");
+    }
+    if (__builtin_mul_overflow(elements, shape.back(), &elements)) {
+      return Status::DataLoss(name + ": .npy shape (" + text + ") has more elements than fit in " +
+                              "64 bits");
     }
   }
   return shape;
