@@ -80,5 +80,38 @@ TEST(ImportTest, RecursiveFunctionIsAnError) {
       << imported.status().ToString();
 }
 
+// Calls that fan out (f0 calls f1 twice, f1 calls f2 twice, ... 2^17 calls in 1.5 KB)
+// inlined each into a scan of the whole graph: over 5 minutes. Now a bounded amount of work,
+// then an error.
+TEST(ImportTest, CallsThatFanOutAreAnError) {
+  constexpr int kLevels = 17;
+  std::string library;
+  for (int i = 0; i < kLevels; ++i) {
+    std::string calls;
+    if (i + 1 < kLevels) {
+      const std::string callee = "f" + std::to_string(i + 1);
+      calls = R"(node_def { name: "a" op: ")" + callee + R"(" }
+                 node_def { name: "b" op: ")" +
+              callee + R"(" })";
+    }
+    library += R"(
+      function {
+        signature { name: "f)" +
+               std::to_string(i) + R"(" output_arg { name: "out" type: DT_FLOAT } }
+        node_def {
+          name: "c" op: "Const"
+          attr { key: "dtype" value { type: DT_FLOAT } }
+          attr { key: "value" value { tensor { dtype: DT_FLOAT tensor_shape {} float_val: 1 } } }
+        }
+        )" + calls +
+               R"(
+        ret { key: "out" value: "c:output:0" }
+      })";
+  }
+  auto imported = Import(MetaGraph(R"(node { name: "call" op: "f0" })", "call:0", library));
+  ASSERT_FALSE(imported.ok());
+  EXPECT_NE(imported.status().message().find("fan out too much"), std::string::npos)
+      << imported.status().ToString();
+}
 }  // namespace
 }  // namespace tftrt
