@@ -113,5 +113,31 @@ TEST(ImportTest, CallsThatFanOutAreAnError) {
   EXPECT_NE(imported.status().message().find("fan out too much"), std::string::npos)
       << imported.status().ToString();
 }
+
+// An output list's length is an attribute value: two lists of 2^31 - 1 outputs before the
+// one named overflowed the flat output index (int).
+TEST(ImportTest, HugeOutputListLengthsAreAnError) {
+  tensorflow::MetaGraphDef meta_graph = MetaGraph(R"(node { name: "call" op: "f" })", "call:0", R"(
+      function {
+        signature { name: "f" output_arg { name: "out" type: DT_FLOAT } }
+        node_def { name: "lists" op: "Lists" attr { key: "N" value { i: 2147483647 } } }
+        ret { key: "out" value: "lists:c:0" }
+      })");
+  ASSERT_TRUE(google::protobuf::TextFormat::ParseFromString(
+      R"(
+      op {
+        name: "Lists"
+        output_arg { name: "a" type: DT_FLOAT number_attr: "N" }
+        output_arg { name: "b" type: DT_FLOAT number_attr: "N" }
+        output_arg { name: "c" type: DT_FLOAT }
+        attr { name: "N" type: "int" }
+      })",
+      meta_graph.mutable_meta_info_def()->mutable_stripped_op_list()));
+  auto imported = Import(meta_graph);
+  ASSERT_FALSE(imported.ok());
+  EXPECT_NE(imported.status().message().find("bad length 2147483647 for output 'b'"),
+            std::string::npos)
+      << imported.status().ToString();
+}
 }  // namespace
 }  // namespace tftrt
