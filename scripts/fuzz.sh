@@ -39,7 +39,8 @@ mkdir -p "$out/logs"
 for precision in FP32 FP16; do
   ASAN_OPTIONS=detect_leaks=0 "$build/tftrt" convert examples/small_cnn "$out/engines/$precision" \
     --precision "$precision" --build-input image=examples/small_cnn_input.npy --device cpu \
-    >"$out/logs/convert_$precision.log" 2>&1
+    >"$out/logs/convert_$precision.log" 2>&1 ||
+    { echo "fuzz: tftrt convert failed (see $out/logs/convert_$precision.log)" >&2; exit 1; }
 done
 python3 fuzz/make_seeds.py --out "$out/seeds" --max-bytes "$max_len" examples "$out/engines" \
   "${TFTRT_FIXTURES_DIR:-.fixtures/models}" "${TFTRT_OP_CASES_DIR:-.fixtures/op_cases}" \
