@@ -8,8 +8,9 @@
 #      (tests/fixtures/check_tf_loads.py: converted models with each engine node replaced
 #      by a call of its native segment);
 #   4. the Python package: `pip install .` into .venv, then pytest on python/tests;
-#   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer.
-# Set TFTRT_SKIP_SANITIZERS=1 to skip step 5 while iterating.
+#   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer;
+#   6. every reader fuzzed for a minute (scripts/fuzz.sh 60, about 10 minutes in all).
+# Set TFTRT_SKIP_SANITIZERS=1 to skip step 5, TFTRT_SKIP_FUZZ=1 step 6, while iterating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -62,5 +63,9 @@ if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   # Whole-model fixtures big enough to be slow under ASan are run by the Release pass only.
   TFTRT_SANITIZER_RUN=1 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --test-dir build-asan --output-on-failure -j"$(nproc)"
+fi
+if [ "${TFTRT_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "test: fuzzing every reader (scripts/fuzz.sh 60)"
+  scripts/fuzz.sh 60
 fi
 echo "test: all tests passed in $(( $(date +%s) - start ))s"

@@ -27,8 +27,8 @@ bool RoundsToHalf(const EngineLayer& layer) {
 
 // The storage precision of a layer's float outputs.
 bool IsHalfLayer(const EngineLayer& layer, const EngineNetwork& network) {
-  const std::string& precision = layer.precision().empty() ? network.precision()
-                                                           : layer.precision();
+  const std::string& precision =
+      layer.precision().empty() ? network.precision() : layer.precision();
   return precision == "FP16";
 }
 
@@ -218,6 +218,7 @@ Status CpuEngine::Compile() {
     return Status::Unimplemented("the cpu backend runs FP32 and FP16 engines, not '" +
                                  network.precision() + "'");
   }
+  TFTRT_RETURN_IF_ERROR(CheckPlanTensorCount(network));
   const int num_tensors = network.num_tensors();
   std::vector<int> last_use(num_tensors, -1);
   std::vector<bool> epilogue_use(num_tensors, false);
