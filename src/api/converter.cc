@@ -1,7 +1,9 @@
 #include "tftrt/converter.h"
 
+#include <algorithm>
 #include <atomic>
 
+#include "api/calibration.h"
 #include "api/conversion_summary.h"
 #include "common/env.h"
 #include "common/logging.h"
@@ -42,6 +44,37 @@ void AnnotateNativeReasons(const Segmentation& segmentation) {
     const_cast<Node*>(node)->attrs["_tftrt_native_reason"] =
         StringAttr(std::string(NativeReasonKindName(reason.kind)) + ": " + reason.detail);
   }
+}
+
+// The ops whose ranges INT8 without calibration uses (TF-TRT's quantization ops).
+bool IsQuantizationOp(const std::string& op) {
+  return op == "QuantizeAndDequantizeV2" || op == "QuantizeAndDequantizeV3" ||
+         op == "QuantizeAndDequantizeV4" || op == "FakeQuantWithMinMaxVars" ||
+         op == "FakeQuantWithMinMaxArgs";
+}
+
+bool HasQuantizationOps(const Graph& graph, const FunctionGraphs& functions) {
+  auto any = [](const Graph& g) {
+    const std::vector<Node*> nodes = g.nodes();
+    return std::any_of(nodes.begin(), nodes.end(),
+                       [](const Node* node) { return IsQuantizationOp(node->op); });
+  };
+  return any(graph) || std::any_of(functions.begin(), functions.end(),
+                                   [&](const auto& entry) { return any(*entry.second); });
+}
+
+// The precision of the engines: INT8 without calibration needs quantization ops for its
+// ranges; a model without any gets FP16 engines, as TF-TRT demotes them.
+Precision EnginePrecision(Precision requested, const ConversionParams& params,
+                          const ImportedSignature& imported) {
+  if (requested != Precision::kINT8 || params.use_calibration ||
+      HasQuantizationOps(*imported.graph, *imported.functions)) {
+    return requested;
+  }
+  LogWarning(
+      "INT8 without calibration takes its ranges from quantization ops (QuantizeAndDequantizeV2/"
+      "V3/V4, FakeQuantWithMinMaxVars/Args) and the model has none: its engines are FP16");
+  return Precision::kFP16;
 }
 
 }  // namespace
@@ -96,11 +129,6 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
   if (state_->function != nullptr) {
     return Status::FailedPrecondition("convert() was already called on this converter");
   }
-  if (state_->precision == Precision::kINT8) {
-    return Status::Unimplemented(
-        "INT8 engines (calibration and quantized kernels) are not implemented yet; convert "
-        "with precision_mode FP32 or FP16");
-  }
   Graph& graph = *state_->imported.graph;
   TFTRT_ASSIGN_OR_RETURN(state_->passes, RunPasses(graph, {state_->options.disabled_passes}));
   if (params.minimum_segment_size != -1) {
@@ -110,12 +138,13 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
     segmenter.backend = state_->engine_caches->runtime().backend;
     TFTRT_ASSIGN_OR_RETURN(Segmentation segmentation, FindSegments(graph, types, segmenter));
     AnnotateNativeReasons(segmentation);
-    EngineNodeParams engine_params{.precision = state_->precision,
-                                   .workspace_size_bytes = params.max_workspace_size_bytes,
-                                   .max_cached_engines = params.maximum_cached_engines,
-                                   .use_calibration = false,
-                                   .allow_build_at_runtime = true,
-                                   .allow_tf32 = params.allow_tf32};
+    EngineNodeParams engine_params{
+        .precision = EnginePrecision(state_->precision, params, state_->imported),
+        .workspace_size_bytes = params.max_workspace_size_bytes,
+        .max_cached_engines = params.maximum_cached_engines,
+        .use_calibration = needs_calibration,
+        .allow_build_at_runtime = true,
+        .allow_tf32 = params.allow_tf32};
     TFTRT_RETURN_IF_ERROR(CreateEngineNodes(graph, segmentation.segments, types, engine_params,
                                             NextGraphSequence(), state_->imported.functions.get())
                               .status());
@@ -126,6 +155,10 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
                          ModelFactory::FromGraph(state_->options.input_saved_model_signature_key,
                                                  state_->imported.graph, state_->imported.functions,
                                                  state_->engine_caches));
+  if (needs_calibration) {
+    TFTRT_RETURN_IF_ERROR(CalibrateEngineNodes(*function, *state_->engine_caches,
+                                               *state_->imported.graph, calibration_input_fn));
+  }
   state_->function = std::move(function);
   return state_->function;
 }

@@ -4,6 +4,7 @@
 #include <map>
 
 #include "engine/fusion.h"
+#include "engine/int8_precision.h"
 #include "engine/ops/op_converter.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
@@ -81,7 +82,7 @@ class Lowering {
         value.constant = *arg.weight;
         continue;
       }
-      value = NewTensor(arg.dtype, arg.shape);
+      value = NewTensor(arg.dtype, arg.shape, EngineInputTensorName(static_cast<int>(i)));
       EngineBinding* binding = network_.add_input();
       binding->set_name(graph_args[i].name);
       binding->set_tensor(value.tensor);
@@ -91,8 +92,8 @@ class Lowering {
     return Status::Ok();
   }
 
-  // A new network tensor of this dtype and shape.
-  Value NewTensor(DataType dtype, const Shape& shape) {
+  // A new network tensor of this dtype and shape, holding TF tensor `name`.
+  Value NewTensor(DataType dtype, const Shape& shape, const std::string& name) {
     Value value;
     value.tensor = network_.tensor_size();
     value.dtype = dtype;
@@ -100,7 +101,12 @@ class Lowering {
     EngineTensor* tensor = network_.add_tensor();
     tensor->set_dtype(DataTypeToProto(dtype));
     for (int64_t d : shape) tensor->add_dim(d);
+    tensor->set_name(name);
     return value;
+  }
+
+  static std::string TensorName(const std::string& node, int output) {
+    return node + ":" + std::to_string(output);
   }
 
   Status Lower(const Node& node) {
@@ -179,11 +185,12 @@ class Lowering {
     layer->set_name(node.name);
     layer->set_op(node.op);
     layer->set_kind(converter.kind);
-    // Layers with float outputs store them in the engine's precision; others are exact.
+    // Layers with float outputs store them in the engine's precision (INT8 engines: FP16
+    // until the INT8 pass picks its layers); others are exact.
     const bool float_outputs =
         std::any_of(dtypes.begin(), dtypes.begin() + num_outputs,
                     [](DataType dtype) { return dtype == DataType::kFloat; });
-    layer->set_precision(float_outputs ? PrecisionName(options_.precision) : "FP32");
+    layer->set_precision(float_outputs ? PrecisionName(FloatStorage(options_.precision)) : "FP32");
     for (const auto& [name, value] : node.attrs) (*layer->mutable_attr())[name] = value;
     if (converter.lower != nullptr) {
       TFTRT_RETURN_IF_ERROR(converter.lower(node, layer_inputs, layer));
@@ -191,22 +198,17 @@ class Lowering {
     for (const Value* input : inputs) SetOperand(*input, layer->add_input());
     for (int i = 0; i < num_outputs; ++i) {
       Value& value = values_[{&node, i}];
-      value = NewTensor(dtypes[i], shapes[i]);
+      value = NewTensor(dtypes[i], shapes[i], TensorName(node.name, i));
       layer->add_output(value.tensor);
     }
     return Status::Ok();
   }
 
-  void SetOperand(const Value& value, EngineOperand* operand) const {
+  // Weights stay float32 here: INT8 quantizes some from their float values, and
+  // StoreWeightsAsHalf narrows the rest after fusion.
+  static void SetOperand(const Value& value, EngineOperand* operand) {
     if (!value.is_constant()) {
       operand->set_tensor(value.tensor);
-      return;
-    }
-    if (options_.precision == Precision::kFP16 && value.constant.dtype() == DataType::kFloat) {
-      // FP16 engines store float weights as half; the backend computes with their widened
-      // (exactly representable) values.
-      TensorToProto(NarrowFromFloat(value.constant, DataType::kHalf), operand->mutable_weight());
-      operand->set_compute_dtype(tensorflow::DT_FLOAT);
       return;
     }
     TensorToProto(value.constant, operand->mutable_weight());
@@ -242,7 +244,7 @@ class Lowering {
   // An output that folding made constant (a shape computed from the input shapes, say)
   // is still an engine output: a layer copies the constant into it.
   Value Materialize(const std::string& name, const Tensor& constant) {
-    Value value = NewTensor(constant.dtype(), constant.shape());
+    Value value = NewTensor(constant.dtype(), constant.shape(), TensorName(name + "/constant", 0));
     EngineLayer* layer = network_.add_layer();
     layer->set_name(name + "/constant");
     layer->set_op("Identity");
@@ -264,7 +266,34 @@ class Lowering {
   std::map<std::pair<const Node*, int>, Value> values_;
 };
 
+// FP16 and INT8 engines store float weights as half (INT8 layers' quantized weights are
+// int8); the backend computes with their widened (exactly representable) values.
+void StoreWeightsAsHalf(EngineOperand* operand) {
+  if (!operand->has_weight() || operand->weight().dtype() != tensorflow::DT_FLOAT) return;
+  auto weight = TensorFromProto(operand->weight());
+  if (!weight.ok()) return;  // the builder wrote it: never happens
+  TensorToProto(NarrowFromFloat(*weight, DataType::kHalf), operand->mutable_weight());
+  operand->set_compute_dtype(tensorflow::DT_FLOAT);
+}
+
+void StoreWeightsAsHalf(EngineNetwork* network) {
+  for (EngineLayer& layer : *network->mutable_layer()) {
+    for (EngineOperand& operand : *layer.mutable_input()) StoreWeightsAsHalf(&operand);
+    for (EngineEpilogueStep& step : *layer.mutable_epilogue()) {
+      if (step.has_operand()) StoreWeightsAsHalf(step.mutable_operand());
+    }
+  }
+}
+
 }  // namespace
+
+std::string EngineInputTensorName(int index) {
+  return "TensorRTInputPH_" + std::to_string(index) + ":0";
+}
+
+Precision FloatStorage(Precision precision) {
+  return precision == Precision::kINT8 ? Precision::kFP16 : precision;
+}
 
 std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
   std::vector<Shape> shapes;
@@ -278,11 +307,12 @@ std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
 
 StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
                                      const BuildOptions& options) {
-  if (options.precision == Precision::kINT8) {
-    return Status::Unimplemented("INT8 engines are not implemented yet (FP32 and FP16 are)");
-  }
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, Lowering(segment, options).Run(args));
   if (options.fuse) FuseEpilogues(&network);
+  if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {
+    ApplyInt8Precision(*options.int8_ranges, &network);
+  }
+  if (FloatStorage(options.precision) == Precision::kFP16) StoreWeightsAsHalf(&network);
   return network;
 }
 
