@@ -1,6 +1,5 @@
 #include "tftrt/converter.h"
 
-#include <algorithm>
 #include <atomic>
 
 #include "api/calibration.h"
@@ -8,6 +7,7 @@
 #include "common/env.h"
 #include "common/logging.h"
 #include "engine/precision.h"
+#include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/graph_copy.h"
 #include "graph/load_signature.h"
@@ -44,23 +44,6 @@ void AnnotateNativeReasons(const Segmentation& segmentation) {
     const_cast<Node*>(node)->attrs["_tftrt_native_reason"] =
         StringAttr(std::string(NativeReasonKindName(reason.kind)) + ": " + reason.detail);
   }
-}
-
-// The ops whose ranges INT8 without calibration uses (TF-TRT's quantization ops).
-bool IsQuantizationOp(const std::string& op) {
-  return op == "QuantizeAndDequantizeV2" || op == "QuantizeAndDequantizeV3" ||
-         op == "QuantizeAndDequantizeV4" || op == "FakeQuantWithMinMaxVars" ||
-         op == "FakeQuantWithMinMaxArgs";
-}
-
-bool HasQuantizationOps(const Graph& graph, const FunctionGraphs& functions) {
-  auto any = [](const Graph& g) {
-    const std::vector<Node*> nodes = g.nodes();
-    return std::any_of(nodes.begin(), nodes.end(),
-                       [](const Node* node) { return IsQuantizationOp(node->op); });
-  };
-  return any(graph) || std::any_of(functions.begin(), functions.end(),
-                                   [&](const auto& entry) { return any(*entry.second); });
 }
 
 // The precision of the engines: INT8 without calibration needs quantization ops for its

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "engine/ops/op_converter.h"
 #include "engine/weight_quantization.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -109,6 +110,33 @@ void MarkInt8Storage(EngineNetwork* network) {
   }
 }
 
+// Ranges carried through layers that only move values (Reshape, Transpose, MaxPool,
+// Relu, ...: engine/ops' preserves_values) from their one tensor input to their output, as
+// TensorRT carries scales through them, so that a range given before a reshape also holds
+// after it. Ranges of the output already known stay.
+CalibrationTable PropagateRanges(const CalibrationTable& ranges, const EngineNetwork& network) {
+  CalibrationTable propagated = ranges;
+  for (const EngineLayer& layer : network.layer()) {
+    const OpConverter* converter = ConverterTable::Global().Find(layer.op());
+    if (converter == nullptr || !converter->preserves_values || layer.output_size() != 1 ||
+        layer.epilogue_size() > 0) {
+      continue;
+    }
+    const EngineOperand* source = nullptr;
+    int tensor_inputs = 0;
+    for (const EngineOperand& operand : layer.input()) {
+      if (!operand.has_tensor()) continue;
+      ++tensor_inputs;
+      source = &operand;
+    }
+    if (tensor_inputs != 1) continue;
+    auto range = propagated.find(network.tensor(source->tensor()).name());
+    if (range == propagated.end()) continue;
+    propagated.emplace(network.tensor(layer.output(0)).name(), range->second);
+  }
+  return propagated;
+}
+
 }  // namespace
 
 bool IsInt8Candidate(const EngineLayer& layer, const EngineNetwork& network) {
@@ -133,7 +161,8 @@ std::vector<std::string> Int8CalibrationTensors(const EngineNetwork& network) {
   return {names.begin(), names.end()};
 }
 
-int ApplyInt8Precision(const CalibrationTable& ranges, EngineNetwork* network) {
+int ApplyInt8Precision(const CalibrationTable& given_ranges, EngineNetwork* network) {
+  const CalibrationTable ranges = PropagateRanges(given_ranges, *network);
   int count = 0;
   for (EngineLayer& layer : *network->mutable_layer()) {
     if (!IsInt8Candidate(layer, *network) || !AllInputsHaveRanges(layer, ranges, *network)) {

@@ -29,7 +29,9 @@ bool IsInt8Candidate(const EngineLayer& layer, const EngineNetwork& network);
 std::vector<std::string> Int8CalibrationTensors(const EngineNetwork& network);
 
 // Runs the candidate layers whose tensor inputs all have a usable range (> 0, finite) in
-// `ranges` in INT8, as described above. Returns how many layers run in INT8.
+// `ranges` in INT8, as described above. A range also holds after layers that only move
+// values (Reshape, Transpose, MaxPool, ...) where the table has none for their output.
+// Returns how many layers run in INT8.
 // REQUIRES: `network` is lowered with float32 weights (not yet narrowed to half).
 int ApplyInt8Precision(const CalibrationTable& ranges, EngineNetwork* network);
 

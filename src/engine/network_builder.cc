@@ -6,6 +6,7 @@
 #include "engine/fusion.h"
 #include "engine/int8_precision.h"
 #include "engine/ops/op_converter.h"
+#include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
 #include "kernels/cpu/elementwise.h"
@@ -43,6 +44,9 @@ class Lowering {
  public:
   Lowering(const Graph& segment, const BuildOptions& options)
       : segment_(segment), options_(options) {}
+
+  // The ranges the segment's quantization ops gave their tensors (INT8 only); filled by Run.
+  const CalibrationTable& quantization_ranges() const { return quantization_ranges_; }
 
   StatusOr<EngineNetwork> Run(const std::vector<EngineArg>& args) {
     network_.set_precision(PrecisionName(options_.precision));
@@ -128,6 +132,10 @@ class Lowering {
       }
       inputs.push_back(&it->second);
     }
+    if (options_.precision == Precision::kINT8 && IsQuantizationOp(node.op) && !inputs.empty() &&
+        !inputs[0]->is_constant()) {
+      return PassThroughQuantization(node, inputs);
+    }
     if (node.op == "Shape" && !inputs.empty()) {
       // Shapes are concrete in an engine: Shape (and what is computed from it) folds.
       const DataType out_type = types_.outputs(&node).at(0);
@@ -137,6 +145,22 @@ class Lowering {
     }
     if (AllConstant(inputs)) return Fold(node, inputs);
     return AddLayer(node, *converter, inputs);
+  }
+
+  // INT8 engines: a quantization op passes its input through and gives it its range (a
+  // constant input, a weight, is quantized by folding the op as TF computes it).
+  Status PassThroughQuantization(const Node& node, const std::vector<const Value*>& inputs) {
+    std::vector<const Tensor*> constants;
+    for (const Value* input : inputs) {
+      constants.push_back(input->is_constant() ? &input->constant : nullptr);
+    }
+    const Value& input = *inputs[0];
+    if (std::optional<float> amax = QuantizationRange(node, constants)) {
+      float& range = quantization_ranges_[network_.tensor(input.tensor).name()];
+      range = std::max(range, *amax);
+    }
+    values_[{&node, 0}] = input;
+    return Status::Ok();
   }
 
   static Shape ShapeOf(const Value& value) {
@@ -263,6 +287,7 @@ class Lowering {
   const BuildOptions& options_;
   GraphTypes types_;
   EngineNetwork network_;
+  CalibrationTable quantization_ranges_;
   std::map<std::pair<const Node*, int>, Value> values_;
 };
 
@@ -307,10 +332,13 @@ std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
 
 StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
                                      const BuildOptions& options) {
-  TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, Lowering(segment, options).Run(args));
+  Lowering lowering(segment, options);
+  TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, lowering.Run(args));
   if (options.fuse) FuseEpilogues(&network);
   if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {
-    ApplyInt8Precision(*options.int8_ranges, &network);
+    CalibrationTable ranges = lowering.quantization_ranges();
+    for (const auto& [tensor, amax] : *options.int8_ranges) ranges[tensor] = amax;
+    ApplyInt8Precision(ranges, &network);
   }
   if (FloatStorage(options.precision) == Precision::kFP16) StoreWeightsAsHalf(&network);
   return network;

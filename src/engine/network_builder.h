@@ -38,8 +38,10 @@ struct BuildOptions {
   bool fuse = true;
   // FP32 on GPUs: float32 matmuls and convolutions may use TF32 tensor cores.
   bool allow_tf32 = true;
-  // INT8: the dynamic ranges of the segment's tensors (a calibration table) that decide
-  // which layers run in INT8; null: none do (the network calibration observes).
+  // INT8: the calibrated ranges of the segment's tensors (a calibration table; empty
+  // without calibration), which with the ranges of the segment's quantization ops
+  // (engine/quantization_ranges.h; calibrated ones win) decide which layers run in INT8.
+  // Null: none do (the plan calibration observes).
   const CalibrationTable* int8_ranges = nullptr;
 };
 

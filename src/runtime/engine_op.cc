@@ -91,9 +91,12 @@ StatusOr<std::unique_ptr<Engine>> BuildForInputs(const Graph& segment, const Eng
   BuildOptions options{.precision = params.precision,
                        .workspace_size_bytes = params.workspace_size_bytes,
                        .allow_tf32 = params.allow_tf32};
+  // INT8 without calibration: only the ranges of the segment's quantization ops.
   CalibrationTable ranges;
-  if (Calibrates(params)) {
-    TFTRT_ASSIGN_OR_RETURN(ranges, CalibratedRanges(params));
+  if (params.precision == Precision::kINT8) {
+    if (Calibrates(params)) {
+      TFTRT_ASSIGN_OR_RETURN(ranges, CalibratedRanges(params));
+    }
     options.int8_ranges = &ranges;
   }
   return BuildEngine(EngineCacheName(ctx.node().name), segment, EngineArgsOf(ctx, params), options,

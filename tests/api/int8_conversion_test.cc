@@ -1,8 +1,8 @@
-// INT8 end to end on the digits_cnn fixture (a small CNN trained by make_fixtures.py on
+// INT8 end to end. On the digits_cnn fixture (a small CNN trained by make_fixtures.py on
 // scikit-learn's digits): calibration in Convert, the calibration table kept on the
 // engine nodes and reused by Build() for other shapes (no second calibration), by saved
 // models that build engines at run time, and held-out top-1 accuracy within one point of
-// FP32.
+// FP32. On the qdq_cnn fixture: INT8 without calibration, ranges from quantization ops.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -15,6 +15,7 @@
 #include "engine/calibration/calibration_table.h"
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
+#include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
 #include "runtime/engine_cache.h"
@@ -240,6 +241,86 @@ TEST_F(Int8ConversionTest, ASavedModelBuildsInt8EnginesAtRunTimeFromItsTable) {
   auto fp32_function = fp32.Convert();
   ASSERT_TRUE(fp32_function.ok());
   EXPECT_GE(Top1(from_load->at("probs"), labels_), HeldOutAccuracy(**fp32_function) - 0.01);
+}
+
+// The plans of the engines saved in `dir`.
+std::vector<EngineNetwork> SavedPlans(const fs::path& dir) {
+  std::vector<EngineNetwork> plans;
+  for (const auto& file : fs::directory_iterator(dir / "assets")) {
+    auto contents = Env::Default()->ReadFileToString(file.path().string());
+    EXPECT_TRUE(contents.ok());
+    if (!contents.ok()) continue;
+    auto blobs = ParseEngineCacheFile(*contents);
+    EXPECT_TRUE(blobs.ok());
+    if (!blobs.ok()) continue;
+    for (const std::string& blob : *blobs) {
+      auto plan = DeserializeEngine(blob, CpuEngineBackend());
+      EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+      if (plan.ok()) plans.push_back(std::move(plan).value());
+    }
+  }
+  return plans;
+}
+
+// use_calibration=False: the quantization ops' ranges make the convolutions and the matmul
+// INT8 (the ops themselves pass their inputs through), and the results stay close to
+// TensorFlow's fake-quantized float ones.
+TEST(ExplicitQuantizationTest, RangesComeFromQuantizationOps) {
+  const fs::path fixture = fs::path(testing::FixturesDir()) / "qdq_cnn";
+  if (!fs::is_directory(fixture / "model")) GTEST_SKIP() << fixture << " is absent";
+  ConverterOptions options;
+  options.input_saved_model_dir = (fixture / "model").string();
+  options.conversion_params.precision_mode = "INT8";
+  options.conversion_params.use_calibration = false;
+  options.model_options.device = "cpu";
+  auto converter = Converter::Create(options);
+  ASSERT_TRUE(converter.ok()) << converter.status().ToString();
+  auto function = converter->Convert();
+  ASSERT_TRUE(function.ok()) << function.status().ToString();
+  auto summary = converter->Summary();
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(summary->engines.size(), 1u);
+  EXPECT_EQ(summary->engines[0].precision, "INT8");
+  EXPECT_EQ(summary->engines[0].op_counts.at("FakeQuantWithMinMaxArgs"), 1);
+
+  const fs::path cases = fixture / "cases" / "serving_default";
+  std::vector<InputSet> sets;
+  for (const char* c : {"0", "1"})
+    sets.push_back({{"image", MustRead(cases / c / "inputs" / "image.npy")}});
+  for (size_t i = 0; i < sets.size(); ++i) {
+    auto outputs = (*function)->Run(sets[i]);
+    ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+    const Tensor expected = MustRead(cases / std::to_string(i) / "outputs" / "logits.npy");
+    // Not TF's grids: TensorRT's ranges are symmetric, so FakeQuant's [0, 4] (255 steps)
+    // becomes [-4, 4] (127 steps a side), and activations between layers are half.
+    EXPECT_TRUE(testing::TensorsMatch(outputs->at("logits"), expected, testing::Tolerance{0.06}));
+  }
+  for (const EngineNodeReport& report : (*function)->EngineReports()) {
+    EXPECT_EQ(report.native_fallbacks, 0);
+    EXPECT_EQ(report.calibration_batches, 0);
+  }
+
+  auto pulls = std::make_shared<int>(0);
+  ASSERT_TRUE(converter->Build(Generator({sets[0]}, pulls)).ok());
+  const fs::path out = fs::temp_directory_path() /
+                       ("tftrt_explicit_quantization_test_" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  ASSERT_TRUE(converter->Save(out.string()).ok());
+  const std::vector<EngineNetwork> plans = SavedPlans(out);
+  fs::remove_all(out);
+  ASSERT_EQ(plans.size(), 1u);
+  std::vector<std::string> int8_ops;
+  std::vector<float> input_ranges;
+  for (const EngineLayer& layer : plans[0].layer()) {
+    EXPECT_FALSE(IsQuantizationOp(layer.op())) << layer.name() << " passes its input through";
+    if (layer.precision() != "INT8") continue;
+    int8_ops.push_back(layer.op());
+    input_ranges.push_back(plans[0].tensor(layer.input(0).tensor()).dynamic_range());
+  }
+  EXPECT_EQ(int8_ops, (std::vector<std::string>{"Conv2D", "Conv2D", "MatMul"}));
+  // max(|min|, |max|) of FakeQuantWithMinMaxArgs [-1, 1], QuantizeAndDequantizeV3 [0, 3]
+  // and FakeQuantWithMinMaxVars [0, 4] (variables, frozen).
+  EXPECT_EQ(input_ranges, (std::vector<float>{1.0f, 3.0f, 4.0f}));
 }
 
 }  // namespace

@@ -29,6 +29,7 @@ using testing::Tolerance;
 const Shape kImage = {2, 8, 8, 3};
 // The name of the engine's input tensor (the segment's arg 0).
 const char kInput[] = "TensorRTInputPH_0:0";
+const CalibrationTable kNoRanges;
 
 // x -> Conv2D -> BiasAdd -> Relu -> Conv2D -> out, and the depthwise / matmul variants.
 void AddConvChain(Graph& graph) {
@@ -256,6 +257,55 @@ TEST(Int8EngineTest, DepthwiseAndTensorTimesTensorMatmulsAreCloseToFloat) {
   const Tensor x = RandomTensor(kImage, 62);
   EXPECT_TRUE(TensorsMatch(RunEngine(graph, Int8(&ranges), x), RunEngine(graph, {}, x),
                            Tolerance{0.03, 0.05}));
+}
+
+// x -> FakeQuantWithMinMaxArgs [-2, 2] -> Conv2D -> Relu -> QuantizeAndDequantizeV2
+// [0, 5] -> Reshape -> MatMul: ranges from the quantization ops, carried through the
+// Reshape.
+void AddQuantizedChain(Graph& graph) {
+  Node* x = AddArg(graph, "x", DataType::kFloat, kImage);
+  Node* fq = graph.AddNode("fq", "FakeQuantWithMinMaxArgs",
+                           {{"min", FloatAttr(-2.0f)}, {"max", FloatAttr(2.0f)}}, {{x, 0}});
+  Node* f1 = AddConstNode(graph, "f1", RandomTensor({3, 3, 3, 8}, 71, -0.5f, 0.5f));
+  Node* conv = AddFloatOp(graph, "conv", "Conv2D", {{fq, 0}, {f1, 0}}, ConvAttrs());
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{conv, 0}});
+  Node* qdq = AddFloatOp(graph, "qdq", "QuantizeAndDequantizeV2",
+                         {{relu, 0},
+                          {AddConstNode(graph, "qmin", Tensor::Scalar<float>(0.0f)), 0},
+                          {AddConstNode(graph, "qmax", Tensor::Scalar<float>(5.0f)), 0}},
+                         {{"range_given", BoolAttr(true)}});
+  Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int32_t>({2, 512}));
+  Node* flat = AddFloatOp(graph, "flat", "Reshape", {{qdq, 0}, {shape, 0}},
+                          {{"Tshape", TypeAttr(DataType::kInt32)}});
+  Node* w = AddConstNode(graph, "w", RandomTensor({512, 4}, 72, -0.1f, 0.1f));
+  AddRet(graph, "out", {AddFloatOp(graph, "dense", "MatMul", {{flat, 0}, {w, 0}}), 0});
+}
+
+TEST(Int8EngineTest, QuantizationOpsGiveRangesAndPassTheirInputThrough) {
+  Graph graph("quantized");
+  AddQuantizedChain(graph);
+  auto network = Int8Network(graph, {});
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+  for (const EngineLayer& layer : network->layer()) {
+    EXPECT_NE(layer.op(), "FakeQuantWithMinMaxArgs");
+    EXPECT_NE(layer.op(), "QuantizeAndDequantizeV2");
+  }
+  EXPECT_EQ(FindLayer(*network, "conv")->precision(), "INT8");
+  EXPECT_EQ(FindLayer(*network, "dense")->precision(), "INT8");
+  EXPECT_EQ(FindTensor(*network, kInput)->dynamic_range(), 2.0f);
+  EXPECT_EQ(FindTensor(*network, "flat:0")->dynamic_range(), 5.0f);  // through the Reshape
+
+  // Calibrated ranges win over the quantization ops'.
+  auto calibrated = Int8Network(graph, {{kInput, 1.5f}});
+  ASSERT_TRUE(calibrated.ok());
+  EXPECT_EQ(FindTensor(*calibrated, kInput)->dynamic_range(), 1.5f);
+
+  // FP32 engines compute the quantization ops as TF does.
+  const Tensor x = RandomTensor(kImage, 73, -3.0f, 3.0f);
+  auto native = RunGraph(graph, {x});
+  ASSERT_TRUE(native.ok()) << native.status().ToString();
+  EXPECT_TRUE(TensorsMatch(RunEngine(graph, {}, x), (*native)[0], 1e-5));
+  EXPECT_TRUE(TensorsMatch(RunEngine(graph, Int8(&kNoRanges), x), (*native)[0], Tolerance{0.05}));
 }
 
 TEST(Int8EngineTest, CpuBackendRefusesAnInt8LayerWithoutARange) {
