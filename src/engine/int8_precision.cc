@@ -141,6 +141,9 @@ CalibrationTable PropagateRanges(const CalibrationTable& ranges, const EngineNet
 
 bool IsInt8Candidate(const EngineLayer& layer, const EngineNetwork& network) {
   if (!IsInt8Op(layer.op()) || layer.output_size() != 1) return false;
+  // Per-channel weight scales belong to the output's last dimension: channels last.
+  auto format = layer.attr().find("data_format");
+  if (format != layer.attr().end() && format->second.s() != "NHWC") return false;
   for (const EngineOperand& operand : layer.input()) {
     if (!IsFloatOperand(operand, network)) return false;
   }

@@ -57,6 +57,10 @@ StatusOr<std::vector<Tensor>> SegmentCalibrator::Run(std::vector<Tensor> inputs)
   std::lock_guard<std::mutex> lock(mutex_);
   for (size_t i = 0; i < tensors_.size(); ++i) {
     const Tensor& tensor = outputs[num_outputs_ + i];
+    if (tensor.dtype() != DataType::kFloat) {
+      return Status::Internal("calibration tensor '" + tensors_[i] + "' is " +
+                              tensor.DebugString() + ", not float32");
+    }
     histograms_[i].Add(tensor.flat<float>(), tensor.NumElements());
   }
   ++batches_;
