@@ -109,15 +109,39 @@ TEST_F(ConverterTest, CalibrationFunctionRules) {
   int8.precision_mode = "INT8";
   Converter needs_calibration = MustCreate(int8);
   EXPECT_EQ(needs_calibration.Convert().status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(needs_calibration.Convert(Batches({1})).status().code(), StatusCode::kUnimplemented);
+  EXPECT_TRUE(needs_calibration.Convert(Batches({1, 1})).ok());
 
   Converter fp32 = MustCreate();
   auto converted = fp32.Convert(Batches({1}));
   EXPECT_EQ(converted.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(converted.status().message().find("Should not specify"), std::string::npos);
 
+  // Without calibration the ranges come from quantization ops; this model has none, so
+  // its engines are FP16 (as TF-TRT demotes them).
   int8.use_calibration = false;
-  EXPECT_EQ(MustCreate(int8).Convert().status().code(), StatusCode::kUnimplemented);
+  Converter explicit_ranges = MustCreate(int8);
+  ASSERT_TRUE(explicit_ranges.Convert().ok());
+  auto summary = explicit_ranges.Summary();
+  ASSERT_TRUE(summary.ok());
+  ASSERT_FALSE(summary->engines.empty());
+  EXPECT_EQ(summary->engines[0].precision, "FP16");
+}
+
+TEST_F(ConverterTest, CalibrationInputSetsMustAllLookLikeTheFirst) {
+  ConversionParams int8;
+  int8.precision_mode = "INT8";
+  auto converted = MustCreate(int8).Convert(Batches({2, 2, 3}));
+  ASSERT_FALSE(converted.ok());
+  EXPECT_EQ(converted.status().code(), StatusCode::kInvalidArgument);
+  for (const char* part :
+       {"calibration input set 2", "'image'", "float32[3,32,32,3]", "float32[2,32,32,3]"}) {
+    EXPECT_NE(converted.status().message().find(part), std::string::npos)
+        << converted.status().ToString();
+  }
+  auto nothing = MustCreate(int8).Convert(Batches({}));
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(nothing.status().message().find("no input set"), std::string::npos);
 }
 
 TEST_F(ConverterTest, MethodOrderErrors) {

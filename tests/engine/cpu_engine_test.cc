@@ -212,9 +212,9 @@ TEST(CpuEngineTest, MalformedNetworksAreRejected) {
   unknown_op.mutable_layer(1)->set_op("NoSuchOp");
   EXPECT_EQ(CreateCode(unknown_op), StatusCode::kUnimplemented);
 
-  EngineNetwork int8 = ReluTanhNetwork();
-  int8.set_precision("INT8");
-  EXPECT_EQ(CreateCode(int8), StatusCode::kUnimplemented);
+  EngineNetwork bf16 = ReluTanhNetwork();
+  bf16.set_precision("BF16");
+  EXPECT_EQ(CreateCode(bf16), StatusCode::kUnimplemented);
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ Arg C(std::vector<int32_t> values, Shape shape) {
 }
 Arg S(int32_t value) { return {Tensor::Scalar(value), true}; }
 Arg CF(Shape shape) { return {RandomTensor(std::move(shape), 11), true}; }  // float weight
+Arg SF(float value) { return {Tensor::Scalar(value), true}; }
 
 struct Case {
   std::string op;
@@ -338,6 +339,14 @@ std::vector<Case> Cases() {
     cases.push_back({op, T(), {F({3, 1}), F({2, 1, 4})}, {{2, 3, 4}}});
   }
   cases.push_back({"LogicalOr", {}, {B({}), B({2, 2})}, {{2, 2}}});
+  // Quantization simulation keeps its input's shape.
+  cases.push_back({"FakeQuantWithMinMaxArgs", {}, {F({2, 3, 4})}, {{2, 3, 4}}});
+  cases.push_back({"FakeQuantWithMinMaxVars", {}, {F({5}), SF(-1), SF(1)}, {{5}}});
+  for (const char* op : {"QuantizeAndDequantizeV2", "QuantizeAndDequantizeV4"}) {
+    cases.push_back(
+        {op, Attrs({{"range_given", BoolAttr(true)}}), {F({2, 7}), SF(-1), SF(1)}, {{2, 7}}});
+  }
+  cases.push_back({"QuantizeAndDequantizeV3", T(), {F({3, 2}), SF(-2), SF(2), S(8)}, {{3, 2}}});
   cases.push_back(
       {"FusedBatchNormV2",
        Attrs({{"is_training", BoolAttr(false)}}),

@@ -80,6 +80,7 @@ const ConverterTable& ConverterTable::Global() {
     RegisterShapeConverters(*t);
     RegisterResizeConverters(*t);
     RegisterCastSelectConverters(*t);
+    RegisterQuantizationConverters(*t);
     return t;
   }();
   return *table;

@@ -126,6 +126,7 @@ void RegisterNormalizationConverters(ConverterTable& table);
 void RegisterShapeConverters(ConverterTable& table);
 void RegisterResizeConverters(ConverterTable& table);
 void RegisterCastSelectConverters(ConverterTable& table);
+void RegisterQuantizationConverters(ConverterTable& table);
 
 }  // namespace tftrt
 
