@@ -27,6 +27,7 @@ void RegisterQuantizationConverters(ConverterTable& table) {
                     .dtypes = kFloat,
                     .weight_inputs = std::move(weight_inputs),
                     .check = &FloatOnly,
+                    .conditions = "float32 only",
                     .kind = LAYER_KIND_ELEMENTWISE,
                     .shape = &SameShapeAsInput0});
   };
