@@ -9,8 +9,9 @@
 #      by a call of its native segment);
 #   4. the Python package: `pip install .` into .venv, then pytest on python/tests;
 #   5. the same C++ tests built with AddressSanitizer + UndefinedBehaviorSanitizer;
-#   6. the multi-threaded tests built with ThreadSanitizer.
-# Set TFTRT_SKIP_SANITIZERS=1 to skip steps 5 and 6 while iterating.
+#   6. the multi-threaded tests built with ThreadSanitizer;
+#   7. every reader fuzzed for a minute (scripts/fuzz.sh 60, about 10 minutes in all).
+# Set TFTRT_SKIP_SANITIZERS=1 to skip steps 5 and 6, TFTRT_SKIP_FUZZ=1 step 7, while iterating.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -80,5 +81,9 @@ if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   TFTRT_SANITIZER_RUN=1 TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1" \
     OPENBLAS_NUM_THREADS=1 ctest --test-dir build-tsan -R '^(concurrency_test|cpu_engine_test)$' \
     --output-on-failure -j"$(nproc)"
+fi
+if [ "${TFTRT_SKIP_FUZZ:-0}" != 1 ]; then
+  echo "test: fuzzing every reader (scripts/fuzz.sh 60)"
+  scripts/fuzz.sh 60
 fi
 echo "test: all tests passed in $(( $(date +%s) - start ))s"

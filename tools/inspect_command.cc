@@ -83,8 +83,11 @@ Status Inspect(const ParsedFlags& flags) {
     std::string tags;
     for (const auto& tag : meta_graph.meta_info_def().tags())
       tags += (tags.empty() ? "" : ",") + tag;
-    std::printf("  tags {%s}, written by TensorFlow %s\n", tags.c_str(),
-                meta_graph.meta_info_def().tensorflow_version().c_str());
+    // A converted model records its source's version: the TensorFlow whose ops it uses.
+    const std::string& version = meta_graph.meta_info_def().tensorflow_version();
+    std::printf(
+        "  tags {%s}, %s\n", tags.c_str(),
+        version.empty() ? "no TensorFlow version recorded" : ("TensorFlow " + version).c_str());
   }
   std::set<std::string> tags;
   for (const std::string& tag : flags.GetAll("tag")) tags.insert(tag);

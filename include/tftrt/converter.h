@@ -100,9 +100,13 @@ class Converter {
   ~Converter();
 
   // Converts: passes, segmenting, engine nodes. Returns the converted function.
+  // INT8 with use_calibration: runs every input set of `calibration_input_fn` (all of one
+  // shape) through the engine nodes' native segments, keeps each node's entropy-calibrated
+  // ranges in its `calibration_data` attribute (Build(), engines built at run time and
+  // later loads reuse them) and builds each node's INT8 engine for those shapes.
   // InvalidArgument when a calibration function is missing for INT8 with use_calibration,
-  // or given when none is needed; Unimplemented for INT8 engines (not available yet);
-  // FailedPrecondition when called twice.
+  // or given when none is needed, or when it yields nothing or input sets of different
+  // shapes; FailedPrecondition when called twice.
   StatusOr<std::shared_ptr<Model>> Convert(InputFn calibration_input_fn = nullptr);
 
   // Runs every input set through the converted function so each engine node builds (and

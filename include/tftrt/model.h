@@ -53,6 +53,8 @@ struct EngineNodeReport {
   int64_t native_fallbacks = 0;
   int64_t builds = 0;
   int64_t failed_builds = 0;
+  // Runs of its native segment that recorded INT8 calibration data (Converter::Convert).
+  int64_t calibration_batches = 0;
   // Time the device spent in its engines' layers (GPU backends: trtexec's "GPU compute
   // time", without input and output copies), summed over `timed_runs` runs (0: not
   // measured).

@@ -42,9 +42,26 @@ def test_calibration_function_missing_or_unexpected(example_input):
         make().convert(calibration_input_fn=repeat((example_input,)))
     with pytest.raises(ValueError, match="Should specify calibration_input_fn"):
         make(precision_mode="INT8").convert()
-    # INT8 without calibration needs no function; INT8 engines themselves are not there yet.
-    with pytest.raises(NotImplementedError, match="INT8"):
-        make(precision_mode="INT8", use_calibration=False).convert()
+    # INT8 without calibration needs no function: the ranges come from quantization ops,
+    # and a model without any gets FP16 engines.
+    make(precision_mode="INT8", use_calibration=False).convert()
+
+
+def test_int8_calibration(example_input, tmp_path):
+    c = make(precision_mode="INT8")
+    fn = c.convert(calibration_input_fn=repeat((example_input,), 3))
+    probs = fn(image=example_input)["probs"]
+    np.testing.assert_allclose(probs, make().convert()(image=example_input)["probs"], atol=5e-2)
+    c.save(str(tmp_path / "int8"))
+    assert list((tmp_path / "int8" / "assets").glob("trt-serialized-engine.*"))
+
+    # Every calibration input set must look like the first.
+    def mixed():
+        yield (example_input,)
+        yield (np.concatenate([example_input, example_input]),)
+
+    with pytest.raises(ValueError, match="calibration input set 1: input 'image'"):
+        make(precision_mode="INT8").convert(calibration_input_fn=mixed)
 
 
 def test_build_errors(example_input):

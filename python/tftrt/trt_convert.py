@@ -265,8 +265,11 @@ class Converter:
        converter.save(output_saved_model_dir)
        ```
 
-       tftrt does not build INT8 engines yet: ``convert()`` raises ``NotImplementedError``
-       for INT8 (after checking ``calibration_input_fn`` as the seed does).
+       ``convert()`` runs the calibration data through the engines' native segments,
+       keeps each engine's entropy-calibrated ranges in the converted model (Build() and
+       engines built later for other shapes reuse them) and builds one INT8 engine per
+       segment for the calibration shapes. INT8 engines run on the CPU (exact integer
+       arithmetic); on GPUs they run their native segments for now.
 
     Input functions are generators (or any callable returning an iterable) whose items are
     a tuple or list of array-likes (positional, in the order of the signature's inputs,
@@ -343,8 +346,7 @@ class Converter:
 
         Raises:
           ValueError: calibration_input_fn is missing although INT8 calibration is needed,
-            or given although it is not.
-          NotImplementedError: INT8 engines (not implemented in tftrt yet).
+            or given although it is not, or yields nothing or inputs of different shapes.
           RuntimeError: convert() was already called.
         """
         puller = None

@@ -7,6 +7,7 @@
 #include "common/env.h"
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
+#include "graph/signature_export.h"
 #include "runtime/engine_assets.h"
 
 namespace tftrt {
@@ -88,7 +89,9 @@ ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& funct
     if (HasAttr(*node, "_tftrt_native_reason")) {
       reason = GetStringAttr(*node, "_tftrt_native_reason").value();
     }
-    summary.native_nodes.push_back({node->name, node->op, reason});
+    // A large constant is saved as a variable: report what the converter saw.
+    const bool saved_constant = HasAttr(*node, kSavedConstantAttr);
+    summary.native_nodes.push_back({node->name, saved_constant ? "Const" : node->op, reason});
   }
   summary.total_ops = summary.converted_ops + static_cast<int>(summary.native_nodes.size());
   return summary;

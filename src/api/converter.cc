@@ -2,10 +2,12 @@
 
 #include <atomic>
 
+#include "api/calibration.h"
 #include "api/conversion_summary.h"
 #include "common/env.h"
 #include "common/logging.h"
 #include "engine/precision.h"
+#include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/graph_copy.h"
 #include "graph/load_signature.h"
@@ -42,6 +44,20 @@ void AnnotateNativeReasons(const Segmentation& segmentation) {
     const_cast<Node*>(node)->attrs["_tftrt_native_reason"] =
         StringAttr(std::string(NativeReasonKindName(reason.kind)) + ": " + reason.detail);
   }
+}
+
+// The precision of the engines: INT8 without calibration needs quantization ops for its
+// ranges; a model without any gets FP16 engines, as TF-TRT demotes them.
+Precision EnginePrecision(Precision requested, const ConversionParams& params,
+                          const ImportedSignature& imported) {
+  if (requested != Precision::kINT8 || params.use_calibration ||
+      HasQuantizationOps(*imported.graph, *imported.functions)) {
+    return requested;
+  }
+  LogWarning(
+      "INT8 without calibration takes its ranges from quantization ops (QuantizeAndDequantizeV2/"
+      "V3/V4, FakeQuantWithMinMaxVars/Args) and the model has none: its engines are FP16");
+  return Precision::kFP16;
 }
 
 }  // namespace
@@ -96,11 +112,6 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
   if (state_->function != nullptr) {
     return Status::FailedPrecondition("convert() was already called on this converter");
   }
-  if (state_->precision == Precision::kINT8) {
-    return Status::Unimplemented(
-        "INT8 engines (calibration and quantized kernels) are not implemented yet; convert "
-        "with precision_mode FP32 or FP16");
-  }
   Graph& graph = *state_->imported.graph;
   TFTRT_ASSIGN_OR_RETURN(state_->passes, RunPasses(graph, {state_->options.disabled_passes}));
   if (params.minimum_segment_size != -1) {
@@ -110,12 +121,13 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
     segmenter.backend = state_->engine_caches->runtime().backend;
     TFTRT_ASSIGN_OR_RETURN(Segmentation segmentation, FindSegments(graph, types, segmenter));
     AnnotateNativeReasons(segmentation);
-    EngineNodeParams engine_params{.precision = state_->precision,
-                                   .workspace_size_bytes = params.max_workspace_size_bytes,
-                                   .max_cached_engines = params.maximum_cached_engines,
-                                   .use_calibration = false,
-                                   .allow_build_at_runtime = true,
-                                   .allow_tf32 = params.allow_tf32};
+    EngineNodeParams engine_params{
+        .precision = EnginePrecision(state_->precision, params, state_->imported),
+        .workspace_size_bytes = params.max_workspace_size_bytes,
+        .max_cached_engines = params.maximum_cached_engines,
+        .use_calibration = needs_calibration,
+        .allow_build_at_runtime = true,
+        .allow_tf32 = params.allow_tf32};
     TFTRT_RETURN_IF_ERROR(CreateEngineNodes(graph, segmentation.segments, types, engine_params,
                                             NextGraphSequence(), state_->imported.functions.get())
                               .status());
@@ -126,6 +138,10 @@ StatusOr<std::shared_ptr<Model>> Converter::Convert(InputFn calibration_input_fn
                          ModelFactory::FromGraph(state_->options.input_saved_model_signature_key,
                                                  state_->imported.graph, state_->imported.functions,
                                                  state_->engine_caches));
+  if (needs_calibration) {
+    TFTRT_RETURN_IF_ERROR(CalibrateEngineNodes(*function, *state_->engine_caches,
+                                               *state_->imported.graph, calibration_input_fn));
+  }
   state_->function = std::move(function);
   return state_->function;
 }
@@ -184,6 +200,7 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   what.assets = EngineAssetFiles(*state_->engine_caches);
   what.min_variable_bytes = kMinVariableBytes;
   what.op_defs = state_->imported.op_defs;
+  what.tensorflow_version = state_->imported.tensorflow_version;
   TFTRT_RETURN_IF_ERROR_CTX(
       ExportSignature(Env::Default(), output_saved_model_dir, what, {.overwrite = overwrite}),
       "while saving the converted model to " + output_saved_model_dir);

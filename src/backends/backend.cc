@@ -36,4 +36,13 @@ int64_t Engine::timed_runs() const {
   return timed_runs_;
 }
 
+Status CheckPlanTensorCount(const EngineNetwork& plan) {
+  if (plan.tensor_size() != plan.num_tensors()) {
+    return Status::InvalidArgument("the plan records " + std::to_string(plan.tensor_size()) +
+                                   " tensor shapes for " + std::to_string(plan.num_tensors()) +
+                                   " tensors");
+  }
+  return Status::Ok();
+}
+
 }  // namespace tftrt

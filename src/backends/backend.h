@@ -94,6 +94,12 @@ class EngineBackend {
   virtual StatusOr<std::unique_ptr<Engine>> Compile(EngineNetwork plan) const = 0;
 };
 
+// What every backend checks before it allocates per tensor: the plan has one tensor record
+// (dtype and shape) per tensor, as the builder writes it. num_tensors alone is a number read
+// from a file and could ask for any amount of memory; the records are bytes of the file.
+// InvalidArgument when they disagree.
+Status CheckPlanTensorCount(const EngineNetwork& plan);
+
 }  // namespace tftrt
 
 #endif  // TFTRT_BACKENDS_BACKEND_H_

@@ -259,11 +259,18 @@ StatusOr<NpyHeader> ParseNpyHeader(std::string_view text, const std::string& nam
   if (shape.kind != Literal::Kind::kTuple) {
     return bad("'shape' must be a tuple of ints, is " + std::string(shape.text));
   }
+  // The element count must fit in int64 at every step of the product (as numpy requires): a
+  // zero dimension after huge ones would otherwise hide an overflow from the data-size check
+  // that NumElements() then runs into.
+  int64_t elements = 1;
   for (const Literal& dim : shape.items) {
     if (dim.kind != Literal::Kind::kInt || dim.integer < 0) {
       return bad("'shape' must be a tuple of non-negative ints, is " + std::string(shape.text));
     }
     header.shape.push_back(dim.integer);
+    if (__builtin_mul_overflow(elements, dim.integer, &elements)) {
+      return bad("'shape' " + std::string(shape.text) + " has more elements than fit in 64 bits");
+    }
   }
   return header;
 }

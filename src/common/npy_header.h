@@ -21,9 +21,10 @@ struct NpyHeader {
 // Python literal syntax numpy's headers use: either quote style, any whitespace and line
 // breaks, comments, trailing commas, nested parentheses, ints with '_'. As numpy requires:
 // the keys are exactly 'descr', 'fortran_order' and 'shape'; 'fortran_order' is True or
-// False; 'shape' is a tuple of ints; no NUL byte. Stricter than numpy, where numpy would
-// guess or fail later: a key given twice (numpy keeps the last), a negative or bool
-// dimension, a non-decimal int, escape sequences or adjacent literals in strings.
+// False; 'shape' is a tuple of ints whose element count fits in int64 at every step of
+// the product; no NUL byte. Stricter than numpy, where numpy would guess or fail later: a
+// key given twice (numpy keeps the last), a negative or bool dimension, a non-decimal int,
+// escape sequences or adjacent literals in strings.
 // Errors: DataLoss, Unimplemented for a structured dtype (a list as 'descr'). `name`
 // (usually the path) starts every message.
 StatusOr<NpyHeader> ParseNpyHeader(std::string_view text, const std::string& name);

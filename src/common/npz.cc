@@ -6,6 +6,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/checksum.h"
 #include "common/env.h"
 #include "common/npy.h"
 
@@ -213,7 +214,9 @@ StatusOr<std::string> ReadMember(std::string_view bytes, const Member& member,
                                  std::to_string(member.method) +
                                  " (only stored and deflated, as numpy writes)");
   }
-  if (Crc32(contents) != member.crc) return Status::DataLoss(where + ": CRC-32 mismatch");
+  if (!ChecksumMatches(member.crc, Crc32(contents))) {
+    return Status::DataLoss(where + ": CRC-32 mismatch");
+  }
   return contents;
 }
 

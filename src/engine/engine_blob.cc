@@ -1,5 +1,6 @@
 #include "engine/engine_blob.h"
 
+#include "common/checksum.h"
 #include "common/logging.h"
 #include "savedmodel/coding.h"
 #include "savedmodel/crc32c.h"
@@ -76,7 +77,7 @@ StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBac
     return Status::DataLoss("truncated engine (payload shorter than its header says)");
   }
   if (!blob.empty()) return Status::DataLoss("trailing bytes after the engine payload");
-  if (crc32c::Unmask(masked_crc) != crc32c::Value(payload)) {
+  if (!ChecksumMatches(crc32c::Unmask(masked_crc), crc32c::Value(payload))) {
     return Status::DataLoss("engine checksum mismatch (the engine is damaged)");
   }
   RouteProtobufLogs();

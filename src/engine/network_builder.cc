@@ -5,10 +5,12 @@
 
 #include "engine/fusion.h"
 #include "engine/gelu_folding.h"
+#include "engine/int8_precision.h"
 #include "engine/layer_norm_folding.h"
 #include "engine/ops/op_converter.h"
 #include "engine/ops/shape_helpers.h"
 #include "engine/pad_folding.h"
+#include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
 #include "kernels/cpu/elementwise.h"
@@ -46,6 +48,9 @@ class Lowering {
  public:
   Lowering(const Graph& segment, const BuildOptions& options)
       : segment_(segment), options_(options) {}
+
+  // The ranges the segment's quantization ops gave their tensors (INT8 only); filled by Run.
+  const CalibrationTable& quantization_ranges() const { return quantization_ranges_; }
 
   StatusOr<EngineNetwork> Run(const std::vector<EngineArg>& args) {
     network_.set_precision(PrecisionName(options_.precision));
@@ -85,7 +90,7 @@ class Lowering {
         value.constant = *arg.weight;
         continue;
       }
-      value = NewTensor(arg.dtype, arg.shape);
+      value = NewTensor(arg.dtype, arg.shape, EngineInputTensorName(static_cast<int>(i)));
       EngineBinding* binding = network_.add_input();
       binding->set_name(graph_args[i].name);
       binding->set_tensor(value.tensor);
@@ -95,8 +100,8 @@ class Lowering {
     return Status::Ok();
   }
 
-  // A new network tensor of this dtype and shape.
-  Value NewTensor(DataType dtype, const Shape& shape) {
+  // A new network tensor of this dtype and shape, holding TF tensor `name`.
+  Value NewTensor(DataType dtype, const Shape& shape, const std::string& name) {
     Value value;
     value.tensor = network_.tensor_size();
     value.dtype = dtype;
@@ -104,7 +109,12 @@ class Lowering {
     EngineTensor* tensor = network_.add_tensor();
     tensor->set_dtype(DataTypeToProto(dtype));
     for (int64_t d : shape) tensor->add_dim(d);
+    tensor->set_name(name);
     return value;
+  }
+
+  static std::string TensorName(const std::string& node, int output) {
+    return node + ":" + std::to_string(output);
   }
 
   Status Lower(const Node& node) {
@@ -126,6 +136,10 @@ class Lowering {
       }
       inputs.push_back(&it->second);
     }
+    if (options_.precision == Precision::kINT8 && IsQuantizationOp(node.op) && !inputs.empty() &&
+        !inputs[0]->is_constant()) {
+      return PassThroughQuantization(node, inputs);
+    }
     if (node.op == "Shape" && !inputs.empty()) {
       // Shapes are concrete in an engine: Shape (and what is computed from it) folds.
       const DataType out_type = types_.outputs(&node).at(0);
@@ -135,6 +149,22 @@ class Lowering {
     }
     if (AllConstant(inputs)) return Fold(node, inputs);
     return AddLayer(node, *converter, inputs);
+  }
+
+  // INT8 engines: a quantization op passes its input through and gives it its range (a
+  // constant input, a weight, is quantized by folding the op as TF computes it).
+  Status PassThroughQuantization(const Node& node, const std::vector<const Value*>& inputs) {
+    std::vector<const Tensor*> constants;
+    for (const Value* input : inputs) {
+      constants.push_back(input->is_constant() ? &input->constant : nullptr);
+    }
+    const Value& input = *inputs[0];
+    if (std::optional<float> amax = QuantizationRange(node, constants)) {
+      float& range = quantization_ranges_[network_.tensor(input.tensor).name()];
+      range = std::max(range, *amax);
+    }
+    values_[{&node, 0}] = input;
+    return Status::Ok();
   }
 
   static Shape ShapeOf(const Value& value) {
@@ -188,11 +218,12 @@ class Lowering {
     layer->set_name(node.name);
     layer->set_op(node.op);
     layer->set_kind(converter.kind);
-    // Layers with float outputs store them in the engine's precision; others are exact.
+    // Layers with float outputs store them in the engine's precision (INT8 engines: FP16
+    // until the INT8 pass picks its layers); others are exact.
     const bool float_outputs =
         std::any_of(dtypes.begin(), dtypes.begin() + num_outputs,
                     [](DataType dtype) { return dtype == DataType::kFloat; });
-    layer->set_precision(float_outputs ? PrecisionName(options_.precision) : "FP32");
+    layer->set_precision(float_outputs ? PrecisionName(FloatStorage(options_.precision)) : "FP32");
     for (const auto& [name, value] : node.attrs) (*layer->mutable_attr())[name] = value;
     if (converter.lower != nullptr) {
       TFTRT_RETURN_IF_ERROR(converter.lower(node, layer_inputs, layer));
@@ -200,7 +231,7 @@ class Lowering {
     for (const Value* input : inputs) SetOperand(*input, layer->add_input());
     for (int i = 0; i < num_outputs; ++i) {
       Value& value = values_[{&node, i}];
-      value = NewTensor(dtypes[i], shapes[i]);
+      value = NewTensor(dtypes[i], shapes[i], TensorName(node.name, i));
       layer->add_output(value.tensor);
     }
     return Status::Ok();
@@ -221,16 +252,11 @@ class Lowering {
     return true;
   }
 
-  void SetOperand(const Value& value, EngineOperand* operand) const {
+  // Weights stay float32 here: INT8 quantizes some from their float values, and
+  // StoreWeightsAsHalf narrows the rest after fusion.
+  static void SetOperand(const Value& value, EngineOperand* operand) {
     if (!value.is_constant()) {
       operand->set_tensor(value.tensor);
-      return;
-    }
-    if (options_.precision == Precision::kFP16 && value.constant.dtype() == DataType::kFloat) {
-      // FP16 engines store float weights as half; the backend computes with their widened
-      // (exactly representable) values.
-      TensorToProto(NarrowFromFloat(value.constant, DataType::kHalf), operand->mutable_weight());
-      operand->set_compute_dtype(tensorflow::DT_FLOAT);
       return;
     }
     TensorToProto(value.constant, operand->mutable_weight());
@@ -266,7 +292,7 @@ class Lowering {
   // An output that folding made constant (a shape computed from the input shapes, say)
   // is still an engine output: a layer copies the constant into it.
   Value Materialize(const std::string& name, const Tensor& constant) {
-    Value value = NewTensor(constant.dtype(), constant.shape());
+    Value value = NewTensor(constant.dtype(), constant.shape(), TensorName(name + "/constant", 0));
     EngineLayer* layer = network_.add_layer();
     layer->set_name(name + "/constant");
     layer->set_op("Identity");
@@ -285,10 +311,38 @@ class Lowering {
   const BuildOptions& options_;
   GraphTypes types_;
   EngineNetwork network_;
+  CalibrationTable quantization_ranges_;
   std::map<std::pair<const Node*, int>, Value> values_;
 };
 
+// FP16 and INT8 engines store float weights as half (INT8 layers' quantized weights are
+// int8); the backend computes with their widened (exactly representable) values.
+void StoreWeightsAsHalf(EngineOperand* operand) {
+  if (!operand->has_weight() || operand->weight().dtype() != tensorflow::DT_FLOAT) return;
+  auto weight = TensorFromProto(operand->weight());
+  if (!weight.ok()) return;  // the builder wrote it: never happens
+  TensorToProto(NarrowFromFloat(*weight, DataType::kHalf), operand->mutable_weight());
+  operand->set_compute_dtype(tensorflow::DT_FLOAT);
+}
+
+void StoreWeightsAsHalf(EngineNetwork* network) {
+  for (EngineLayer& layer : *network->mutable_layer()) {
+    for (EngineOperand& operand : *layer.mutable_input()) StoreWeightsAsHalf(&operand);
+    for (EngineEpilogueStep& step : *layer.mutable_epilogue()) {
+      if (step.has_operand()) StoreWeightsAsHalf(step.mutable_operand());
+    }
+  }
+}
+
 }  // namespace
+
+std::string EngineInputTensorName(int index) {
+  return "TensorRTInputPH_" + std::to_string(index) + ":0";
+}
+
+Precision FloatStorage(Precision precision) {
+  return precision == Precision::kINT8 ? Precision::kFP16 : precision;
+}
 
 std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
   std::vector<Shape> shapes;
@@ -302,16 +356,20 @@ std::vector<Shape> EngineInputShapes(const EngineNetwork& network) {
 
 StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<EngineArg>& args,
                                      const BuildOptions& options) {
-  if (options.precision == Precision::kINT8) {
-    return Status::Unimplemented("INT8 engines are not implemented yet (FP32 and FP16 are)");
-  }
-  TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, Lowering(segment, options).Run(args));
+  Lowering lowering(segment, options);
+  TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, lowering.Run(args));
   if (options.fuse) {
     FoldPadsIntoConvolutions(&network);
     FoldGelus(&network);
     FoldLayerNorms(&network);
     FuseEpilogues(&network);
   }
+  if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {
+    CalibrationTable ranges = lowering.quantization_ranges();
+    for (const auto& [tensor, amax] : *options.int8_ranges) ranges[tensor] = amax;
+    ApplyInt8Precision(ranges, &network);
+  }
+  if (FloatStorage(options.precision) == Precision::kFP16) StoreWeightsAsHalf(&network);
   return network;
 }
 

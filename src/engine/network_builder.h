@@ -8,12 +8,15 @@
 // become weights; Identity-like nodes alias their input. Fusion (engine/fusion.h) folds
 // elementwise successors into the epilogue of the layer before them. FP16 rounds float
 // weights to half (stored as half) and marks the network so the backend keeps every float
-// activation at half precision.
+// activation at half precision. INT8 is FP16 plus INT8 convolutions and matmuls where the
+// ranges allow (engine/int8_precision.h). Each network tensor records the TF tensor it
+// holds ("node:output"), the key of its calibrated range.
 #ifndef TFTRT_ENGINE_NETWORK_BUILDER_H_
 #define TFTRT_ENGINE_NETWORK_BUILDER_H_
 
 #include <vector>
 
+#include "engine/calibration/calibration_table.h"
 #include "engine/precision.h"
 #include "graph/graph.h"
 #include "proto/engine.pb.h"
@@ -35,7 +38,22 @@ struct BuildOptions {
   bool fuse = true;
   // FP32 on GPUs: float32 matmuls and convolutions may use TF32 tensor cores.
   bool allow_tf32 = true;
+  // INT8: the calibrated ranges of the segment's tensors (a calibration table; empty
+  // without calibration), which with the ranges of the segment's quantization ops
+  // (engine/quantization_ranges.h; calibrated ones win) decide which layers run in INT8.
+  // Null: none do (the plan calibration observes).
+  const CalibrationTable* int8_ranges = nullptr;
 };
+
+// The name of the tensor of the segment's arg `index` (an engine input):
+// "TensorRTInputPH_<index>:0", TF-TRT's name for a segment's inputs, whatever the arg
+// nodes are called (a saved and reloaded function renames them). Other tensors are named
+// "<node>:<output>".
+std::string EngineInputTensorName(int index);
+
+// The precision float activations are stored in: FP16 for INT8 engines (their non-INT8
+// layers run in FP16, as TensorRT's do).
+Precision FloatStorage(Precision precision);
 
 // REQUIRES: args.size() == segment.args().size().
 // Unimplemented when a node has no converter (e.g. a tampered model); InvalidArgument

@@ -15,8 +15,12 @@ namespace {
 using tensorflow::FunctionDef;
 using tensorflow::NodeDef;
 
-// More inlined calls than this means a recursive function (or an absurd graph).
-constexpr int kMaxInlinedCalls = 100000;
+// Each inlining scans the whole graph (uses, control uses, removal), so inlining costs
+// about calls x nodes. Real models inline a handful of calls (the fixtures: at most 4, into
+// 1836 nodes); a 1.5 KB model whose calls fan out (f calls g twice, g calls h twice, ...)
+// took over 5 minutes. Past this many node visits (0.3 s) the import is refused; recursion
+// is found by itself.
+constexpr int64_t kMaxInliningWork = int64_t{1} << 23;
 
 bool IsCallOp(const std::string& op) {
   return op == "PartitionedCall" || op == "StatefulPartitionedCall";
@@ -173,23 +177,66 @@ bool IsWaitedFor(const Graph& graph, const Node* node) {
   return false;
 }
 
+// The function bodies inlined so far, each with the inlining its call came from: a call
+// whose chain of inlinings already holds its function is a recursion.
+class InliningChains {
+ public:
+  // Records that `body` came from inlining `function` at `call`.
+  void Add(const Node* call, const FunctionDef* function, const std::vector<Node*>& body) {
+    inlinings_.push_back({function, Of(call)});
+    for (const Node* node : body) origin_[node->id] = static_cast<int>(inlinings_.size()) - 1;
+  }
+  // Whether `call` (a call of `function`) lies in a body that `function` itself inlined.
+  bool IsRecursive(const Node* call, const FunctionDef* function) const {
+    for (int i = Of(call); i >= 0; i = inlinings_[i].parent) {
+      if (inlinings_[i].function == function) return true;
+    }
+    return false;
+  }
+
+ private:
+  struct Inlining {
+    const FunctionDef* function;
+    int parent;  // -1: called from the graph itself
+  };
+  int Of(const Node* node) const {
+    auto it = origin_.find(node->id);
+    return it == origin_.end() ? -1 : it->second;
+  }
+  std::vector<Inlining> inlinings_;
+  // Node id (never reused, unlike the address of a removed node) -> its inlining.
+  std::map<int, int> origin_;
+};
+
 // Replaces every call node in `graph` by the body of the function it calls, until none
 // is left (bodies may call further functions).
 Status InlineCalls(const ImportContext& ctx, Graph* graph) {
   const std::vector<Node*> nodes = graph->nodes();
   std::deque<Node*> calls(nodes.begin(), nodes.end());
-  int inlined = 0;
+  InliningChains chains;
+  int64_t inlined = 0, work = 0;
   while (!calls.empty()) {
     Node* call = calls.front();
     calls.pop_front();
     TFTRT_ASSIGN_OR_RETURN(const FunctionDef* fdef, CalledFunction(*call, ctx));
     if (fdef == nullptr) continue;
-    if (++inlined > kMaxInlinedCalls) {
+    // Found before inlining: running into the work limit below would take seconds.
+    if (chains.IsRecursive(call, fdef)) {
       return Status::InvalidArgument("function '" + fdef->signature().name() +
                                      "' calls itself: recursive functions are not supported");
     }
+    work += graph->num_nodes();
+    if (work > kMaxInliningWork) {
+      return Status::InvalidArgument(
+          "the function calls fan out too much to inline: " + std::to_string(inlined) +
+          " calls inlined into a graph of " + std::to_string(graph->num_nodes()) +
+          " nodes already took " + std::to_string(work) + " node visits, more than the " +
+          std::to_string(kMaxInliningWork) + " allowed");
+    }
+    ++inlined;
     auto body = ImportFunctionBody(*fdef, call->name + "/", call->inputs, ctx, graph);
     if (!body.ok()) return body.status().WithContext("while inlining call " + call->Describe());
+    chains.Add(call, fdef, body->nodes);
     for (Node* node : body->nodes) {
       // The call's control inputs must still precede the body: hang them on its sources.
       if (node->inputs.empty() && node->control_inputs.empty()) {
@@ -390,10 +437,14 @@ Status ImportTopLevel(const tensorflow::SignatureDef& signature, const ImportCon
       return Status::NotFound("the signature refers to missing node '" + name + "'");
     order.push_back(name);
     if (input_keys.contains(name)) continue;  // becomes an arg: its inputs are not needed
+    // Parsed as the inputs are resolved below, so that every source found there is traced.
     for (const std::string& input : it->second->input()) {
-      std::string source =
-          input.starts_with("^") ? input.substr(1) : input.substr(0, input.find(':'));
-      pending.push_back(source);
+      if (input.starts_with("^")) {
+        pending.push_back(input.substr(1));
+        continue;
+      }
+      TFTRT_ASSIGN_OR_RETURN(auto source, ParseTensorName(input));
+      pending.push_back(source.first);
     }
   }
 
@@ -492,7 +543,8 @@ StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta
   TFTRT_RETURN_IF_ERROR_CTX(VerifyGraph(*graph), context);
   // Variables that branches use arrive there as resource args: nothing to attach.
   TFTRT_ASSIGN_OR_RETURN(auto functions, ImportReferencedFunctions(*graph, ctx));
-  return ImportedSignature{graph, functions, std::make_shared<OpDefs>(std::move(ctx.op_defs))};
+  return ImportedSignature{graph, functions, std::make_shared<OpDefs>(std::move(ctx.op_defs)),
+                           meta_graph.meta_info_def().tensorflow_version()};
 }
 
 }  // namespace tftrt

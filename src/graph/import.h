@@ -29,6 +29,9 @@ struct ImportedSignature {
   std::shared_ptr<FunctionGraphs> functions;
   // The OpDefs the graphs' ops refer to (the model's op list, then tftrt's builtin ones).
   std::shared_ptr<const OpDefs> op_defs;
+  // The version of the TensorFlow whose ops the graphs use (MetaInfoDef's
+  // tensorflow_version); empty when the model does not record one.
+  std::string tensorflow_version;
 };
 
 StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta_graph,

@@ -2,6 +2,8 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <climits>
+
 #include "common/check.h"
 
 namespace tftrt {
@@ -153,16 +155,18 @@ StatusOr<int> OpDefs::FlatOutputIndex(const Node& node, const std::string& arg_n
                                  "): tftrt has no kernel for it and the SavedModel does not "
                                  "define it");
   }
-  int flat = 0;
+  // Lengths are attribute values from the file: counted in int64 and checked, so that a
+  // huge one cannot overflow the flat index.
+  int64_t flat = 0;
   for (const auto& arg : op_def->output_arg()) {
-    int length = 1;
+    int64_t length = 1;
     if (!arg.number_attr().empty()) {
       auto it = node.attrs.find(arg.number_attr());
       if (it == node.attrs.end()) {
         return Status::InvalidArgument("node " + node.Describe() + " lacks attribute '" +
                                        arg.number_attr() + "'");
       }
-      length = static_cast<int>(it->second.i());
+      length = it->second.i();
     } else if (!arg.type_list_attr().empty()) {
       auto it = node.attrs.find(arg.type_list_attr());
       if (it == node.attrs.end()) {
@@ -172,13 +176,16 @@ StatusOr<int> OpDefs::FlatOutputIndex(const Node& node, const std::string& arg_n
       length = it->second.list().type_size();
     }
     if (arg.name() == arg_name) {
-      if (index < 0 || index >= length) {
+      if (index < 0 || index >= length || flat + index > INT_MAX) {
         return Status::InvalidArgument("output '" + arg_name + ":" + std::to_string(index) +
                                        "' of node " + node.Describe() + " is out of range");
       }
-      return flat + index;
+      return static_cast<int>(flat + index);
     }
-    flat += length;
+    if (length < 0 || __builtin_add_overflow(flat, length, &flat) || flat > INT_MAX) {
+      return Status::InvalidArgument("node " + node.Describe() + " has a bad length " +
+                                     std::to_string(length) + " for output '" + arg.name() + "'");
+    }
   }
   return Status::InvalidArgument("op '" + node.op + "' has no output named '" + arg_name + "'");
 }

@@ -5,6 +5,10 @@
 namespace tftrt {
 namespace {
 
+// More outputs in one list than any op has: the count is an attribute value from the model,
+// and a corrupt one must not size an allocation (nor, negative, throw).
+constexpr int64_t kMaxOutputListLength = int64_t{1} << 20;
+
 // Appends the dtypes of one output arg of `node`.
 Status AppendArgTypes(const Node& node, const tensorflow::OpDef::ArgDef& arg,
                       std::vector<DataType>* types) {
@@ -20,6 +24,12 @@ Status AppendArgTypes(const Node& node, const tensorflow::OpDef::ArgDef& arg,
   int64_t count = 1;
   if (!arg.number_attr().empty()) {
     TFTRT_ASSIGN_OR_RETURN(count, GetIntAttr(node, arg.number_attr()));
+    if (count < 0 || count > kMaxOutputListLength) {
+      return Status::InvalidArgument("attribute '" + arg.number_attr() +
+                                     "' = " + std::to_string(count) + " of " + node.Describe() +
+                                     " is not a count of outputs (0 to " +
+                                     std::to_string(kMaxOutputListLength) + ")");
+    }
   }
   types->insert(types->end(), count, dtype);
   return Status::Ok();

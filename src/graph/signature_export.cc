@@ -91,7 +91,10 @@ StatusOr<std::vector<ExportedVariable>> HoistVariables(Graph& graph, int64_t min
       graph.RemoveNode(node);
     } else {
       node->op = "ReadVariableOp";
-      node->attrs = {{"dtype", TypeAttr(variable.value.dtype())}};
+      // Private attributes (TF's recorded shape, tftrt's native reason) still hold.
+      std::erase_if(node->attrs, [](const auto& attr) { return !attr.first.starts_with("_"); });
+      node->attrs["dtype"] = TypeAttr(variable.value.dtype());
+      node->attrs[kSavedConstantAttr] = BoolAttr(true);
       node->inputs = {{arg, 0}};
       node->constant = Tensor();
     }
@@ -312,9 +315,11 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
   graph.mutable_versions()->set_min_consumer(kGraphDefMinConsumer);
 }
 
-void FillMetaInfo(const OpDefs& op_defs, MetaGraphDef& meta_graph) {
+void FillMetaInfo(const OpDefs& op_defs, const std::string& tensorflow_version,
+                  MetaGraphDef& meta_graph) {
   auto* info = meta_graph.mutable_meta_info_def();
   info->add_tags(kServeTag);
+  info->set_tensorflow_version(tensorflow_version);
   info->set_stripped_default_attrs(true);
   const GraphDef& graph = meta_graph.graph_def();
   std::set<std::string> ops = OpsUsedBy(graph.library());
@@ -377,7 +382,7 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
   AddHandleData(variables, placeholders.size(),
                 FindFunction(*graph_def.mutable_library(), function_name));
   FillGraphNodes(parts, save_name, restore_name, graph_def);
-  FillMetaInfo(op_defs, meta_graph);
+  FillMetaInfo(op_defs, what.tensorflow_version, meta_graph);
   FillSignatureDefs(parts, meta_graph);
   if (!variables.empty()) {
     auto* saver = meta_graph.mutable_saver_def();

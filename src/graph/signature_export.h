@@ -8,7 +8,7 @@
 //    of converters hit when weights are inlined): every VarHandleOp of the graph and every
 //    Const of at least `min_variable_bytes` becomes a variable, which the signature
 //    function receives as a trailing resource argument and reads with ReadVariableOp (the
-//    Const's name is kept);
+//    Const's name and private "_" attributes are kept, and kSavedConstantAttr marks it);
 //  * graph_def: a Placeholder "<signature_key>_<input>" per input, a VarHandleOp per
 //    variable, one StatefulPartitionedCall of the signature function, the init NoOp, the
 //    saver plumbing, and the library (the signature function, the function graphs, the
@@ -35,6 +35,10 @@
 
 namespace tftrt {
 
+// The attribute (true) on a ReadVariableOp that the export made of a Const, so that readers
+// of the saved model (the conversion summary) can report it as the constant it stands for.
+inline constexpr char kSavedConstantAttr[] = "_tftrt_saved_constant";
+
 struct SignatureExport {
   std::string signature_key = "serving_default";
   // The signature function: args = inputs, rets = outputs (names are the keys).
@@ -48,6 +52,9 @@ struct SignatureExport {
   int64_t min_variable_bytes = 256;
   // The OpDefs of the graphs' ops (ImportedSignature::op_defs). Null: tftrt's builtin ones.
   std::shared_ptr<const OpDefs> op_defs;
+  // MetaInfoDef's tensorflow_version: the TensorFlow whose ops the graph uses (a converted
+  // model keeps its source's, ImportedSignature::tensorflow_version). Empty: none recorded.
+  std::string tensorflow_version;
 };
 
 // The SavedModel of `what` in memory. InvalidArgument for a null graph, a variable

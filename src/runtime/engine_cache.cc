@@ -78,7 +78,8 @@ std::vector<std::shared_ptr<const Engine>> EngineCache::Engines() const {
 EngineCaches::EngineCaches() : EngineCaches(EngineRuntime{.backend = &CpuEngineBackend()}) {}
 
 EngineNodeStats EngineCache::stats() const {
-  return {engine_runs_.load(), native_fallbacks_.load(), builds_.load(), failed_builds_.load()};
+  return {engine_runs_.load(), native_fallbacks_.load(), builds_.load(), failed_builds_.load(),
+          calibration_batches_.load()};
 }
 
 std::shared_ptr<EngineCache> EngineCaches::Get(const std::string& node_name, int capacity) {
@@ -91,6 +92,16 @@ std::shared_ptr<EngineCache> EngineCaches::Get(const std::string& node_name, int
 std::map<std::string, std::shared_ptr<EngineCache>> EngineCaches::All() const {
   std::lock_guard<std::mutex> lock(mutex_);
   return caches_;
+}
+
+void EngineCaches::SetCalibration(std::shared_ptr<CalibrationSession> session) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  calibration_ = std::move(session);
+}
+
+std::shared_ptr<CalibrationSession> EngineCaches::calibration() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return calibration_;
 }
 
 std::string EngineCacheName(const std::string& node_name) {

@@ -48,7 +48,11 @@ struct EngineNodeStats {
   int64_t native_fallbacks = 0;
   int64_t builds = 0;
   int64_t failed_builds = 0;
+  // Runs of the native segment that recorded INT8 calibration data.
+  int64_t calibration_batches = 0;
 };
+
+class CalibrationSession;  // runtime/calibration_session.h
 
 class EngineCache {
  public:
@@ -71,6 +75,7 @@ class EngineCache {
 
   void CountEngineRun() { ++engine_runs_; }
   void CountNativeFallback() { ++native_fallbacks_; }
+  void CountCalibrationBatch() { ++calibration_batches_; }
   EngineNodeStats stats() const;
 
  private:
@@ -86,6 +91,7 @@ class EngineCache {
   std::atomic<int64_t> native_fallbacks_{0};
   std::atomic<int64_t> builds_{0};
   std::atomic<int64_t> failed_builds_{0};
+  std::atomic<int64_t> calibration_batches_{0};
 };
 
 // The caches of one model's engine nodes.
@@ -103,9 +109,16 @@ class EngineCaches {
   // (cache name, cache) for every cache created so far.
   std::map<std::string, std::shared_ptr<EngineCache>> All() const;
 
+  // INT8 calibration (Converter::Convert): while a session is set, engine nodes that need
+  // calibration run their native segment and record their tensors in it instead of
+  // building engines. Null (the default) ends it.
+  void SetCalibration(std::shared_ptr<CalibrationSession> session);
+  std::shared_ptr<CalibrationSession> calibration() const;
+
  private:
   const EngineRuntime runtime_;
   mutable std::mutex mutex_;
+  std::shared_ptr<CalibrationSession> calibration_;  // guarded by mutex_
   std::map<std::string, std::shared_ptr<EngineCache>> caches_;
 };
 

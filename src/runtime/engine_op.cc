@@ -5,6 +5,11 @@
 // (EngineRuntime::require_engines) running the native segment is an error that says why.
 // Inputs listed in _tftrt_weight_inputs are frozen weights: baked into engines, not
 // engine inputs.
+//
+// INT8 with use_calibration: engines take their ranges from the calibration table in
+// `calibration_data`; while the model's EngineCaches hold a calibration session (during
+// Converter::Convert), the node runs its native segment and records calibration data
+// instead (runtime/segment_calibrator.h).
 #include "runtime/engine_op.h"
 
 #include <algorithm>
@@ -12,7 +17,9 @@
 
 #include "common/logging.h"
 #include "engine/build_engine.h"
+#include "engine/ops/op_converter.h"
 #include "graph/attrs.h"
+#include "runtime/calibration_session.h"
 #include "runtime/engine_cache.h"
 
 namespace tftrt {
@@ -25,6 +32,8 @@ struct EngineOpAttrs {
   int max_cached_engines = 1;
   bool allow_build_at_runtime = true;
   bool allow_tf32 = true;
+  bool use_calibration = false;
+  std::string calibration_data;
   std::set<int> weight_inputs;
 };
 
@@ -40,6 +49,8 @@ StatusOr<EngineOpAttrs> ReadParams(const Node& node) {
   TFTRT_ASSIGN_OR_RETURN(params.allow_build_at_runtime,
                          GetBoolAttrOr(node, "_allow_build_at_runtime", true));
   TFTRT_ASSIGN_OR_RETURN(params.allow_tf32, GetBoolAttrOr(node, "_tftrt_allow_tf32", true));
+  TFTRT_ASSIGN_OR_RETURN(params.use_calibration, GetBoolAttrOr(node, "use_calibration", false));
+  TFTRT_ASSIGN_OR_RETURN(params.calibration_data, GetStringAttrOr(node, "calibration_data", ""));
   if (HasAttr(node, "_tftrt_weight_inputs")) {
     TFTRT_ASSIGN_OR_RETURN(auto weights, GetIntListAttr(node, "_tftrt_weight_inputs"));
     for (int64_t index : weights) params.weight_inputs.insert(static_cast<int>(index));
@@ -47,19 +58,72 @@ StatusOr<EngineOpAttrs> ReadParams(const Node& node) {
   return params;
 }
 
-StatusOr<std::unique_ptr<Engine>> BuildForInputs(const Graph& segment, const EngineOpAttrs& params,
-                                                 const OpKernelContext& ctx,
-                                                 const EngineBackend& backend) {
+bool Calibrates(const EngineOpAttrs& params) {
+  return params.precision == Precision::kINT8 && params.use_calibration;
+}
+
+// The segment's args for the node's inputs: engine inputs, and the frozen weights.
+std::vector<EngineArg> EngineArgsOf(const OpKernelContext& ctx, const EngineOpAttrs& params) {
   std::vector<EngineArg> args;
   for (int i = 0; i < ctx.num_inputs(); ++i) {
     const Tensor& input = ctx.input(i);
     args.push_back(
         {input.dtype(), input.shape(), params.weight_inputs.contains(i) ? &input : nullptr});
   }
+  return args;
+}
+
+// The ranges of a calibrated INT8 node's engines: its calibration table.
+StatusOr<CalibrationTable> CalibratedRanges(const EngineOpAttrs& params) {
+  if (params.calibration_data.empty()) {
+    return Status::FailedPrecondition(
+        "an INT8 engine with use_calibration needs the ranges of a calibration, and its "
+        "calibration_data attribute is empty (calibrate with Converter::Convert("
+        "calibration_input_fn), or convert with use_calibration=False)");
+  }
+  auto table = ParseCalibrationTable(params.calibration_data);
+  if (!table.ok()) return table.status().WithContext("in the calibration_data attribute");
+  return table;
+}
+
+StatusOr<std::unique_ptr<Engine>> BuildForInputs(const Graph& segment, const EngineOpAttrs& params,
+                                                 const OpKernelContext& ctx,
+                                                 const EngineBackend& backend) {
   BuildOptions options{.precision = params.precision,
                        .workspace_size_bytes = params.workspace_size_bytes,
                        .allow_tf32 = params.allow_tf32};
-  return BuildEngine(EngineCacheName(ctx.node().name), segment, args, options, backend);
+  // INT8 without calibration: only the ranges of the segment's quantization ops.
+  CalibrationTable ranges;
+  if (params.precision == Precision::kINT8) {
+    if (Calibrates(params)) {
+      TFTRT_ASSIGN_OR_RETURN(ranges, CalibratedRanges(params));
+    }
+    options.int8_ranges = &ranges;
+  }
+  return BuildEngine(EngineCacheName(ctx.node().name), segment, EngineArgsOf(ctx, params), options,
+                     backend);
+}
+
+// Calibration mode: runs the native segment, recording its tensors in `session`.
+Status Calibrate(OpKernelContext& ctx, FunctionRunner& functions, const EngineOpAttrs& params,
+                 EngineCache& cache, CalibrationSession& session) {
+  const Graph* segment = functions.FindFunction(params.segment_function);
+  if (segment == nullptr) {
+    return Status::NotFound("segment function '" + params.segment_function + "' is missing");
+  }
+  TFTRT_ASSIGN_OR_RETURN(std::shared_ptr<SegmentCalibrator> calibrator,
+                         session.Get(EngineCacheName(ctx.node().name), [&]() {
+                           return SegmentCalibrator::Create(*segment, EngineArgsOf(ctx, params));
+                         }));
+  std::vector<Tensor> args;
+  for (int i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.TakeInput(i));
+  auto outputs = calibrator->Run(std::move(args));
+  if (!outputs.ok()) {
+    return outputs.status().WithContext("while calibrating engine node '" + ctx.node().name + "'");
+  }
+  for (size_t i = 0; i < outputs->size(); ++i) ctx.set_output(i, std::move((*outputs)[i]));
+  cache.CountCalibrationBatch();
+  return Status::Ok();
 }
 
 // The engine for the current inputs: cached, or built now if allowed. Otherwise the
@@ -118,6 +182,10 @@ Status EngineOpKernel(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(EngineOpAttrs params, ReadParams(ctx.node()));
   EngineCaches& caches = functions->engine_caches();
   std::shared_ptr<EngineCache> cache = caches.Get(ctx.node().name, params.max_cached_engines);
+  if (std::shared_ptr<CalibrationSession> session = caches.calibration();
+      session != nullptr && Calibrates(params)) {
+    return Calibrate(ctx, *functions, params, *cache, *session);
+  }
   Status engine_status = RunEngine(ctx, *functions, params, *cache);
   if (engine_status.ok()) return Status::Ok();
   const std::string why =
@@ -146,7 +214,10 @@ KernelFn FindRuntimeKernel(const std::string& op) {
 }
 
 std::vector<std::string> RuntimeOps() {
-  std::vector<std::string> ops = KernelRegistry::Global().Ops();
+  std::vector<std::string> ops;
+  for (std::string& op : KernelRegistry::Global().Ops()) {
+    if (!IsEngineOnlyOp(op)) ops.push_back(std::move(op));  // not TF ops: never in a graph
+  }
   ops.insert(std::upper_bound(ops.begin(), ops.end(), std::string(kEngineOp)), kEngineOp);
   return ops;
 }

@@ -15,7 +15,7 @@ inline constexpr char kEngineOp[] = "TRTEngineOp";
 
 // The kernel of `op`, or null when the runtime cannot run it.
 KernelFn FindRuntimeKernel(const std::string& op);
-// Every op the runtime runs, sorted.
+// Every TensorFlow op the runtime runs, sorted (the engine-only ops of engine/ops left out).
 std::vector<std::string> RuntimeOps();
 
 }  // namespace tftrt

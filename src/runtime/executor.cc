@@ -160,12 +160,23 @@ Status CheckArgs(const Graph& graph, const std::vector<Tensor>& args) {
                                      std::string(DataTypeName(arg.dtype)) + ", got " +
                                      args[i].DebugString());
     }
-    if (!arg.shape.IsCompatibleWith(args[i].shape())) {
-      return Status::InvalidArgument("input '" + arg.name + "' must have shape " +
-                                     arg.shape.ToString() + ", got " + args[i].DebugString());
-    }
   }
   return Status::Ok();
+}
+
+namespace {
+
+// "input 'x' is float32[3], the signature declares [1]" for each arg whose shape differs
+// from its declaration (joined by "; "); empty when every arg fits.
+std::string ArgsOutsideTheirShapes(const Graph& graph, const std::vector<Tensor>& args) {
+  std::string text;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const GraphArg& arg = graph.args()[i];
+    if (arg.shape.IsCompatibleWith(args[i].shape())) continue;
+    text += (text.empty() ? "" : "; ") + ("input '" + arg.name + "' is " + args[i].DebugString() +
+                                          ", the signature declares " + arg.shape.ToString());
+  }
+  return text;
 }
 
 // The rets of the main graph are the signature's outputs: a result that contradicts what
@@ -187,10 +198,17 @@ Status CheckResults(const Graph& graph, const std::vector<Tensor>& results) {
   return Status::Ok();
 }
 
+}  // namespace
+
 StatusOr<std::vector<Tensor>> Executor::Run(std::vector<Tensor> args) {
   TFTRT_RETURN_IF_ERROR(CheckArgs(*graph_, args));
-  TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> results, RunGraph(*graph_, std::move(args)));
-  TFTRT_RETURN_IF_ERROR(CheckResults(*graph_, results));
+  // As TensorFlow's signature functions, inputs of other shapes than declared run (engines
+  // are built for the shapes given); an op that cannot take them fails, and the error
+  // says which inputs were not as declared. Their outputs need not be as declared either.
+  const std::string outside = ArgsOutsideTheirShapes(*graph_, args);
+  StatusOr<std::vector<Tensor>> results = RunGraph(*graph_, std::move(args));
+  if (!results.ok() && !outside.empty()) return results.status().WithContext(outside);
+  if (results.ok() && outside.empty()) TFTRT_RETURN_IF_ERROR(CheckResults(*graph_, *results));
   return results;
 }
 

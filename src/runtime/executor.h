@@ -54,7 +54,8 @@ class Executor : public FunctionRunner {
   std::map<const Graph*, std::unique_ptr<Plan>> plans_;
 };
 
-// Checks `args` against a graph's declared args: count, dtype, shape.
+// Checks `args` against a graph's declared args: count and dtype. Shapes are not checked,
+// as TensorFlow does not check them for signature and function calls.
 Status CheckArgs(const Graph& graph, const std::vector<Tensor>& args);
 
 }  // namespace tftrt

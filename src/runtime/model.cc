@@ -92,6 +92,7 @@ std::vector<EngineNodeReport> Model::EngineReports() const {
                        .native_fallbacks = stats.native_fallbacks,
                        .builds = stats.builds,
                        .failed_builds = stats.failed_builds,
+                       .calibration_batches = stats.calibration_batches,
                        .compute_milliseconds = compute_ms,
                        .timed_runs = timed_runs});
   }

@@ -6,7 +6,8 @@
 #include <google/protobuf/text_format.h>
 
 #include <climits>
-#include <functional>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "common/logging.h"
@@ -132,6 +133,73 @@ StatusOr<tensorflow::SavedModel> ReadSavedModelProtoFrom(Env* env, const std::st
                           kSavedModelFilenamePb + " or " + kSavedModelFilenamePbTxt);
 }
 
+// One object on the path of MatchObjectGraphs' walk.
+struct WalkFrame {
+  int saved_id = 0;
+  int trackable_id = 0;
+  int next_child = 0;  // the trackable child to visit next
+  // The saved object's children by local name; the first of a name wins, as in
+  // TensorFlow's loader. A map, not a scan per child: objects may have 100000s of children.
+  std::unordered_map<std::string_view, int> saved_children;
+};
+
+WalkFrame MakeWalkFrame(const tensorflow::SavedObjectGraph& saved, int saved_id, int trackable_id) {
+  WalkFrame frame{.saved_id = saved_id, .trackable_id = trackable_id};
+  for (const auto& ref : saved.nodes(saved_id).children()) {
+    frame.saved_children.emplace(ref.local_name(), ref.node_id());
+  }
+  return frame;
+}
+
+// "a.b.c": the local names of the children the walk is visiting, from the root (for errors).
+std::string WalkPath(const std::vector<WalkFrame>& stack,
+                     const tensorflow::TrackableObjectGraph& trackable) {
+  std::string path;
+  for (const WalkFrame& frame : stack) {
+    if (!path.empty()) path += ".";
+    path += trackable.nodes(frame.trackable_id).children(frame.next_child - 1).local_name();
+  }
+  return path;
+}
+
+// Trackable node id -> saved node id, by a depth-first walk over children from the roots,
+// as TensorFlow's loader does; trackable nodes seen before (cycles, shared objects) are
+// skipped. The walk keeps its own stack rather than recursing: the checkpoint decides how
+// deep it goes. REQUIRES: both graphs have a root (node 0).
+StatusOr<std::map<int, int>> MatchObjectGraphs(const tensorflow::SavedObjectGraph& saved,
+                                               const tensorflow::TrackableObjectGraph& trackable,
+                                               const std::string& export_dir) {
+  std::map<int, int> trackable_to_saved = {{0, 0}};
+  std::vector<WalkFrame> stack;
+  stack.push_back(MakeWalkFrame(saved, 0, 0));
+  while (!stack.empty()) {
+    WalkFrame& frame = stack.back();
+    const auto& children = trackable.nodes(frame.trackable_id).children();
+    if (frame.next_child == children.size()) {
+      stack.pop_back();
+      continue;
+    }
+    const auto& child = children[frame.next_child++];
+    if (child.node_id() < 0 || child.node_id() >= trackable.nodes_size()) {
+      return Status::DataLoss("checkpoint object graph of '" + export_dir + "' has a bad node id " +
+                              std::to_string(child.node_id()) + " for '" +
+                              WalkPath(stack, trackable) + "'");
+    }
+    if (trackable_to_saved.contains(child.node_id())) continue;
+    auto saved_child = frame.saved_children.find(child.local_name());
+    if (saved_child == frame.saved_children.end() || saved_child->second < 0 ||
+        saved_child->second >= saved.nodes_size()) {
+      return Status::FailedPrecondition("SavedModel '" + export_dir +
+                                        "': the object graph has no object '" +
+                                        WalkPath(stack, trackable) + "' that the checkpoint has");
+    }
+    trackable_to_saved[child.node_id()] = saved_child->second;
+    // Invalidates `frame`.
+    stack.push_back(MakeWalkFrame(saved, saved_child->second, child.node_id()));
+  }
+  return trackable_to_saved;
+}
+
 }  // namespace
 
 StatusOr<tensorflow::SavedModel> ReadSavedModelProto(Env* env, const std::string& export_dir) {
@@ -205,40 +273,8 @@ StatusOr<std::map<int, std::string>> VariableCheckpointKeys(const SavedModelBund
   const tensorflow::TrackableObjectGraph& trackable = *bundle.object_graph;
   if (saved.nodes_size() == 0 || trackable.nodes_size() == 0) return std::map<int, std::string>();
 
-  // Trackable node id -> saved node id, built by a depth-first walk over children from the
-  // roots, as TensorFlow's loader does; trackable nodes seen before (cycles, shared objects)
-  // are skipped.
-  std::map<int, int> trackable_to_saved = {{0, 0}};
-  std::function<Status(int, int, const std::string&)> walk = [&](int saved_id, int trackable_id,
-                                                                 const std::string& path) {
-    const auto& saved_node = saved.nodes(saved_id);
-    for (const auto& child : trackable.nodes(trackable_id).children()) {
-      const std::string child_path =
-          path.empty() ? child.local_name() : path + "." + child.local_name();
-      if (child.node_id() < 0 || child.node_id() >= trackable.nodes_size()) {
-        return Status::DataLoss("checkpoint object graph of '" + bundle.export_dir +
-                                "' has a bad node id " + std::to_string(child.node_id()) +
-                                " for '" + child_path + "'");
-      }
-      if (trackable_to_saved.count(child.node_id())) continue;
-      int saved_child = -1;
-      for (const auto& ref : saved_node.children()) {
-        if (ref.local_name() == child.local_name()) {
-          saved_child = ref.node_id();
-          break;
-        }
-      }
-      if (saved_child < 0 || saved_child >= saved.nodes_size()) {
-        return Status::FailedPrecondition("SavedModel '" + bundle.export_dir +
-                                          "': the object graph has no object '" + child_path +
-                                          "' that the checkpoint has");
-      }
-      trackable_to_saved[child.node_id()] = saved_child;
-      TFTRT_RETURN_IF_ERROR(walk(saved_child, child.node_id(), child_path));
-    }
-    return Status::Ok();
-  };
-  TFTRT_RETURN_IF_ERROR(walk(0, 0, ""));
+  TFTRT_ASSIGN_OR_RETURN(auto trackable_to_saved,
+                         MatchObjectGraphs(saved, trackable, bundle.export_dir));
 
   // Slot variables (optimizer state) are not children of anything; they hang off the
   // optimizer object, keyed by the variable they belong to and the slot name.

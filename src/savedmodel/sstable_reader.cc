@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "common/checksum.h"
 #include "savedmodel/coding.h"
 #include "savedmodel/crc32c.h"
 #include "savedmodel/sstable_format.h"
@@ -33,7 +34,7 @@ StatusOr<std::string> ReadBlock(std::string_view file, const BlockHandle& handle
   const uint32_t stored =
       crc32c::Unmask(DecodeFixed32(file.data() + handle.offset + handle.size + 1));
   const uint32_t actual = crc32c::Value(raw);
-  if (stored != actual) {
+  if (!ChecksumMatches(stored, actual)) {
     return Status::DataLoss("checksum mismatch in " + what + " " + HandleString(handle) + " of '" +
                             name + "': corrupt table");
   }

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "common/checksum.h"
 #include "savedmodel/coding.h"
 #include "savedmodel/crc32c.h"
 
@@ -72,7 +73,7 @@ Status DecodeStringTensor(std::string_view data, int64_t n, std::string* strings
   if (!GetFixed32(&rest, &stored_length_crc)) {
     return Status::DataLoss(what + ": string data is truncated before the length checksum");
   }
-  if (crc32c::Unmask(stored_length_crc) != length_crc) {
+  if (!ChecksumMatches(crc32c::Unmask(stored_length_crc), length_crc)) {
     return Status::DataLoss(what + ": checksum mismatch in the string lengths");
   }
   if (total != rest.size()) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "common/checksum.h"
 #include "common/logging.h"
 #include "savedmodel/crc32c.h"
 #include "savedmodel/sstable_reader.h"
@@ -190,7 +191,7 @@ StatusOr<Tensor> TensorBundleReader::Read(std::string_view key_view) const {
     }
   }
   const uint32_t stored_crc = crc32c::Unmask(entry->crc32c());
-  if (actual_crc != stored_crc) {
+  if (!ChecksumMatches(stored_crc, actual_crc)) {
     return Status::DataLoss("checksum mismatch for " + where + ": stored " + Hex(stored_crc) +
                             ", computed " + Hex(actual_crc) + "; the checkpoint is corrupt");
   }

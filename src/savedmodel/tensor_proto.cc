@@ -35,6 +35,33 @@ StatusOr<int64_t> CheckedNumElements(const Shape& shape, DataType dtype) {
   return n;
 }
 
+// The most memory a TensorProto may ask for beyond what it holds. Typed fields repeat their
+// last value to fill the shape, so a few bytes can describe any size; TensorFlow writes the
+// constants of a SavedModel in full (tensor_content), so a larger repeat is a corrupt shape.
+constexpr int64_t kMaxRepeatedTensorBytes = int64_t{1} << 30;
+
+// Refuses, before anything is allocated, a tensor over kMaxRepeatedTensorBytes whose proto
+// is shorter than its element count: a proto holding every value takes at least one byte
+// per element.
+Status CheckRepeatedValuesSize(const tensorflow::TensorProto& proto, DataType dtype,
+                               const Shape& shape, int64_t n) {
+  const int64_t element_bytes = dtype == DataType::kString
+                                    ? static_cast<int64_t>(sizeof(std::string))
+                                    : std::max<int64_t>(1, DataTypeSize(dtype));
+  int64_t bytes;
+  if (!__builtin_mul_overflow(n, element_bytes, &bytes) && bytes <= kMaxRepeatedTensorBytes) {
+    return Status::Ok();
+  }
+  const size_t proto_bytes = proto.ByteSizeLong();
+  if (static_cast<uint64_t>(n) <= proto_bytes) return Status::Ok();
+  return Status::InvalidArgument(
+      "TensorProto " + std::string(DataTypeName(dtype)) + ShapeToString(shape) + " asks for " +
+      std::to_string(n) + " elements of " + std::to_string(element_bytes) + " bytes from a " +
+      std::to_string(proto_bytes) + "-byte proto: more than the " +
+      std::to_string(kMaxRepeatedTensorBytes) +
+      " bytes of repeated values tftrt accepts (a corrupt shape?)");
+}
+
 // TF's FromProtoField rule: copy min(n, in_n) values, repeat the last one to fill, leave the
 // (already zeroed) tensor alone when there are none.
 template <typename T, typename Get>
@@ -264,8 +291,8 @@ StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto) {
         std::to_string(n * DataTypeSize(dtype)) + " (" + std::to_string(n) + " elements of " +
         std::to_string(DataTypeSize(dtype)) + ")");
   }
-  // Typed fields may describe a huge tensor in a few bytes (the last value repeats), so a
-  // corrupt shape can ask for more memory than there is: report it, do not abort.
+  TFTRT_RETURN_IF_ERROR(CheckRepeatedValuesSize(proto, dtype, shape, n));
+  // Values the proto holds can still be more than memory allows: report it, do not abort.
   Tensor tensor;
   try {
     tensor = Tensor(dtype, shape);

@@ -11,8 +11,6 @@
 namespace tftrt {
 namespace {
 
-bool IsBoundary(const Node& node) { return node.op == "_Arg" || node.op == "Const"; }
-
 // An Identity of a constant is a constant too: it stays with the constants.
 bool ForwardsConstant(const Node& node) {
   return IsIdentityLike(node.op) && !node.inputs.empty() && node.inputs[0].node->op == "Const";
@@ -65,12 +63,17 @@ class Segmenter {
     const int n = static_cast<int>(order_.size());
     for (int i = 0; i < n; ++i) index_[order_[i]] = i;
     consumers_.assign(n, {});
+    data_consumers_.assign(n, {});
     for (int i = 0; i < n; ++i) {
-      for (const Output& input : order_[i]->inputs) consumers_[index_[input.node]].push_back(i);
+      for (const Output& input : order_[i]->inputs) {
+        consumers_[index_[input.node]].push_back(i);
+        data_consumers_[index_[input.node]].push_back(i);
+      }
       for (const Node* control : order_[i]->control_inputs) {
         consumers_[index_[control]].push_back(i);
       }
     }
+    for (const GraphRet& ret : graph_.rets()) returned_.insert(ret.tensor.node);
     MarkCandidates();
     Cluster();
     return Collect();
@@ -79,18 +82,20 @@ class Segmenter {
  private:
   void MarkCandidates() {
     candidate_.assign(order_.size(), false);
+    folds_.assign(order_.size(), -1);
     for (size_t i = 0; i < order_.size(); ++i) {
       const Node& node = *order_[i];
-      if (IsBoundary(node)) {
-        result_.native[&node] = {NativeReasonKind::kGraphBoundary,
-                                 node.op == "Const" ? "constant (copied into the segments that "
-                                                      "read it)"
-                                                    : "graph input"};
+      if (node.op == "_Arg") {
+        result_.native[&node] = {NativeReasonKind::kGraphBoundary, "graph input"};
       } else if (ForwardsConstant(node)) {
         result_.native[&node] = {NativeReasonKind::kGraphBoundary, "forwards a constant"};
       } else if (options_.denylist.contains(node.op)) {
         result_.native[&node] = {NativeReasonKind::kDenylisted,
                                  node.op + " is in TF_TRT_OP_DENYLIST"};
+      } else if (node.op == "Const") {
+        // As TF-TRT's Const converter, every constant is a candidate: the nodes that read it
+        // decide whether an engine takes its value.
+        candidate_[i] = true;
       } else if (auto reason = Validate(node)) {
         result_.native[&node] = *reason;
       } else {
@@ -99,15 +104,49 @@ class Segmenter {
     }
   }
 
-  // Why `node` cannot go into an engine: the converter's reason, or the backend's.
-  std::optional<NativeReason> Validate(const Node& node) const {
+  // Why `node` cannot go into an engine: the converter's reason, a shape operand that no
+  // engine build can fold, or the backend's reason.
+  std::optional<NativeReason> Validate(const Node& node) {
     const NodeSignature signature = SignatureOf(node, types_);
     if (auto reason = ConverterTable::Global().Validate(node, signature)) return reason;
+    if (auto reason = CheckShapeInputs(node)) return reason;
     if (options_.backend == nullptr || IsIdentityLike(node.op)) return std::nullopt;
     std::vector<DataType> dtypes = signature.input_dtypes;
     dtypes.insert(dtypes.end(), signature.output_dtypes.begin(), signature.output_dtypes.end());
     return options_.backend->Supports(ConverterTable::Global().Find(node.op)->kind, node.op,
                                       dtypes);
+  }
+
+  // A shape operand (Reshape's shape, a Resize's size) may be computed in the graph: the
+  // engine builder folds it once it knows the input shapes, so it must be computed by
+  // engine candidates from constants and Shape nodes only.
+  std::optional<NativeReason> CheckShapeInputs(const Node& node) {
+    const OpConverter& converter = *ConverterTable::Global().Find(node.op);
+    for (int input : converter.shape_inputs) {
+      if (input >= static_cast<int>(node.inputs.size()) || FoldsAtBuild(*node.inputs[input].node)) {
+        continue;
+      }
+      return NativeReason{NativeReasonKind::kConstInput,
+                          "input " + std::to_string(input) +
+                              " is computed from values known only at run time; an engine "
+                              "needs it constant once the input shapes are known"};
+    }
+    return std::nullopt;
+  }
+
+  // Whether an engine build knows the value of `node`'s outputs. Producers come first in
+  // topological order, so their candidacy is already decided.
+  bool FoldsAtBuild(const Node& node) {
+    const int i = index_.at(&node);
+    if (folds_[i] >= 0) return folds_[i] == 1;
+    bool folds = node.op == "Const";
+    if (!folds && candidate_[i]) {
+      folds = node.op == "Shape" ||
+              std::all_of(node.inputs.begin(), node.inputs.end(),
+                          [&](const Output& input) { return FoldsAtBuild(*input.node); });
+    }
+    folds_[i] = folds ? 1 : 0;
+    return folds;
   }
 
   void Cluster() {
@@ -175,11 +214,38 @@ class Segmenter {
     return false;
   }
 
+  // `members` of one cluster without the constants that a node outside it (or the graph's
+  // output) reads: as in TF-TRT, a segment cannot output a constant. Each segment that
+  // reads such a constant gets a copy of it instead, which does not count towards its size.
+  std::vector<int> WithoutConstantsReadOutside(std::vector<int> members) {
+    const int root = clusters_->Find(members.front());
+    auto read_outside = [&](int member) {
+      const Node* node = order_[member];
+      if (node->op != "Const") return false;
+      if (returned_.contains(node)) return true;
+      return std::any_of(data_consumers_[member].begin(), data_consumers_[member].end(),
+                         [&](int consumer) { return clusters_->Find(consumer) != root; });
+    };
+    std::vector<int> kept;
+    for (int member : members) {
+      if (!read_outside(member)) {
+        kept.push_back(member);
+        continue;
+      }
+      result_.native[order_[member]] = {NativeReasonKind::kGraphBoundary,
+                                        "constant read outside the engines (segments that "
+                                        "read it get a copy)"};
+    }
+    return kept;
+  }
+
   Segmentation Collect() {
     std::vector<Segment> kept;
     for (size_t i = 0; i < order_.size(); ++i) {
       if (!candidate_[i] || clusters_->Find(static_cast<int>(i)) != static_cast<int>(i)) continue;
-      std::vector<int> members = clusters_->Members(static_cast<int>(i));
+      std::vector<int> members =
+          WithoutConstantsReadOutside(clusters_->Members(static_cast<int>(i)));
+      if (members.empty()) continue;
       std::sort(members.begin(), members.end());
       Segment segment;
       for (int member : members) {
@@ -231,8 +297,11 @@ class Segmenter {
   const SegmenterOptions& options_;
   std::vector<Node*> order_;
   std::map<const Node*, int> index_;
-  std::vector<std::vector<int>> consumers_;
+  std::vector<std::vector<int>> consumers_;       // data and control
+  std::vector<std::vector<int>> data_consumers_;  // one entry per data input read
+  std::set<const Node*> returned_;                // nodes the graph's rets read
   std::vector<bool> candidate_;
+  std::vector<int8_t> folds_;  // FoldsAtBuild per node: -1 not yet known
   std::unique_ptr<Clusters> clusters_;
   Segmentation result_;
 };

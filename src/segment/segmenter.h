@@ -4,10 +4,13 @@
 // with union-find along data edges, visiting nodes in topological order and merging a
 // node's cluster with each candidate producer's cluster unless that would create a cycle
 // (a path that leaves the two clusters and comes back), as TF-TRT's segmenter does. Graph
-// args and Const nodes are never clustered (constants are copied into the segments that
-// read them). Segments with fewer effective nodes (Identity-like ones do not count) than
-// minimum_segment_size, or without a non-constant input, are dropped; if more than
-// max_engines remain, the largest are kept. Every node left native gets a typed reason.
+// args are never clustered. Constants are, as in TF-TRT: a constant joins the segment of
+// the nodes that read it (and so may join their segments into one), and counts towards its
+// size unless something outside the segment reads it too; then it stays outside and each
+// segment that reads it gets a copy. Segments with fewer effective nodes (all but the
+// Identity-like ones) than minimum_segment_size, or without a non-constant input, are
+// dropped; if more than max_engines remain, the largest are kept. Every node left native
+// gets a typed reason.
 // The backend that will run the engines is asked too: what it cannot run stays native.
 #ifndef TFTRT_SEGMENT_SEGMENTER_H_
 #define TFTRT_SEGMENT_SEGMENTER_H_

@@ -15,6 +15,9 @@
 #include "backends/registry.h"
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
+#include "graph/attrs.h"
+#include "graph/export.h"
+#include "graph/signature_export.h"
 #include "testing/fixtures.h"
 
 namespace tftrt {
@@ -106,15 +109,39 @@ TEST_F(ConverterTest, CalibrationFunctionRules) {
   int8.precision_mode = "INT8";
   Converter needs_calibration = MustCreate(int8);
   EXPECT_EQ(needs_calibration.Convert().status().code(), StatusCode::kInvalidArgument);
-  EXPECT_EQ(needs_calibration.Convert(Batches({1})).status().code(), StatusCode::kUnimplemented);
+  EXPECT_TRUE(needs_calibration.Convert(Batches({1, 1})).ok());
 
   Converter fp32 = MustCreate();
   auto converted = fp32.Convert(Batches({1}));
   EXPECT_EQ(converted.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(converted.status().message().find("Should not specify"), std::string::npos);
 
+  // Without calibration the ranges come from quantization ops; this model has none, so
+  // its engines are FP16 (as TF-TRT demotes them).
   int8.use_calibration = false;
-  EXPECT_EQ(MustCreate(int8).Convert().status().code(), StatusCode::kUnimplemented);
+  Converter explicit_ranges = MustCreate(int8);
+  ASSERT_TRUE(explicit_ranges.Convert().ok());
+  auto summary = explicit_ranges.Summary();
+  ASSERT_TRUE(summary.ok());
+  ASSERT_FALSE(summary->engines.empty());
+  EXPECT_EQ(summary->engines[0].precision, "FP16");
+}
+
+TEST_F(ConverterTest, CalibrationInputSetsMustAllLookLikeTheFirst) {
+  ConversionParams int8;
+  int8.precision_mode = "INT8";
+  auto converted = MustCreate(int8).Convert(Batches({2, 2, 3}));
+  ASSERT_FALSE(converted.ok());
+  EXPECT_EQ(converted.status().code(), StatusCode::kInvalidArgument);
+  for (const char* part :
+       {"calibration input set 2", "'image'", "float32[3,32,32,3]", "float32[2,32,32,3]"}) {
+    EXPECT_NE(converted.status().message().find(part), std::string::npos)
+        << converted.status().ToString();
+  }
+  auto nothing = MustCreate(int8).Convert(Batches({}));
+  ASSERT_FALSE(nothing.ok());
+  EXPECT_EQ(nothing.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(nothing.status().message().find("no input set"), std::string::npos);
 }
 
 TEST_F(ConverterTest, MethodOrderErrors) {
@@ -266,6 +293,52 @@ TEST_F(ConverterTest, SummaryOfTheSavedModelMatchesTheConverter) {
   const std::string text = FormatSummary(*saved);
   EXPECT_NE(text.find("[*] Total number of TensorRT engines: 1"), std::string::npos) << text;
   EXPECT_NE(text.find("% of OPs Converted"), std::string::npos);
+}
+
+// A constant of >= 256 bytes that a native node reads is saved as a variable; the summary
+// of the saved model still reports it as the constant the converter kept native, not as an
+// unconverted ReadVariableOp.
+TEST(ConverterSummaryTest, ConstantsSavedAsVariablesStayConstantsInTheSummary) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("tftrt_converter_summary_test_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  auto graph = std::make_shared<Graph>("atan2");
+  Node* x = AddGraphArg(*graph, "x", DataType::kFloat, PartialShape{false, {-1, 128}});
+  Node* w = graph->AddNode("w", "Const", {{"dtype", TypeAttr(DataType::kFloat)}});
+  w->constant = Tensor::FromVector<float>(std::vector<float>(128, 2.0f));
+  const AttrMap float_attrs = {{"T", TypeAttr(DataType::kFloat)}};
+  Node* atan2 = graph->AddNode("atan2", "Atan2", float_attrs, {{x, 0}, {w, 0}});
+  Node* y = graph->AddNode("y", "Relu", float_attrs, {{atan2, 0}});
+  graph->rets().push_back({"y", {y, 0}, DataType::kFloat, PartialShape{false, {-1, 128}}});
+  SignatureExport model;
+  model.graph = graph;
+  ASSERT_TRUE(ExportSignature(Env::Default(), (dir / "in").string(), model).ok());
+
+  ConverterOptions options;
+  options.input_saved_model_dir = (dir / "in").string();
+  options.conversion_params.minimum_segment_size = 1;
+  auto converter = Converter::Create(options);
+  ASSERT_TRUE(converter.ok()) << converter.status().ToString();
+  ASSERT_TRUE(converter->Convert().ok());
+  ASSERT_TRUE(converter->Save((dir / "out").string()).ok());
+  auto in_memory = converter->Summary();
+  auto saved = SummarizeSavedModel((dir / "out").string());
+  ASSERT_TRUE(in_memory.ok());
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  auto ops_and_reasons = [](const ConversionSummary& summary) {
+    std::vector<std::pair<std::string, std::string>> nodes;
+    for (const NativeNodeSummary& node : summary.native_nodes) {
+      nodes.push_back({node.op, node.reason});
+    }
+    return nodes;
+  };
+  EXPECT_EQ(ops_and_reasons(*saved), ops_and_reasons(*in_memory)) << FormatSummary(*saved);
+  const std::string text = FormatSummary(*saved);
+  EXPECT_EQ(text.find("ReadVariableOp"), std::string::npos) << text;
+  EXPECT_NE(text.find("(Const): graph boundary: constant read outside the engines"),
+            std::string::npos)
+      << text;
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -98,16 +98,29 @@ TEST(NpyTest, DataShorterThanTheShapeIsDataLoss) {
   const struct {
     std::string descr, shape;
   } cases[] = {
-      {"<f4", "(2, 3)"},                                // 24 bytes wanted, 8 given
-      {"<f4", "(1000000000000000,)"},                   // petabytes: never allocated
-      {"<f8", "(4294967296, 4294967296, 4294967296)"},  // overflows 64 bits
-      {"|S16", "(1000000000000000,)"},                  // strings as well
+      {"<f4", "(2, 3)"},                // 24 bytes wanted, 8 given
+      {"<f4", "(1000000000000000,)"},   // petabytes: never allocated
+      {"|S16", "(1000000000000000,)"},  // strings as well
   };
   for (const auto& c : cases) {
     auto parsed = ParseNpy(NpyWithHeader(c.descr, c.shape, std::string(8, '\0')), "bad.npy");
     ASSERT_FALSE(parsed.ok()) << c.shape;
     EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss) << parsed.status().ToString();
     EXPECT_NE(parsed.status().message().find("bad.npy: .npy data is truncated"), std::string::npos)
+        << parsed.status().ToString();
+  }
+}
+
+// Found by fuzz/npy_fuzzer: with a zero dimension the byte count is 0, but the element
+// count overflowed on the way there (undefined behaviour in NumElements).
+TEST(NpyTest, ShapeWhoseElementCountOverflowsIsDataLoss) {
+  for (const std::string shape :
+       {"(4294967296, 4294967296, 4294967296)", "(800000000153666, 6682505, 0)"}) {
+    auto parsed = ParseNpy(NpyWithHeader("|S2", shape, "ab"), "bad.npy");
+    ASSERT_FALSE(parsed.ok()) << shape;
+    EXPECT_EQ(parsed.status().code(), StatusCode::kDataLoss) << parsed.status().ToString();
+    EXPECT_NE(parsed.status().message().find("more elements than fit in 64 bits"),
+              std::string::npos)
         << parsed.status().ToString();
   }
 }

@@ -184,6 +184,18 @@ TEST(CpuEngineTest, MalformedNetworksAreRejected) {
   bad_input.mutable_input(0)->set_tensor(-3);
   EXPECT_EQ(CreateCode(bad_input), StatusCode::kInvalidArgument);
 
+  // Found by fuzz/engine_blob_fuzzer: a tensor count from the file was allocated as it came
+  // (2^30 tensors: 4 GiB), and a negative one threw std::length_error.
+  for (int num_tensors : {1 << 30, -1}) {
+    EngineNetwork bad_count = ReluTanhNetwork();
+    bad_count.set_num_tensors(num_tensors);
+    auto engine = CpuEngine::Create(bad_count);
+    EXPECT_EQ(engine.status().code(), StatusCode::kInvalidArgument) << num_tensors;
+    EXPECT_NE(engine.status().message().find("tensor shapes for " + std::to_string(num_tensors)),
+              std::string::npos)
+        << engine.status().ToString();
+  }
+
   EngineNetwork bad_weight = ReluTanhNetwork();
   auto* weight = bad_weight.mutable_layer(1)->add_input()->mutable_weight();
   weight->set_dtype(tensorflow::DT_FLOAT);
@@ -200,9 +212,9 @@ TEST(CpuEngineTest, MalformedNetworksAreRejected) {
   unknown_op.mutable_layer(1)->set_op("NoSuchOp");
   EXPECT_EQ(CreateCode(unknown_op), StatusCode::kUnimplemented);
 
-  EngineNetwork int8 = ReluTanhNetwork();
-  int8.set_precision("INT8");
-  EXPECT_EQ(CreateCode(int8), StatusCode::kUnimplemented);
+  EngineNetwork bf16 = ReluTanhNetwork();
+  bf16.set_precision("BF16");
+  EXPECT_EQ(CreateCode(bf16), StatusCode::kUnimplemented);
 }
 
 }  // namespace

@@ -181,11 +181,25 @@ TEST(NetworkBuilderTest, LayerHasOutputsUpToTheHighestUsed) {
   EXPECT_TRUE(BitIdentical((*outputs)[0], expected));
 }
 
-TEST(NetworkBuilderTest, Int8IsUnimplemented) {
+// INT8 without ranges (what calibration observes): every float layer FP16, float weights
+// stored as half, tensors named after the TF tensors they hold.
+TEST(NetworkBuilderTest, Int8WithoutRangesIsFp16Throughout) {
   ConvSegment segment;
   auto network = BuildNetwork(segment.graph, InputArg(), Unfused(Precision::kINT8));
-  ASSERT_FALSE(network.ok());
-  EXPECT_EQ(network.status().code(), StatusCode::kUnimplemented);
+  ASSERT_TRUE(network.ok()) << network.status().ToString();
+  EXPECT_EQ(network->precision(), "INT8");
+  for (const EngineLayer& layer : network->layer()) {
+    EXPECT_EQ(layer.precision(), "FP16") << layer.name();
+    for (const EngineOperand& operand : layer.input()) {
+      if (operand.has_weight() && operand.compute_dtype() == tensorflow::DT_FLOAT) {
+        EXPECT_EQ(operand.weight().dtype(), tensorflow::DT_HALF) << layer.name();
+      }
+    }
+  }
+  for (const EngineTensor& tensor : network->tensor()) {
+    EXPECT_NE(tensor.name().find(':'), std::string::npos) << tensor.name();
+    EXPECT_EQ(tensor.dynamic_range(), 0.0f);
+  }
 }
 
 TEST(NetworkBuilderTest, ArgsMustMatchTheSegment) {

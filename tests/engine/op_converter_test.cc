@@ -156,6 +156,26 @@ TEST(OpConverterTest, TrainingBatchNormIsAnAttributeReason) {
   EXPECT_NE(reason->detail.find("is_training"), std::string::npos) << reason->detail;
 }
 
+// As TF-TRT's TopK converter: sorted results, a constant k, int32 indices.
+TEST(OpConverterTest, TopKNeedsSortedResultsAndAConstantK) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 8});
+  Node* k = AddConstNode(graph, "k", Tensor::Scalar<int32_t>(3));
+  Node* k_arg = AddArg(graph, "k_arg", DataType::kInt32, {});
+  auto topk = [&](const char* name, bool sorted, Node* k_node) {
+    return AddFloatOp(graph, name, "TopKV2", {{x, 0}, {k_node, 0}},
+                      {{"sorted", BoolAttr(sorted)}, {"index_type", TypeAttr(DataType::kInt32)}});
+  };
+  EXPECT_TRUE(Convertible(graph, *topk("sorted", true, k)));
+  auto unsorted = Validate(graph, *topk("unsorted", false, k));
+  ASSERT_TRUE(unsorted.has_value());
+  EXPECT_EQ(unsorted->kind, NativeReasonKind::kAttribute);
+  EXPECT_NE(unsorted->detail.find("sorted"), std::string::npos) << unsorted->detail;
+  auto dynamic_k = Validate(graph, *topk("dynamic_k", true, k_arg));
+  ASSERT_TRUE(dynamic_k.has_value());
+  EXPECT_EQ(dynamic_k->kind, NativeReasonKind::kConstInput);
+}
+
 // The segmenter counts Identity-like nodes as free members of a segment ("effective
 // nodes"), so engines must take them; otherwise they would split every segment.
 TEST(OpConverterTest, IdentityLikeOpsAreConvertible) {

@@ -33,6 +33,7 @@ Arg C(std::vector<int32_t> values, Shape shape) {
 }
 Arg S(int32_t value) { return {Tensor::Scalar(value), true}; }
 Arg CF(Shape shape) { return {RandomTensor(std::move(shape), 11), true}; }  // float weight
+Arg SF(float value) { return {Tensor::Scalar(value), true}; }
 
 struct Case {
   std::string op;
@@ -230,6 +231,8 @@ std::vector<Case> Cases() {
        Attrs({{"output_type", TypeAttr(DataType::kInt32)}}),
        {F({2, 3, 4}), S(1)},
        {{2, 4}}},
+      {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({2, 3, 5}), S(2)}, {{2, 3, 2}, {2, 3, 2}}},
+      {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({4}), S(0)}, {{0}, {0}}},
       // Batch norm.
       {"FusedBatchNormV3",
        Attrs({{"is_training", BoolAttr(false)}}),
@@ -342,6 +345,14 @@ std::vector<Case> Cases() {
     cases.push_back({op, T(), {F({3, 1}), F({2, 1, 4})}, {{2, 3, 4}}});
   }
   cases.push_back({"LogicalOr", {}, {B({}), B({2, 2})}, {{2, 2}}});
+  // Quantization simulation keeps its input's shape.
+  cases.push_back({"FakeQuantWithMinMaxArgs", {}, {F({2, 3, 4})}, {{2, 3, 4}}});
+  cases.push_back({"FakeQuantWithMinMaxVars", {}, {F({5}), SF(-1), SF(1)}, {{5}}});
+  for (const char* op : {"QuantizeAndDequantizeV2", "QuantizeAndDequantizeV4"}) {
+    cases.push_back(
+        {op, Attrs({{"range_given", BoolAttr(true)}}), {F({2, 7}), SF(-1), SF(1)}, {{2, 7}}});
+  }
+  cases.push_back({"QuantizeAndDequantizeV3", T(), {F({3, 2}), SF(-2), SF(2), S(8)}, {{3, 2}}});
   cases.push_back(
       {"FusedBatchNormV2",
        Attrs({{"is_training", BoolAttr(false)}}),
@@ -465,6 +476,10 @@ TEST(ShapeFunctionsTest, RejectInputsThatDoNotFit) {
       {"Pad", T(), {F({3}), C({1, 1, 1, 1}, {2, 2})}, "paddings"},
       {"GatherV2", T(), {F({5}), IdxT({2}), S(1)}, "out of range"},
       {"ResizeBilinear", T(), {F({1, 4, 4, 3}), C({0, 6})}, "positive"},
+      {"ResizeBilinear", T(), {F({1, 4, 4, 3}), IdxT({2})}, "has no value"},
+      {"TopKV2", T(), {F({2, 3}), S(4)}, "at least k columns"},
+      {"TopKV2", T(), {F({}), S(0)}, ">= 1-D"},
+      {"TopKV2", T(), {F({3}), C({1})}, "k must be scalar"},
       {"FusedBatchNormV3", T(), {F({2, 4, 4, 3}), CF({2}), CF({3}), CF({3}), CF({3})}, "scale"},
   };
   for (const ErrorCase& c : cases) {

@@ -10,6 +10,7 @@
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
 #include "engine/engine_test_util.h"
+#include "runtime/calibration_session.h"
 #include "runtime/engine_assets.h"
 #include "runtime/engine_cache.h"
 #include "runtime/kernel_test_util.h"
@@ -72,8 +73,11 @@ class ConvertedDense {
     auto engines = ConvertGraph(graph_, {}, params, &functions_);
     EXPECT_TRUE(engines.ok()) << engines.status().ToString();
     EXPECT_EQ(engines.ok() ? engines->size() : 0u, 1u);
-    // Set as a loaded model would carry it (an INT8 attribute cannot come from Convert yet).
-    graph_.FindNode(kEngine)->attrs["precision_mode"] = StringAttr(precision_mode);
+    // Set as a loaded model would carry it. "INT8" here is an engine node that needs
+    // calibration but has no calibration data, so its builds fail.
+    Node* engine = graph_.FindNode(kEngine);
+    engine->attrs["precision_mode"] = StringAttr(precision_mode);
+    if (precision_mode == "INT8") engine->attrs["use_calibration"] = BoolAttr(true);
   }
 
   Graph& graph() { return graph_; }
@@ -224,6 +228,68 @@ TEST(EngineOpTest, StatsCountEngineRunsFallbacksAndBuilds) {
   EXPECT_EQ(stats.native_fallbacks, 2);
   EXPECT_EQ(stats.builds, 1);
   EXPECT_EQ(stats.failed_builds, 1);
+}
+
+// During calibration an INT8 node runs its native segment (exact results) and records the
+// tensors its INT8 layer would quantize: the segment's input and the fused output.
+TEST(EngineOpTest, CalibrationRunsTheNativeSegmentAndRecordsTheInt8Tensors) {
+  ConvertedDense model("INT8");
+  auto session = std::make_shared<CalibrationSession>();
+  model.caches().SetCalibration(session);
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    const Tensor x = Batch(3, seed);
+    EXPECT_TRUE(BitIdentical(model.Run(x), NativeResult(x)));
+  }
+  const auto calibrators = session->Calibrators();
+  ASSERT_EQ(calibrators.size(), 1u);
+  const SegmentCalibrator& calibrator = *calibrators.at(kEngine);
+  EXPECT_EQ(calibrator.batches(), 3);
+  EXPECT_EQ(calibrator.tensors(), (std::vector<std::string>{"TensorRTInputPH_0:0", "tanh:0"}));
+  const CalibrationTable table = calibrator.Table();
+  EXPECT_GT(table.at("TensorRTInputPH_0:0"), 1.0f);
+  EXPECT_LE(table.at("TensorRTInputPH_0:0"), 3.0f);  // Batch() draws from [-3, 3)
+  EXPECT_GT(table.at("tanh:0"), 0.0f);
+  EXPECT_LE(table.at("tanh:0"), 1.0f);
+  EXPECT_EQ(model.cache().stats().calibration_batches, 3);
+  EXPECT_EQ(model.cache().stats().builds, 0);
+  EXPECT_TRUE(model.cache().Engines().empty());
+
+  // Once calibration ends, the node builds engines (here: no table, so they fail).
+  model.caches().SetCalibration(nullptr);
+  ::testing::internal::CaptureStderr();
+  model.Run(Batch(3));
+  ::testing::internal::GetCapturedStderr();
+  EXPECT_EQ(model.cache().stats().failed_builds, 1);
+  EXPECT_EQ(model.cache().stats().calibration_batches, 3);
+}
+
+TEST(EngineOpTest, Int8EnginesBuildFromTheCalibrationDataAttribute) {
+  ConvertedDense model("INT8");
+  model.graph().FindNode(kEngine)->attrs["calibration_data"] =
+      StringAttr(SerializeCalibrationTable({{"TensorRTInputPH_0:0", 3.0f}, {"tanh:0", 1.0f}}));
+  const Tensor x = Batch(5);
+  const Tensor actual = model.Run(x);
+  const Tensor expected = NativeResult(x);
+  EXPECT_TRUE(TensorsMatch(actual, expected, 3e-2));
+  EXPECT_FALSE(TensorsMatch(actual, expected, 1e-4)) << "an INT8 engine ran";
+  ASSERT_EQ(model.cache().Engines().size(), 1u);
+  const EngineNetwork& plan = model.cache().Engines()[0]->plan();
+  EXPECT_EQ(plan.precision(), "INT8");
+  EXPECT_EQ(plan.layer(0).precision(), "INT8");
+}
+
+TEST(EngineOpTest, ABadCalibrationTableFallsBackToTheNativeSegmentSayingWhy) {
+  ConvertedDense model("INT8");
+  model.graph().FindNode(kEngine)->attrs["calibration_data"] = StringAttr("TRT-8601-Entropy\n");
+  const Tensor x = Batch(2);
+  ::testing::internal::CaptureStderr();
+  const Tensor actual = model.Run(x);
+  const std::string warnings = ::testing::internal::GetCapturedStderr();
+  EXPECT_TRUE(BitIdentical(actual, NativeResult(x)));
+  if (WarningsShown()) {
+    EXPECT_NE(warnings.find("calibration_data"), std::string::npos) << warnings;
+    EXPECT_NE(warnings.find("not a tftrt calibration table"), std::string::npos) << warnings;
+  }
 }
 
 TEST(EngineOpTest, EngineNodeNeedsTheModelsFunctions) {

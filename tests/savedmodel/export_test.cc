@@ -246,6 +246,7 @@ TEST(ExportSignature, LargeConstantsBecomeVariables) {
   ASSERT_NE(w, nullptr);
   EXPECT_EQ(w->op(), "ReadVariableOp");
   EXPECT_EQ(w->attr().count("value"), 0u);
+  EXPECT_TRUE(w->attr().at(kSavedConstantAttr).b()) << "marked as a saved constant";
   EXPECT_EQ(FindNodeDef(*function, "b")->op(), "Const") << "4 bytes stay inlined";
   ASSERT_EQ(function->signature().input_arg_size(), 2);
   EXPECT_EQ(function->signature().input_arg(1).type(), tensorflow::DT_RESOURCE);

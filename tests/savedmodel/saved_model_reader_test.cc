@@ -222,6 +222,56 @@ TEST_F(SavedModelReaderTest, ObjectGraphsThatDisagree) {
   EXPECT_NE(keys.status().message().find("'b'"), std::string::npos) << keys.status().ToString();
 }
 
+// The checkpoint decides how deep the object graphs are: a chain of 200000 objects (a few
+// hundred KiB of proto) must map without recursing once per level (a stack overflow), and
+// a node with 100000 children without comparing every pair of names (minutes).
+TEST(VariableCheckpointKeysTest, DeepAndWideObjectGraphs) {
+  constexpr int kDepth = 200000;
+  SavedModelBundle chain;
+  chain.object_graph.emplace();
+  for (int i = 0; i <= kDepth; ++i) {
+    auto* saved = chain.meta_graph.mutable_object_graph_def()->add_nodes();
+    auto* trackable = chain.object_graph->add_nodes();
+    if (i < kDepth) {
+      saved->add_children()->set_node_id(i + 1);
+      saved->mutable_children(0)->set_local_name("a");
+      trackable->add_children()->set_node_id(i + 1);
+      trackable->mutable_children(0)->set_local_name("a");
+    } else {
+      saved->mutable_variable();
+      auto* attribute = trackable->add_attributes();
+      attribute->set_name("VARIABLE_VALUE");
+      attribute->set_checkpoint_key("deepest");
+    }
+  }
+  auto keys = VariableCheckpointKeys(chain);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(*keys, (std::map<int, std::string>{{kDepth, "deepest"}}));
+
+  constexpr int kWidth = 100000;
+  SavedModelBundle wide;
+  wide.object_graph.emplace();
+  auto* saved_root = wide.meta_graph.mutable_object_graph_def()->add_nodes();
+  auto* trackable_root = wide.object_graph->add_nodes();
+  for (int i = 1; i <= kWidth; ++i) {
+    const std::string name = "v" + std::to_string(i);
+    auto* saved_child = saved_root->add_children();
+    saved_child->set_node_id(i);
+    saved_child->set_local_name(name);
+    wide.meta_graph.mutable_object_graph_def()->add_nodes()->mutable_variable();
+    auto* trackable_child = trackable_root->add_children();
+    trackable_child->set_node_id(i);
+    trackable_child->set_local_name(name);
+    auto* attribute = wide.object_graph->add_nodes()->add_attributes();
+    attribute->set_name("VARIABLE_VALUE");
+    attribute->set_checkpoint_key(name);
+  }
+  keys = VariableCheckpointKeys(wide);
+  ASSERT_TRUE(keys.ok()) << keys.status().ToString();
+  EXPECT_EQ(keys->size(), static_cast<size_t>(kWidth));
+  EXPECT_EQ(keys->at(kWidth), "v" + std::to_string(kWidth));
+}
+
 TEST_F(SavedModelReaderTest, CorruptVariablesNameTheFile) {
   ASSERT_TRUE(env_.CorruptByte("m/variables/variables.data-00000-of-00001", 1).ok());
   auto bundle = ReadSavedModel(&env_, "m");

@@ -52,9 +52,12 @@ std::vector<sstable::BlockHandle> DataBlocks(const std::string& file) {
   std::string_view entries = block.substr(0, block.size() - 4 - 4 * num_restarts);
   std::vector<sstable::BlockHandle> handles;
   while (!entries.empty()) {
-    uint32_t shared, non_shared, value_length;
-    EXPECT_TRUE(GetVarint32(&entries, &shared) && GetVarint32(&entries, &non_shared) &&
-                GetVarint32(&entries, &value_length));
+    uint32_t shared = 0, non_shared = 0, value_length = 0;
+    if (!GetVarint32(&entries, &shared) || !GetVarint32(&entries, &non_shared) ||
+        !GetVarint32(&entries, &value_length)) {
+      ADD_FAILURE() << "truncated index entry";
+      break;
+    }
     entries.remove_prefix(non_shared);
     std::string_view value = entries.substr(0, value_length);
     sstable::BlockHandle handle;

@@ -185,6 +185,22 @@ TEST(TensorFromProtoTest, Errors) {
   auto resource = MakeProto(tensorflow::DT_RESOURCE, {});
   EXPECT_EQ(TensorFromProto(resource).status().code(), StatusCode::kUnimplemented);
 
+  // A few bytes must not allocate gigabytes: 2^30 repeated floats (4 GiB), and 2^27
+  // repeated strings (4 GiB of std::string), are refused before allocating, saying how much.
+  auto repeated = MakeProto(tensorflow::DT_FLOAT, {1 << 30});
+  repeated.add_float_val(1);
+  status = TensorFromProto(repeated).status();
+  EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(status.message().find("asks for 1073741824 elements of 4 bytes"), std::string::npos)
+      << status.ToString();
+  auto strings = MakeProto(tensorflow::DT_STRING, {1 << 27});
+  strings.add_string_val("x");
+  EXPECT_EQ(TensorFromProto(strings).status().code(), StatusCode::kInvalidArgument);
+  // A repeat within the limit fills the shape as before.
+  auto allowed = MakeProto(tensorflow::DT_INT8, {1 << 20});
+  allowed.add_int_val(3);
+  EXPECT_EQ(Values<int8_t>(TensorFromProto(allowed).value()).back(), 3);
+
   auto empty = MakeProto(tensorflow::DT_FLOAT, {0, 3});
   empty.add_float_val(1);
   EXPECT_EQ(TensorFromProto(empty).value().NumElements(), 0);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <optional>
 
@@ -349,12 +350,14 @@ TEST(SegmenterTest, SegmentReadingOnlyConstantsStaysNative) {
   Segmentation segmentation = SegmentGraph(graph, Options(1));
   ASSERT_EQ(segmentation.segments.size(), 1u);
   EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"exp"}));
-  EXPECT_EQ(ReasonOf(graph, segmentation, "relu"), NativeReasonKind::kNoInputs);
-  EXPECT_EQ(ReasonOf(graph, segmentation, "tanh"), NativeReasonKind::kNoInputs);
-  EXPECT_EQ(ReasonOf(graph, segmentation, "k"), NativeReasonKind::kGraphBoundary);
+  for (const char* name : {"k", "relu", "tanh"}) {
+    EXPECT_EQ(ReasonOf(graph, segmentation, name), NativeReasonKind::kNoInputs) << name;
+  }
 }
 
-TEST(SegmenterTest, ConstantWeightsStayOutsideSegments) {
+// As TF-TRT's segmenter: the constants a segment alone reads are members and count
+// towards minimum_segment_size.
+TEST(SegmenterTest, ConstantsReadOnlyByASegmentJoinIt) {
   Graph graph("g");
   Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
   Node* filter = AddConstNode(graph, "filter", RandomTensor({3, 3, 3, 2}, 5));
@@ -364,11 +367,104 @@ TEST(SegmenterTest, ConstantWeightsStayOutsideSegments) {
   Node* relu = AddFloatOp(graph, "relu", "Relu", {{biased, 0}});
   AddRet(graph, "y", {relu, 0});
 
+  Segmentation five = SegmentGraph(graph, Options(5));
+  ASSERT_EQ(five.segments.size(), 1u);
+  std::vector<std::string> names = Names(five.segments[0]);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"bias", "biased", "conv", "filter", "relu"}));
+  EXPECT_EQ(five.segments[0].effective_size, 5);
+  EXPECT_TRUE(SegmentGraph(graph, Options(6)).segments.empty());
+
+  ExpectConversionKeepsResults(graph, Options(5), {RandomTensor({1, 4, 4, 3}, 7)});
+}
+
+// x -> Mul(x, c) -> Expm1 (native), and c -> Atan2 (native): a constant that a native node
+// reads stays outside; the segment reads a copy and counts one node.
+TEST(SegmenterTest, ConstantReadOutsideTheSegmentStaysOutside) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {4});
+  Node* c = AddConstNode(graph, "c", RandomTensor({4}, 8));
+  Node* mul = AddFloatOp(graph, "mul", "Mul", {{x, 0}, {c, 0}});
+  Node* expm1 = AddFloatOp(graph, "expm1", "Expm1", {{mul, 0}});
+  Node* atan2 = AddFloatOp(graph, "atan2", "Atan2", {{expm1, 0}, {c, 0}});
+  AddRet(graph, "y", {atan2, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"mul"}));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "c"), NativeReasonKind::kGraphBoundary);
+  EXPECT_TRUE(SegmentGraph(graph, Options(2)).segments.empty());
+
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({4}, 9)});
+}
+
+// a * c and b * c, each followed by a native node: the shared constant joins both products
+// into one segment of three nodes (TF-TRT contracts its edges to both).
+TEST(SegmenterTest, SharedConstantJoinsSegments) {
+  Graph graph("g");
+  Node* a = AddArg(graph, "a", DataType::kFloat, {4});
+  Node* b = AddArg(graph, "b", DataType::kFloat, {4});
+  Node* c = AddConstNode(graph, "c", RandomTensor({4}, 10));
+  Node* mul_a = AddFloatOp(graph, "mul_a", "Mul", {{a, 0}, {c, 0}});
+  Node* mul_b = AddFloatOp(graph, "mul_b", "Mul", {{b, 0}, {c, 0}});
+  AddRet(graph, "y", {AddFloatOp(graph, "expm1_a", "Expm1", {{mul_a, 0}}), 0});
+  AddRet(graph, "z", {AddFloatOp(graph, "expm1_b", "Expm1", {{mul_b, 0}}), 0});
+
   Segmentation segmentation = SegmentGraph(graph, Options(3));
   ASSERT_EQ(segmentation.segments.size(), 1u);
-  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"conv", "biased", "relu"}));
-  EXPECT_EQ(ReasonOf(graph, segmentation, "filter"), NativeReasonKind::kGraphBoundary);
-  EXPECT_EQ(ReasonOf(graph, segmentation, "bias"), NativeReasonKind::kGraphBoundary);
+  std::vector<std::string> names = Names(segmentation.segments[0]);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"c", "mul_a", "mul_b"}));
+
+  ExpectConversionKeepsResults(graph, Options(3), {RandomTensor({4}, 11), RandomTensor({4}, 12)});
+}
+
+// ResizeBilinear(x, Shape(x)[1:3] * 2), as tf.image.resize(x, tf.shape(x)[1:3] * 2): the
+// size folds once the engine knows x's shape, so one segment takes all of it.
+TEST(SegmenterTest, ResizeToASizeComputedFromShapesJoinsTheSegment) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
+  Node* shape = graph.AddNode(
+      "shape", "Shape",
+      {{"T", TypeAttr(DataType::kFloat)}, {"out_type", TypeAttr(DataType::kInt32)}}, {{x, 0}});
+  const AttrMap int32_attrs = {{"T", TypeAttr(DataType::kInt32)},
+                               {"Index", TypeAttr(DataType::kInt32)}};
+  Node* begin = AddConstNode(graph, "begin", Tensor::FromVector<int32_t>({1}));
+  Node* end = AddConstNode(graph, "end", Tensor::FromVector<int32_t>({3}));
+  Node* strides = AddConstNode(graph, "strides", Tensor::FromVector<int32_t>({1}));
+  AttrMap slice_attrs = int32_attrs;
+  for (const char* mask :
+       {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"}) {
+    slice_attrs[mask] = IntAttr(0);
+  }
+  Node* hw = graph.AddNode("hw", "StridedSlice", slice_attrs,
+                           {{shape, 0}, {begin, 0}, {end, 0}, {strides, 0}});
+  Node* two = AddConstNode(graph, "two", Tensor::Scalar<int32_t>(2));
+  Node* size = graph.AddNode("size", "Mul", int32_attrs, {{hw, 0}, {two, 0}});
+  Node* resize =
+      AddFloatOp(graph, "resize", "ResizeBilinear", {{x, 0}, {size, 0}},
+                 {{"align_corners", BoolAttr(false)}, {"half_pixel_centers", BoolAttr(true)}});
+  AddRet(graph, "y", {resize, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(3));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(segmentation.segments[0].nodes.size(), 8u);
+
+  ExpectConversionKeepsResults(graph, Options(3), {RandomTensor({1, 4, 4, 3}, 13)});
+}
+
+// A size that only the run time knows (here a graph input) keeps the Resize native.
+TEST(SegmenterTest, ResizeToARunTimeSizeStaysNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 3});
+  Node* size = AddArg(graph, "size", DataType::kInt32, {2});
+  Node* resize = AddFloatOp(graph, "resize", "ResizeBilinear", {{x, 0}, {size, 0}});
+  AddRet(graph, "y", {AddFloatOp(graph, "relu", "Relu", {{resize, 0}}), 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  ASSERT_EQ(segmentation.segments.size(), 1u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"relu"}));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "resize"), NativeReasonKind::kConstInput);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 // the other commands (1: error, 2: bad usage).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -107,10 +108,12 @@ TEST_F(ConvertCommandTest, BuildInputsDirWithoutSetsIsAnError) {
   EXPECT_FALSE(fs::exists(dir_ / "converted"));
 }
 
-// INT8 engines come in a later issue; until then the flags still follow the seed's rules
-// and each combination gets its own clear error, with nothing written.
+// The calibration flags follow the seed's rules; each wrong combination gets its own clear
+// error, with nothing written.
 TEST_F(ConvertCommandTest, Int8CalibrationFlagsFollowTheSeed) {
   WriteImage(dir_ / "calibration" / "0" / "image.npy", 1);
+  WriteImage(dir_ / "mixed" / "0" / "image.npy", 1);
+  WriteImage(dir_ / "mixed" / "1" / "image.npy", 2);
   const std::string out = (dir_ / "converted").string();
   const std::string calibration = " --calibration-inputs-dir " + (dir_ / "calibration").string();
   struct Case {
@@ -119,9 +122,9 @@ TEST_F(ConvertCommandTest, Int8CalibrationFlagsFollowTheSeed) {
   };
   const Case cases[] = {
       {" --precision INT8", "--calibration-inputs-dir"},
-      {" --precision int8" + calibration, "INT8 engines"},
-      {" --precision INT8 --no-calibration", "INT8 engines"},
       {" --precision FP16" + calibration, "Should not specify calibration_input_fn"},
+      {" --precision INT8 --calibration-inputs-dir " + (dir_ / "mixed").string(),
+       "calibration input set 1: input 'image' is float32[2,32,32,3]"},
   };
   for (const Case& c : cases) {
     std::string output;
@@ -129,6 +132,47 @@ TEST_F(ConvertCommandTest, Int8CalibrationFlagsFollowTheSeed) {
     EXPECT_NE(output.find(c.error), std::string::npos) << c.flags << "\n" << output;
     EXPECT_FALSE(fs::exists(out)) << c.flags;
   }
+}
+
+// The seed's example 3 on the command line: INT8 calibrated on the digits_cnn fixture's
+// training batches, an engine pre-built for the held-out set, and `tftrt run` of the
+// saved model on it with the accuracy of TensorFlow's float model (within a point).
+TEST_F(ConvertCommandTest, Int8WithCalibrationInputsDir) {
+  const std::string digits = Fixture("digits_cnn");
+  if (digits.empty()) GTEST_SKIP() << "the digits_cnn fixture is absent";
+  const fs::path int8 = fs::path(digits).parent_path() / "int8";
+  const fs::path heldout = int8 / "heldout" / "image.npy";
+  const fs::path out = dir_ / "converted";
+  std::string output;
+  ASSERT_EQ(
+      RunTool("convert " + digits + " " + out.string() +
+                  " --precision INT8 --device cpu --maximum-cached-engines 2"
+                  " --calibration-inputs-dir " +
+                  (int8 / "calibration").string() + " --build-input image=" + heldout.string(),
+              &output),
+      0)
+      << output;
+  EXPECT_EQ(SavedEngines(out), 2u) << "the calibration shape and the held-out one";
+
+  output.clear();
+  ASSERT_EQ(RunTool("run " + out.string() + " --device cpu --input image=" + heldout.string() +
+                        " --output-dir " + (dir_ / "outputs").string() + " --verbose",
+                    &output),
+            0)
+      << output;
+  EXPECT_EQ(output.find("warning"), std::string::npos) << "the saved engine runs: " << output;
+  auto probs = ReadNpyFile((dir_ / "outputs" / "probs.npy").string());
+  auto labels = ReadNpyFile((int8 / "heldout" / "labels.npy").string());
+  ASSERT_TRUE(probs.ok() && labels.ok());
+  int correct = 0;
+  for (int64_t i = 0; i < probs->dim(0); ++i) {
+    const float* row = probs->flat<float>() + i * 10;
+    correct += std::max_element(row, row + 10) - row == labels->ElementAsInt64(i);
+  }
+  const double accuracy = static_cast<double>(correct) / probs->dim(0);
+  const std::string tf = testing::ReadFile(int8 / "tf_accuracy.json");
+  const double tf_accuracy = std::stod(tf.substr(tf.find(':') + 1));
+  EXPECT_GE(accuracy, tf_accuracy - 0.01) << "INT8 " << accuracy << ", TF " << tf_accuracy;
 }
 
 TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {
@@ -141,6 +185,22 @@ TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {
   output.clear();
   EXPECT_EQ(RunTool("convert " + model_ + " " + out.string() + " --overwrite", &output), 0)
       << output;
+}
+
+// The converted model keeps the TensorFlow version of its source (whose ops it uses), and
+// `tftrt inspect` prints it.
+TEST_F(ConvertCommandTest, InspectShowsTheSourcesTensorFlowVersion) {
+  std::string source;
+  ASSERT_EQ(RunTool("inspect " + model_, &source), 0) << source;
+  const size_t at = source.find(", TensorFlow 2.");
+  ASSERT_NE(at, std::string::npos) << source;
+  const std::string version = source.substr(at, source.find('\n', at) - at);
+  const fs::path out = dir_ / "converted";
+  std::string output;
+  ASSERT_EQ(RunTool("convert " + model_ + " " + out.string(), &output), 0) << output;
+  output.clear();
+  ASSERT_EQ(RunTool("inspect " + out.string(), &output), 0) << output;
+  EXPECT_NE(output.find(version + "\n"), std::string::npos) << output;
 }
 
 TEST_F(ConvertCommandTest, BadParametersAreErrors) {

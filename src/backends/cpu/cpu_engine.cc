@@ -5,9 +5,12 @@
 #include <set>
 
 #include "backends/cpu/cpu_backend.h"
+#include "backends/cpu/int8_layer.h"
+#include "backends/cpu/layer_kernel.h"
 #include "engine/ops/op_converter.h"
 #include "kernels/cpu/elementwise.h"
 #include "kernels/cpu/half_rounding.h"
+#include "kernels/cpu/int8_quantize.h"
 #include "runtime/kernel.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -25,11 +28,25 @@ bool RoundsToHalf(const EngineLayer& layer) {
   return converter == nullptr || !converter->preserves_values;
 }
 
-// The storage precision of a layer's float outputs.
+// The precision of a layer: its own, or the network's.
+const std::string& LayerPrecision(const EngineLayer& layer, const EngineNetwork& network) {
+  return layer.precision().empty() ? network.precision() : layer.precision();
+}
+
+// Whether a layer stores its float outputs as half: FP16 layers, and INT8 layers (whose
+// outputs are otherwise stored as int8 values, see Layer::int8_output_scale).
 bool IsHalfLayer(const EngineLayer& layer, const EngineNetwork& network) {
-  const std::string& precision = layer.precision().empty() ? network.precision()
-                                                           : layer.precision();
-  return precision == "FP16";
+  const std::string& precision = LayerPrecision(layer, network);
+  return precision == "FP16" || precision == "INT8";
+}
+
+// The scale of an INT8 layer's output where it is stored as int8 values; 0 otherwise.
+float Int8OutputScale(const EngineLayer& layer, const EngineNetwork& network) {
+  if (LayerPrecision(layer, network) != "INT8" || layer.output_size() != 1) return 0;
+  const int output = layer.output(0);
+  if (output < 0 || output >= network.tensor_size()) return 0;
+  const EngineTensor& tensor = network.tensor(output);
+  return tensor.int8() && tensor.dynamic_range() > 0 ? Int8Scale(tensor.dynamic_range()) : 0;
 }
 
 struct Operand {
@@ -55,33 +72,20 @@ StatusOr<Operand> CompileOperand(const EngineOperand& proto, int num_tensors) {
   return operand;
 }
 
-StatusOr<Node> MakeNode(const std::string& name, const std::string& op,
-                        const google::protobuf::Map<std::string, tensorflow::AttrValue>& attrs,
-                        KernelFn* kernel) {
-  *kernel = KernelRegistry::Global().Find(op);
-  if (*kernel == nullptr) return Status::Unimplemented("no cpu kernel for op " + op);
-  Node node;
-  node.name = name;
-  node.op = op;
-  for (const auto& [key, value] : attrs) node.attrs[key] = value;
-  return node;
-}
-
-// Runs one kernel on `inputs`; returns its outputs.
-StatusOr<std::vector<Tensor>> RunKernel(const Node& node, KernelFn kernel,
-                                        std::vector<Tensor> inputs) {
-  OpKernelContext ctx(node, std::move(inputs), nullptr);
-  TFTRT_RETURN_IF_ERROR_CTX(kernel(ctx),
-                            "while running engine layer '" + node.name + "' (" + node.op + ")");
-  return std::move(ctx.outputs());
-}
-
 // Rounds every element of a float tensor to the nearest half, in place when the buffer
 // is not shared.
 void RoundToHalf(Tensor& tensor) {
   if (tensor.dtype() != DataType::kFloat) return;
   if (!tensor.RefCountIsOne()) tensor = tensor.Clone();
   RoundToHalfPrecision(tensor.flat<float>(), tensor.NumElements());
+}
+
+// Stores a float tensor as int8 values of `scale` (q * scale), in place when the buffer is
+// not shared.
+void FakeQuantize(Tensor& tensor, float scale) {
+  if (tensor.dtype() != DataType::kFloat) return;
+  if (!tensor.RefCountIsOne()) tensor = tensor.Clone();
+  FakeQuantizeInt8(tensor.flat<float>(), tensor.NumElements(), scale);
 }
 
 // Rows [row, row + rows) of a tensor viewed as [N / C, C], as a new [rows, C] tensor.
@@ -111,7 +115,9 @@ struct Step {
 
 struct CpuEngine::Layer {
   Node node;
-  bool round_to_half = false;  // FP16 storage of the float outputs
+  bool round_to_half = false;       // FP16 storage of the float outputs
+  float int8_output_scale = 0;      // > 0: the output is stored as int8 values of this scale
+  std::unique_ptr<Int8Layer> int8;  // INT8 layers: runs instead of `kernel`
   KernelFn kernel = nullptr;
   std::vector<Operand> inputs;
   std::vector<int> outputs;
@@ -133,12 +139,21 @@ StatusOr<Tensor> ApplyStep(const Step& step, Tensor v, const Tensor& operand) {
     inputs = {std::move(v), operand};
   }
   TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
-                         RunKernel(step.node, step.kernel, std::move(inputs)));
+                         RunLayerKernel(step.node, step.kernel, std::move(inputs)));
   return std::move(outputs[0]);
 }
 
 const Tensor& OperandValue(const Operand& operand, const std::vector<Tensor>& values) {
   return operand.tensor >= 0 ? values[operand.tensor] : operand.weight;
+}
+
+// The layer's op on its inputs (before the epilogue): its kernel, or its INT8 runner.
+StatusOr<std::vector<Tensor>> RunLayer(const CpuEngine::Layer& layer, std::vector<Tensor> inputs) {
+  if (layer.int8 == nullptr) return RunLayerKernel(layer.node, layer.kernel, std::move(inputs));
+  TFTRT_ASSIGN_OR_RETURN(Tensor output, layer.int8->Run(inputs));
+  std::vector<Tensor> outputs;
+  outputs.push_back(std::move(output));
+  return outputs;
 }
 
 // Whether every step keeps v's shape when run on [rows, C] blocks of it.
@@ -214,10 +229,12 @@ StatusOr<std::unique_ptr<CpuEngine>> CpuEngine::Create(EngineNetwork network) {
 
 Status CpuEngine::Compile() {
   const EngineNetwork& network = plan();
-  if (network.precision() != "FP32" && network.precision() != "FP16") {
-    return Status::Unimplemented("the cpu backend runs FP32 and FP16 engines, not '" +
+  if (network.precision() != "FP32" && network.precision() != "FP16" &&
+      network.precision() != "INT8") {
+    return Status::Unimplemented("the cpu backend runs FP32, FP16 and INT8 engines, not '" +
                                  network.precision() + "'");
   }
+  TFTRT_RETURN_IF_ERROR(CheckPlanTensorCount(network));
   const int num_tensors = network.num_tensors();
   std::vector<int> last_use(num_tensors, -1);
   std::vector<bool> epilogue_use(num_tensors, false);
@@ -225,8 +242,12 @@ Status CpuEngine::Compile() {
     const EngineLayer& proto = network.layer(i);
     auto layer = std::make_unique<Layer>();
     TFTRT_ASSIGN_OR_RETURN(layer->node,
-                           MakeNode(proto.name(), proto.op(), proto.attr(), &layer->kernel));
+                           MakeLayerNode(proto.name(), proto.op(), proto.attr(), &layer->kernel));
     layer->round_to_half = IsHalfLayer(proto, network) && RoundsToHalf(proto);
+    layer->int8_output_scale = Int8OutputScale(proto, network);
+    if (LayerPrecision(proto, network) == "INT8") {
+      TFTRT_ASSIGN_OR_RETURN(layer->int8, Int8Layer::Compile(proto, network));
+    }
     for (const EngineOperand& input : proto.input()) {
       TFTRT_ASSIGN_OR_RETURN(Operand operand, CompileOperand(input, num_tensors));
       if (operand.tensor >= 0) last_use[operand.tensor] = i;
@@ -246,8 +267,9 @@ Status CpuEngine::Compile() {
     }
     for (const EngineEpilogueStep& step_proto : proto.epilogue()) {
       Step step;
-      TFTRT_ASSIGN_OR_RETURN(step.node, MakeNode(proto.name() + "/" + step_proto.op(),
-                                                 step_proto.op(), step_proto.attr(), &step.kernel));
+      TFTRT_ASSIGN_OR_RETURN(step.node,
+                             MakeLayerNode(proto.name() + "/" + step_proto.op(), step_proto.op(),
+                                           step_proto.attr(), &step.kernel));
       step.unary = !step_proto.has_operand();
       if (!step.unary) {
         TFTRT_ASSIGN_OR_RETURN(step.operand, CompileOperand(step_proto.operand(), num_tensors));
@@ -287,7 +309,8 @@ Status CpuEngine::Compile() {
 
 StatusOr<std::vector<Tensor>> CpuEngine::RunLayers(std::vector<Tensor> inputs) const {
   const EngineNetwork& network = plan();
-  const bool fp16_inputs = network.precision() == "FP16";
+  // INT8 networks run their other layers in FP16, so they take half inputs as FP16 ones.
+  const bool fp16_inputs = network.precision() == "FP16" || network.precision() == "INT8";
   if (static_cast<int>(inputs.size()) != network.input_size()) {
     return Status::InvalidArgument("the engine takes " + std::to_string(network.input_size()) +
                                    " inputs, got " + std::to_string(inputs.size()));
@@ -312,7 +335,7 @@ StatusOr<std::vector<Tensor>> CpuEngine::RunLayers(std::vector<Tensor> inputs) c
     }
     for (int tensor : layer->release_before) values[tensor] = Tensor();
     TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
-                           RunKernel(layer->node, layer->kernel, std::move(inputs_of_layer)));
+                           RunLayer(*layer, std::move(inputs_of_layer)));
     if (outputs.size() < layer->outputs.size()) {
       return Status::Internal("engine layer '" + layer->node.name + "' produced too few outputs");
     }
@@ -322,7 +345,11 @@ StatusOr<std::vector<Tensor>> CpuEngine::RunLayers(std::vector<Tensor> inputs) c
     }
     for (int tensor : layer->release_after) values[tensor] = Tensor();
     for (size_t i = 0; i < layer->outputs.size(); ++i) {
-      if (layer->round_to_half) RoundToHalf(outputs[i]);
+      if (layer->int8_output_scale > 0) {
+        FakeQuantize(outputs[i], layer->int8_output_scale);
+      } else if (layer->round_to_half) {
+        RoundToHalf(outputs[i]);
+      }
       values[layer->outputs[i]] = std::move(outputs[i]);
     }
   }

@@ -8,7 +8,8 @@
 // output instead of one per step. FP16 networks emulate TensorRT's fp16 storage exactly:
 // every float tensor between layers (and every network input) is rounded to half
 // precision, weights are the half values stored in the network, arithmetic inside a layer
-// is float32.
+// is float32. INT8 networks run their INT8 layers in integer arithmetic
+// (backends/cpu/int8_layer.h) and every other layer as FP16.
 //
 // Thread safety: RunLayers may be called concurrently (it keeps no state between calls),
 // so every execution context shares the engine.
@@ -35,8 +36,10 @@ class CpuEngine : public Engine {
   // bindings (InvalidArgument otherwise). Returns the outputs in binding order.
   StatusOr<std::vector<Tensor>> RunLayers(std::vector<Tensor> inputs) const;
 
- private:
+  // A compiled layer (defined in cpu_engine.cc).
   struct Layer;
+
+ private:
   explicit CpuEngine(EngineNetwork network);
   Status Compile();
 

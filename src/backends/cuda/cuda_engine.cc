@@ -83,6 +83,8 @@ StatusOr<RunnerFactory> FactoryFor(LayerKind kind) {
       return &MakeDataMovementRunner;
     case LAYER_KIND_RESIZE:
       return &MakeResizeRunner;
+    case LAYER_KIND_TOP_K:  // CudaBackend::Supports keeps TopKV2 native
+      return Status::Unimplemented("the cuda backend does not run top-k layers yet");
     default:
       return Status::InvalidArgument("layer of unknown kind " + std::to_string(kind));
   }
@@ -366,11 +368,7 @@ Status CudaEngine::Compile() {
     return Status::Unimplemented("the cuda backend runs FP32 and FP16 engines, not '" +
                                  network.precision() + "'");
   }
-  if (network.tensor_size() != network.num_tensors()) {
-    return Status::InvalidArgument("the plan records " + std::to_string(network.tensor_size()) +
-                                   " tensor shapes for " + std::to_string(network.num_tensors()) +
-                                   " tensors");
-  }
+  TFTRT_RETURN_IF_ERROR(CheckPlanTensorCount(network));
   TFTRT_CUDA_CHECK(cudaGetDevice(&device_));
   half_storage_ = network.precision() == "FP16";
   for (const EngineTensor& proto : network.tensor()) {

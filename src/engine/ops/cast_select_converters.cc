@@ -42,6 +42,7 @@ void RegisterCastSelectConverters(ConverterTable& table) {
   table.Register({.op = "Cast",
                   .dtypes = engine_dtypes::kAll,
                   .check = &RequireRoundingCast,
+                  .conditions = "Truncate=false",
                   .kind = LAYER_KIND_ELEMENTWISE,
                   .shape = &SameShapeAsInput0});
   add("Select", &SelectShape);

@@ -82,6 +82,7 @@ const ConverterTable& ConverterTable::Global() {
     RegisterShapeConverters(*t);
     RegisterResizeConverters(*t);
     RegisterCastSelectConverters(*t);
+    RegisterQuantizationConverters(*t);
     return t;
   }();
   return *table;
@@ -90,6 +91,8 @@ const ConverterTable& ConverterTable::Global() {
 void ConverterTable::Register(OpConverter converter) {
   TFTRT_CHECK_MSG(!converters_.contains(converter.op), "converter registered twice");
   TFTRT_CHECK_MSG(converter.kind != LAYER_KIND_UNSPECIFIED, "a converter needs a layer kind");
+  TFTRT_CHECK_MSG((converter.check == nullptr) == (converter.conditions == nullptr),
+                  "a converter's check needs its conditions in words, and only a check does");
   std::string op = converter.op;
   converters_[op] = std::move(converter);
 }

@@ -119,6 +119,7 @@ void RegisterConvolutionConverters(ConverterTable& table) {
                   .dtypes = kFloat,
                   .weight_inputs = {1},
                   .check = &RequireNhwc,
+                  .conditions = "data_format=NHWC",
                   .kind = LAYER_KIND_CONVOLUTION,
                   .shape = &Conv2DOutputShape,
                   .lower = &LowerConv2D});
@@ -126,6 +127,7 @@ void RegisterConvolutionConverters(ConverterTable& table) {
                   .dtypes = kFloat,
                   .weight_inputs = {1},
                   .check = &RequireNhwc,
+                  .conditions = "data_format=NHWC",
                   .kind = LAYER_KIND_CONVOLUTION,
                   .shape = &DepthwiseOutputShape,
                   .lower = &LowerDepthwise});
@@ -134,6 +136,7 @@ void RegisterConvolutionConverters(ConverterTable& table) {
                   .dtypes = kFloat,
                   .weight_inputs = {0, 1},
                   .check = &RequireNhwc,
+                  .conditions = "data_format=NHWC",
                   .kind = LAYER_KIND_CONVOLUTION,
                   .shape = &BackpropInputOutputShape,
                   .lower = &LowerBackpropInput});

@@ -101,6 +101,7 @@ void RegisterElementwiseConverters(ConverterTable& table) {
     table.Register({.op = op,
                     .dtypes = kAll,
                     .check = &RequireShapeErrors,
+                    .conditions = "incompatible_shape_error=true",
                     .kind = LAYER_KIND_ELEMENTWISE,
                     .shape = &BroadcastAllInputs});
   }

@@ -56,6 +56,7 @@ void RegisterNormalizationConverters(ConverterTable& table) {
                     .dtypes = engine_dtypes::kFloat,
                     .weight_inputs = {1, 2, 3, 4},
                     .check = &RequireInference,
+                    .conditions = "is_training=false, data_format=NHWC",
                     .kind = LAYER_KIND_NORMALIZATION,
                     .shape = &FusedBatchNormShape});
   }

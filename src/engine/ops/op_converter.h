@@ -77,6 +77,8 @@ struct OpConverter {
   std::vector<int> shape_inputs;
   // Attribute restrictions beyond dtypes: a reason when the node is not convertible.
   ConverterCheck check = nullptr;
+  // What `check` requires, in words, for the op table (docs/ops.md); set with `check`.
+  const char* conditions = nullptr;
   LayerKind kind = LAYER_KIND_UNSPECIFIED;
   ShapeFunction shape = nullptr;
   // Only for kinds with normalized parameters (convolution, pooling, matmul).
@@ -128,6 +130,7 @@ void RegisterNormalizationConverters(ConverterTable& table);
 void RegisterShapeConverters(ConverterTable& table);
 void RegisterResizeConverters(ConverterTable& table);
 void RegisterCastSelectConverters(ConverterTable& table);
+void RegisterQuantizationConverters(ConverterTable& table);
 
 }  // namespace tftrt
 

@@ -66,12 +66,14 @@ void RegisterPoolingConverters(ConverterTable& table) {
   table.Register({.op = "MaxPool",
                   .dtypes = engine_dtypes::kFloat,
                   .check = &RequireSpatialWindow,
+                  .conditions = "data_format=NHWC, ksize and strides 1 on batch and channels",
                   .kind = LAYER_KIND_POOLING,
                   .shape = &PoolShape,
                   .lower = &LowerPool});
   table.Register({.op = "AvgPool",
                   .dtypes = engine_dtypes::kFloat,
                   .check = &RequireSpatialWindow,
+                  .conditions = "data_format=NHWC, ksize and strides 1 on batch and channels",
                   .kind = LAYER_KIND_POOLING,
                   .shape = &PoolShape,
                   .lower = &LowerPool});

@@ -1,5 +1,5 @@
-// Converters for reductions over constant axes, and ArgMax / ArgMin (int32 results only,
-// as TensorRT's TopK layer gives).
+// Converters for reductions over constant axes, ArgMax / ArgMin (int32 results only, as
+// TensorRT's TopK layer gives) and TopKV2.
 #include "engine/ops/converter_checks.h"
 #include "engine/ops/shape_helpers.h"
 
@@ -56,6 +56,35 @@ StatusOr<ShapeList> ArgReductionShape(const Node& node, const std::vector<LayerI
   return ShapeList{shape};
 }
 
+// TF-TRT's TopK converter takes sorted results only: TensorRT's TopK layer sorts them.
+std::optional<NativeReason> RequireSortedInt32Index(const Node& node) {
+  if (auto reason = RequireBoolAttr(node, "sorted", true)) return reason;
+  if (!HasAttr(node, "index_type")) return std::nullopt;  // TF's default, int32
+  auto type = GetTypeAttr(node, "index_type");
+  if (type.ok() && *type == DataType::kInt32) return std::nullopt;
+  return NativeReason{NativeReasonKind::kAttribute, "index_type must be int32 in an engine"};
+}
+
+// TopKV2(input [..., n], k): values and indices [..., k], for a constant scalar k <= n.
+StatusOr<ShapeList> TopKShape(const Node& node, const std::vector<LayerInput>& inputs) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 2));
+  if (!inputs[1].shape.empty()) {
+    return NodeShapeError(node, "k must be scalar, got shape " + ShapeToString(inputs[1].shape));
+  }
+  TFTRT_ASSIGN_OR_RETURN(int64_t k, ConstantIndexScalar(node, inputs, 1, "k"));
+  Shape shape = inputs[0].shape;
+  if (shape.empty()) {
+    return NodeShapeError(node, "input must be >= 1-D, got shape " + ShapeToString(shape));
+  }
+  if (k < 0) return NodeShapeError(node, "Need k >= 0, got " + std::to_string(k));
+  if (shape.back() < k) {
+    return NodeShapeError(node, "input must have at least k columns. Had " +
+                                    std::to_string(shape.back()) + ", needed " + std::to_string(k));
+  }
+  shape.back() = k;
+  return ShapeList{shape, shape};
+}
+
 }  // namespace
 
 void RegisterReductionConverters(ConverterTable& table) {
@@ -74,9 +103,18 @@ void RegisterReductionConverters(ConverterTable& table) {
                     .dtypes = kNumeric,
                     .weight_inputs = {1},
                     .check = &RequireInt32Index,
+                    .conditions = "output_type=int32",
                     .kind = LAYER_KIND_REDUCTION,
                     .shape = &ArgReductionShape});
   }
+  table.Register({.op = "TopKV2",
+                  .dtypes = kNumeric,
+                  .weight_inputs = {1},
+                  .check = &RequireSortedInt32Index,
+                  .conditions = "sorted=true, index_type=int32",
+                  .kind = LAYER_KIND_TOP_K,
+                  .shape = &TopKShape,
+                  .preserves_values = true});
 }
 
 }  // namespace tftrt

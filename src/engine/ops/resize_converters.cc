@@ -1,4 +1,6 @@
-// Converters for image resizing to a constant size.
+// Converters for image resizing. The size may be computed in the graph (from Shape, as
+// `tf.image.resize(x, tf.shape(x)[1:3] * 2)` does): engines are built per input shapes, so
+// the builder folds it to a constant.
 #include "engine/ops/shape_helpers.h"
 
 namespace tftrt {
@@ -31,7 +33,7 @@ void RegisterResizeConverters(ConverterTable& table) {
   for (const char* op : {"ResizeBilinear", "ResizeNearestNeighbor"}) {
     table.Register({.op = op,
                     .dtypes = engine_dtypes::kNumeric,
-                    .weight_inputs = {1},
+                    .shape_inputs = {1},
                     .kind = LAYER_KIND_RESIZE,
                     .shape = &ResizeShape});
   }

@@ -1,0 +1,327 @@
+// INT8 end to end. On the digits_cnn fixture (a small CNN trained by make_fixtures.py on
+// scikit-learn's digits): calibration in Convert, the calibration table kept on the
+// engine nodes and reused by Build() for other shapes (no second calibration), by saved
+// models that build engines at run time, and held-out top-1 accuracy within one point of
+// FP32. On the qdq_cnn fixture: INT8 without calibration, ranges from quantization ops.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <filesystem>
+
+#include "backends/registry.h"
+#include "common/env.h"
+#include "common/npy.h"
+#include "engine/calibration/calibration_table.h"
+#include "engine/engine_blob.h"
+#include "engine/engine_cache_file.h"
+#include "engine/quantization_ranges.h"
+#include "graph/attrs.h"
+#include "graph/load_signature.h"
+#include "runtime/engine_cache.h"
+#include "testing/fixtures.h"
+#include "testing/tensor_compare.h"
+#include "tftrt/converter.h"
+
+namespace tftrt {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path DigitsDir() { return fs::path(testing::FixturesDir()) / "digits_cnn"; }
+
+Tensor MustRead(const fs::path& path) {
+  auto tensor = ReadNpyFile(path.string());
+  EXPECT_TRUE(tensor.ok()) << tensor.status().ToString();
+  return tensor.ok() ? *tensor : Tensor();
+}
+
+// The first `rows` rows of `tensor`.
+Tensor FirstRows(const Tensor& tensor, int64_t rows) {
+  Shape shape = tensor.shape();
+  shape[0] = rows;
+  Tensor head(tensor.dtype(), shape);
+  std::memcpy(head.raw_data(), tensor.raw_data(), head.ByteSize());
+  return head;
+}
+
+// A generator over `sets` that counts the sets it hands out.
+InputFn Generator(std::vector<InputSet> sets, std::shared_ptr<int> pulls) {
+  return [sets = std::move(sets), pulls]() -> std::optional<InputSet> {
+    if (*pulls == static_cast<int>(sets.size())) return std::nullopt;
+    return sets[(*pulls)++];
+  };
+}
+
+// Top-1 accuracy of probabilities [N, 10] against int32 labels [N].
+double Top1(const Tensor& probs, const Tensor& labels) {
+  const int64_t n = probs.dim(0);
+  const int64_t classes = probs.dim(1);
+  int correct = 0;
+  for (int64_t i = 0; i < n; ++i) {
+    const float* row = probs.flat<float>() + i * classes;
+    const int64_t best = std::max_element(row, row + classes) - row;
+    correct += best == labels.ElementAsInt64(i);
+  }
+  return static_cast<double>(correct) / n;
+}
+
+class Int8ConversionTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!fs::is_directory(DigitsDir() / "model")) {
+      GTEST_SKIP() << DigitsDir() << " is absent (tests/fixtures/make_fixtures.py makes it)";
+    }
+    heldout_ = MustRead(DigitsDir() / "int8" / "heldout" / "image.npy");
+    labels_ = MustRead(DigitsDir() / "int8" / "heldout" / "labels.npy");
+    for (const auto& entry : fs::directory_iterator(DigitsDir() / "int8" / "calibration")) {
+      calibration_dirs_.push_back(entry.path());
+    }
+    std::sort(calibration_dirs_.begin(), calibration_dirs_.end());
+    out_ = fs::temp_directory_path() /
+           ("tftrt_int8_conversion_test_" + std::to_string(::getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(out_);
+  }
+  void TearDown() override { fs::remove_all(out_); }
+
+  Converter MustCreate(const std::string& precision, int max_cached_engines = 1) {
+    ConverterOptions options;
+    options.input_saved_model_dir = (DigitsDir() / "model").string();
+    options.conversion_params.precision_mode = precision;
+    options.conversion_params.maximum_cached_engines = max_cached_engines;
+    options.model_options.device = "cpu";
+    auto converter = Converter::Create(options);
+    EXPECT_TRUE(converter.ok()) << converter.status().ToString();
+    return std::move(converter).value();
+  }
+
+  std::vector<InputSet> CalibrationSets() const {
+    std::vector<InputSet> sets;
+    for (const fs::path& dir : calibration_dirs_)
+      sets.push_back({{"image", MustRead(dir / "image.npy")}});
+    return sets;
+  }
+
+  // Converts to INT8, calibrating on the fixture's batches.
+  std::shared_ptr<Model> ConvertInt8(Converter& converter) {
+    auto function = converter.Convert(Generator(CalibrationSets(), calibration_pulls_));
+    EXPECT_TRUE(function.ok()) << function.status().ToString();
+    EXPECT_EQ(*calibration_pulls_, static_cast<int>(calibration_dirs_.size()));
+    return function.ok() ? *function : nullptr;
+  }
+
+  double HeldOutAccuracy(Model& model) {
+    auto outputs = model.Run({{"image", heldout_}});
+    EXPECT_TRUE(outputs.ok()) << outputs.status().ToString();
+    return outputs.ok() ? Top1(outputs->at("probs"), labels_) : 0.0;
+  }
+
+  Tensor heldout_, labels_;
+  std::vector<fs::path> calibration_dirs_;
+  std::shared_ptr<int> calibration_pulls_ = std::make_shared<int>(0);
+  fs::path out_;
+};
+
+TEST_F(Int8ConversionTest, HeldOutAccuracyIsWithinOnePointOfFp32) {
+  Converter fp32 = MustCreate("FP32");
+  auto fp32_function = fp32.Convert();
+  ASSERT_TRUE(fp32_function.ok()) << fp32_function.status().ToString();
+  const double fp32_accuracy = HeldOutAccuracy(**fp32_function);
+  EXPECT_GT(fp32_accuracy, 0.9);
+
+  Converter int8 = MustCreate("INT8");
+  std::shared_ptr<Model> int8_function = ConvertInt8(int8);
+  ASSERT_NE(int8_function, nullptr);
+  const double int8_accuracy = HeldOutAccuracy(*int8_function);
+  EXPECT_GE(int8_accuracy, fp32_accuracy - 0.01)
+      << "INT8 " << int8_accuracy << ", FP32 " << fp32_accuracy;
+  std::printf("digits_cnn held-out top-1: FP32 %.4f, INT8 %.4f\n", fp32_accuracy, int8_accuracy);
+
+  // An INT8 engine ran (not the native segment): results differ from FP32's.
+  auto a = int8_function->Run({{"image", heldout_}});
+  auto b = (*fp32_function)->Run({{"image", heldout_}});
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_FALSE(testing::TensorsMatch(a->at("probs"), b->at("probs"), 1e-5));
+  for (const EngineNodeReport& report : int8_function->EngineReports()) {
+    EXPECT_EQ(report.calibration_batches, static_cast<int64_t>(calibration_dirs_.size()));
+    EXPECT_EQ(report.native_fallbacks, 0) << report.node;
+    EXPECT_GE(report.engine_runs, 1) << report.node;
+  }
+}
+
+// Build() for another input shape builds from the kept table: the calibration function is
+// not pulled again, no node calibrates again, and the saved engines carry the table's
+// ranges.
+TEST_F(Int8ConversionTest, BuildForAnotherShapeReusesTheCalibrationTable) {
+  Converter converter = MustCreate("INT8", /*max_cached_engines=*/4);
+  std::shared_ptr<Model> function = ConvertInt8(converter);
+  ASSERT_NE(function, nullptr);
+  auto build_pulls = std::make_shared<int>(0);
+  ASSERT_TRUE(converter
+                  .Build(Generator({{{"image", FirstRows(heldout_, 7)}}, {{"image", heldout_}}},
+                                   build_pulls))
+                  .ok());
+  EXPECT_EQ(*build_pulls, 2);
+  EXPECT_EQ(*calibration_pulls_, static_cast<int>(calibration_dirs_.size()));
+  const auto reports = function->EngineReports();
+  ASSERT_FALSE(reports.empty());
+  for (const EngineNodeReport& report : reports) {
+    EXPECT_EQ(report.calibration_batches, static_cast<int64_t>(calibration_dirs_.size()));
+    EXPECT_EQ(report.builds, 3) << "the calibration shape, then [7] and [500]";
+    EXPECT_EQ(report.cached_engines, 3);
+  }
+  ASSERT_TRUE(converter.Save(out_.string()).ok());
+
+  // The saved engine nodes keep their tables.
+  auto saved = LoadSignature(Env::Default(), out_.string(), "serving_default", {"serve"});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  std::map<std::string, CalibrationTable> tables;
+  for (const Node* node : saved->graph->nodes()) {
+    if (node->op != "TRTEngineOp") continue;
+    auto data = GetStringAttr(*node, "calibration_data");
+    ASSERT_TRUE(data.ok());
+    auto table = ParseCalibrationTable(*data);
+    ASSERT_TRUE(table.ok()) << table.status().ToString();
+    EXPECT_TRUE(table->contains("TensorRTInputPH_0:0")) << *data;
+    tables[EngineCacheName(node->name)] = *table;
+  }
+  ASSERT_EQ(tables.size(), reports.size());
+
+  // Every saved engine is INT8 with the table's ranges.
+  int engines = 0;
+  for (const auto& [name, table] : tables) {
+    auto contents = Env::Default()->ReadFileToString(
+        (out_ / "assets" / ("trt-serialized-engine." + name)).string());
+    ASSERT_TRUE(contents.ok()) << contents.status().ToString();
+    auto blobs = ParseEngineCacheFile(*contents);
+    ASSERT_TRUE(blobs.ok());
+    for (const std::string& blob : *blobs) {
+      auto plan = DeserializeEngine(blob, CpuEngineBackend());
+      ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+      EXPECT_EQ(plan->precision(), "INT8");
+      int int8_layers = 0;
+      for (const EngineLayer& layer : plan->layer()) int8_layers += layer.precision() == "INT8";
+      EXPECT_GE(int8_layers, 4) << "2 convolutions, the depthwise one, 2 matmuls";
+      for (const EngineTensor& tensor : plan->tensor()) {
+        if (tensor.dynamic_range() > 0) {
+          EXPECT_EQ(tensor.dynamic_range(), table.at(tensor.name()));
+        }
+      }
+      ++engines;
+    }
+  }
+  EXPECT_EQ(engines, 3);
+}
+
+// A saved model whose engine nodes carry calibration data builds INT8 engines at run time
+// for shapes it has no engine for, without calibrating, and the same engines as the
+// converter builds (the table's tensor names survive saving and loading).
+TEST_F(Int8ConversionTest, ASavedModelBuildsInt8EnginesAtRunTimeFromItsTable) {
+  Converter converter = MustCreate("INT8");
+  std::shared_ptr<Model> function = ConvertInt8(converter);
+  ASSERT_NE(function, nullptr);
+  ASSERT_TRUE(converter.Save(out_.string()).ok());
+
+  auto loaded = Model::Load(out_.string(), "serving_default", {"serve"}, {.device = "cpu"});
+  ASSERT_TRUE(loaded.ok()) << loaded.status().ToString();
+  auto from_load = (*loaded)->Run({{"image", heldout_}});  // [500]: not the calibration shape
+  ASSERT_TRUE(from_load.ok()) << from_load.status().ToString();
+  for (const EngineNodeReport& report : (*loaded)->EngineReports()) {
+    EXPECT_EQ(report.builds, 1) << report.node;
+    EXPECT_EQ(report.engine_runs, 1) << report.node;
+    EXPECT_EQ(report.native_fallbacks, 0) << report.node;
+    EXPECT_EQ(report.calibration_batches, 0) << report.node;
+  }
+  auto from_converter = function->Run({{"image", heldout_}});
+  ASSERT_TRUE(from_converter.ok());
+  EXPECT_TRUE(testing::SameBytes(from_load->at("probs"), from_converter->at("probs")));
+
+  Converter fp32 = MustCreate("FP32");
+  auto fp32_function = fp32.Convert();
+  ASSERT_TRUE(fp32_function.ok());
+  EXPECT_GE(Top1(from_load->at("probs"), labels_), HeldOutAccuracy(**fp32_function) - 0.01);
+}
+
+// The plans of the engines saved in `dir`.
+std::vector<EngineNetwork> SavedPlans(const fs::path& dir) {
+  std::vector<EngineNetwork> plans;
+  for (const auto& file : fs::directory_iterator(dir / "assets")) {
+    auto contents = Env::Default()->ReadFileToString(file.path().string());
+    EXPECT_TRUE(contents.ok());
+    if (!contents.ok()) continue;
+    auto blobs = ParseEngineCacheFile(*contents);
+    EXPECT_TRUE(blobs.ok());
+    if (!blobs.ok()) continue;
+    for (const std::string& blob : *blobs) {
+      auto plan = DeserializeEngine(blob, CpuEngineBackend());
+      EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+      if (plan.ok()) plans.push_back(std::move(plan).value());
+    }
+  }
+  return plans;
+}
+
+// use_calibration=False: the quantization ops' ranges make the convolutions and the matmul
+// INT8 (the ops themselves pass their inputs through), and the results stay close to
+// TensorFlow's fake-quantized float ones.
+TEST(ExplicitQuantizationTest, RangesComeFromQuantizationOps) {
+  const fs::path fixture = fs::path(testing::FixturesDir()) / "qdq_cnn";
+  if (!fs::is_directory(fixture / "model")) GTEST_SKIP() << fixture << " is absent";
+  ConverterOptions options;
+  options.input_saved_model_dir = (fixture / "model").string();
+  options.conversion_params.precision_mode = "INT8";
+  options.conversion_params.use_calibration = false;
+  options.model_options.device = "cpu";
+  auto converter = Converter::Create(options);
+  ASSERT_TRUE(converter.ok()) << converter.status().ToString();
+  auto function = converter->Convert();
+  ASSERT_TRUE(function.ok()) << function.status().ToString();
+  auto summary = converter->Summary();
+  ASSERT_TRUE(summary.ok());
+  ASSERT_EQ(summary->engines.size(), 1u);
+  EXPECT_EQ(summary->engines[0].precision, "INT8");
+  EXPECT_EQ(summary->engines[0].op_counts.at("FakeQuantWithMinMaxArgs"), 1);
+
+  const fs::path cases = fixture / "cases" / "serving_default";
+  std::vector<InputSet> sets;
+  for (const char* c : {"0", "1"})
+    sets.push_back({{"image", MustRead(cases / c / "inputs" / "image.npy")}});
+  for (size_t i = 0; i < sets.size(); ++i) {
+    auto outputs = (*function)->Run(sets[i]);
+    ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+    const Tensor expected = MustRead(cases / std::to_string(i) / "outputs" / "logits.npy");
+    // Not TF's grids: TensorRT's ranges are symmetric, so FakeQuant's [0, 4] (255 steps)
+    // becomes [-4, 4] (127 steps a side), and activations between layers are half.
+    EXPECT_TRUE(testing::TensorsMatch(outputs->at("logits"), expected, testing::Tolerance{0.06}));
+  }
+  for (const EngineNodeReport& report : (*function)->EngineReports()) {
+    EXPECT_EQ(report.native_fallbacks, 0);
+    EXPECT_EQ(report.calibration_batches, 0);
+  }
+
+  auto pulls = std::make_shared<int>(0);
+  ASSERT_TRUE(converter->Build(Generator({sets[0]}, pulls)).ok());
+  const fs::path out = fs::temp_directory_path() /
+                       ("tftrt_explicit_quantization_test_" + std::to_string(::getpid()));
+  fs::remove_all(out);
+  ASSERT_TRUE(converter->Save(out.string()).ok());
+  const std::vector<EngineNetwork> plans = SavedPlans(out);
+  fs::remove_all(out);
+  ASSERT_EQ(plans.size(), 1u);
+  std::vector<std::string> int8_ops;
+  std::vector<float> input_ranges;
+  for (const EngineLayer& layer : plans[0].layer()) {
+    EXPECT_FALSE(IsQuantizationOp(layer.op())) << layer.name() << " passes its input through";
+    if (layer.precision() != "INT8") continue;
+    int8_ops.push_back(layer.op());
+    input_ranges.push_back(plans[0].tensor(layer.input(0).tensor()).dynamic_range());
+  }
+  EXPECT_EQ(int8_ops, (std::vector<std::string>{"Conv2D", "Conv2D", "MatMul"}));
+  // max(|min|, |max|) of FakeQuantWithMinMaxArgs [-1, 1], QuantizeAndDequantizeV3 [0, 3]
+  // and FakeQuantWithMinMaxVars [0, 4] (variables, frozen).
+  EXPECT_EQ(input_ranges, (std::vector<float>{1.0f, 3.0f, 4.0f}));
+}
+
+}  // namespace
+}  // namespace tftrt
