@@ -11,7 +11,8 @@
 namespace tftrt {
 namespace {
 
-using VolumeTypes = TypeList<float, double, Half, BFloat16>;
+using ConvTypes = TypeList<float, double, Half, BFloat16>;
+using PoolTypes = TypeList<float, BFloat16>;
 
 Status Conv3DKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 2));
@@ -21,7 +22,7 @@ Status Conv3DKernel(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(Volume3DShape shape,
                          MakeConv3DShape(ctx.node(), input.shape(), filter.shape()));
   Tensor output(input.dtype(), Volume3DOutputShape(shape, shape.out_depth));
-  const bool visited = VisitType(VolumeTypes{}, input.dtype(), [&]<typename T>() {
+  const bool visited = VisitType(ConvTypes{}, input.dtype(), [&]<typename T>() {
     Conv3D<T>(shape, input.flat<T>(), filter.flat<T>(), output.flat<T>());
   });
   if (!visited) return UnsupportedDtype(ctx.node().op, input.dtype());
@@ -33,12 +34,9 @@ template <bool kMax>
 Status Pool3DKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 1));
   const Tensor& input = ctx.input(0);
-  if (input.dtype() != DataType::kFloat && input.dtype() != DataType::kBFloat16) {
-    return UnsupportedDtype(ctx.node().op, input.dtype());
-  }
   TFTRT_ASSIGN_OR_RETURN(Volume3DShape shape, MakePool3DShape(ctx.node(), input.shape()));
   Tensor output(input.dtype(), Volume3DOutputShape(shape, shape.in_depth));
-  const bool visited = VisitType(VolumeTypes{}, input.dtype(), [&]<typename T>() {
+  const bool visited = VisitType(PoolTypes{}, input.dtype(), [&]<typename T>() {
     if constexpr (kMax) {
       MaxPool3D<T>(shape, input.flat<T>(), output.flat<T>());
     } else {
