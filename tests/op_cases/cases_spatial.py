@@ -95,10 +95,10 @@ for dtype in [np.float32, np.float16, np.int32, np.int64]:
         [randn(4, 3, dtype=dtype), np.array([[0, 1], [3, 2]], np.int32), randn(2, dtype=dtype)])
     add("tensor_scatter_add_" + name, tsa,
         [randn(4, 3, dtype=dtype), np.array([[2], [0], [2]], np.int64), randn(3, 3, dtype=dtype)])
+add("scatter_nd_string_duplicates", scatter,
+    [np.array([[1], [1], [0]], np.int32), np.array([b"a", b"b", b"c"]), i32(3)])
 add("scatter_nd_bool_duplicates", scatter,
     [np.array([[1], [3], [1]], np.int32), np.array([True, False, False]), i32(5)])
-add("max_pool3d_bfloat16", pool3d(raw.MaxPool3D, (1, 2, 2, 2, 1), (1, 2, 2, 2, 1), "SAME"),
-    [tf.bfloat16.as_numpy_dtype(randn(1, 3, 4, 5, 2))])
 add("tensor_scatter_update_bool", tsu,
     [randn(5, dtype=np.bool_), np.array([[4], [0]], np.int32), np.array([True, False])])
 add("scatter_nd_batched_indices", scatter,
@@ -122,6 +122,11 @@ for op_name, op in SEGMENT_OPS.items():
              else randn(6, 3, dtype=dtype), i32(0, 1, 0, -1, 3, 1), np.int32(4)])
     add("unsorted_segment_%s_2d_ids" % op_name, seg,
         [randn(2, 3, 4), np.array([[0, 2, 2], [1, 0, -1]], np.int64), np.int64(3)])
+for op_name in ["max", "min"]:
+    # TF's std::max / std::min(new, current): a NaN arriving wins, a value after it too.
+    add("unsorted_segment_%s_nan" % op_name,
+        lambda d, i, n, op=SEGMENT_OPS[op_name]: op(data=d, segment_ids=i, num_segments=n),
+        [np.array([1.0, np.nan, np.nan, 1.0, 2.0], np.float32), i32(0, 0, 1, 1, 2), np.int32(3)])
 add("unsorted_segment_sum_err_range", lambda d, i, n: raw.UnsortedSegmentSum(
     data=d, segment_ids=i, num_segments=n), [randn(3, 2), i32(0, 3, 1), np.int32(3)])
 

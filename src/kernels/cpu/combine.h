@@ -1,8 +1,9 @@
 // Combining two elements of one dtype the way TF's scatter and segment reduction kernels
 // do (tensorflow/core/kernels/scatter_functor.h, segment_reduction_ops_impl.h): 16-bit
 // floats are combined in float and rounded back after every step, as Eigen::half and
-// Eigen::bfloat16 arithmetic does; max / min keep the current value unless the new one is
-// strictly greater / smaller.
+// Eigen::bfloat16 arithmetic does; max / min are std::max / std::min(new, current), so a
+// NaN that arrives replaces the current value and a value that arrives after a NaN
+// replaces it too (what TF's segment reductions give).
 #ifndef TFTRT_KERNELS_CPU_COMBINE_H_
 #define TFTRT_KERNELS_CPU_COMBINE_H_
 
@@ -28,10 +29,10 @@ T CombineElements(CombineKind kind, T a, T b) {
         return static_cast<T>(a + b);
       case CombineKind::kProd:
         return static_cast<T>(a * b);
-      case CombineKind::kMax:
-        return b > a ? b : a;
-      case CombineKind::kMin:
-        return b < a ? b : a;
+      case CombineKind::kMax:  // std::max(new, current): a NaN arriving is kept
+        return b < a ? a : b;
+      case CombineKind::kMin:  // std::min(new, current)
+        return a < b ? a : b;
     }
     return a;
   }

@@ -1,4 +1,5 @@
-// Scatter by N-d indices into a fresh tensor: ScatterNd (into zeros, duplicates summed),
+// Scatter by N-d indices into a fresh tensor: ScatterNd (into zeros, duplicates summed;
+// bools or-ed, strings concatenated),
 // TensorScatterUpdate (into a copy of `tensor`, later updates win) and TensorScatterAdd.
 // Shape checks and the out-of-range error follow tensorflow/core/kernels/scatter_nd_op.cc
 // (CPU: a bad index is an error, "indices[i] = [..] does not index into shape [..]").
@@ -134,6 +135,19 @@ Status ApplyUpdates(const OpKernelContext& ctx, const ScatterGeometry& g, const 
   return Status::Ok();
 }
 
+// ScatterNd's sum for bool and string updates, in update order.
+template <typename T, typename Add>
+void SumNonNumericUpdates(const ScatterGeometry& g, const Tensor& updates, Tensor& output,
+                          Add add) {
+  T* out = output.flat<T>();
+  const T* in = updates.flat<T>();
+  for (int64_t u = 0; u < g.num_updates; ++u) {
+    for (int64_t i = 0; i < g.slice_size; ++i) {
+      out[g.slice_offsets[u] + i] = add(out[g.slice_offsets[u] + i], in[u * g.slice_size + i]);
+    }
+  }
+}
+
 Status ScatterNd(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 3));
   const Tensor& shape_tensor = ctx.input(2);
@@ -145,20 +159,14 @@ Status ScatterNd(OpKernelContext& ctx) {
     if (dim < 0) return OpError(ctx, "shape must not be negative: " + ValuesToString(shape));
   }
   const Tensor& updates = ctx.input(1);
-  if (updates.dtype() == DataType::kString) {
-    return OpUnimplemented(ctx, "string updates are not supported");
-  }
   TFTRT_RETURN_IF_ERROR(array_ops::CheckAllocatable(ctx, updates.dtype(), shape));
   TFTRT_ASSIGN_OR_RETURN(ScatterGeometry g, MakeScatterGeometry(ctx, shape, 0, 1));
   Tensor output(updates.dtype(), g.shape);
   if (updates.dtype() == DataType::kBool) {  // TF sums booleans as logical or
-    bool* out = output.flat<bool>();
-    const bool* in = updates.flat<bool>();
-    for (int64_t u = 0; u < g.num_updates; ++u) {
-      for (int64_t i = 0; i < g.slice_size; ++i) {
-        out[g.slice_offsets[u] + i] = out[g.slice_offsets[u] + i] || in[u * g.slice_size + i];
-      }
-    }
+    SumNonNumericUpdates<bool>(g, updates, output, [](bool a, bool b) { return a || b; });
+  } else if (updates.dtype() == DataType::kString) {  // and strings by concatenation
+    SumNonNumericUpdates<std::string>(
+        g, updates, output, [](const std::string& a, const std::string& b) { return a + b; });
   } else {
     TFTRT_RETURN_IF_ERROR(ApplyUpdates(ctx, g, updates, output, CombineKind::kSum));
   }
