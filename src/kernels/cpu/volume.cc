@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "kernels/cpu/combine.h"
+#include "kernels/cpu/gemm.h"
 #include "kernels/cpu/nn_numeric.h"
 
 namespace tftrt {
@@ -48,24 +49,36 @@ void ForEachWindow(const Volume3DShape& s, Fn&& fn) {
 
 }  // namespace
 
+// Conv3D lowers to GEMM as Conv2D does: each output voxel's receptive field becomes a row
+// of an im2col matrix [voxels, planes * rows * cols * in_depth] (zeros where the window
+// is in the padding), which multiplies the DHWIO filter seen as [that, out_depth]. Output
+// voxels go in chunks so the im2col buffer stays around 4 MiB.
 template <typename T>
 void Conv3D(const Volume3DShape& s, const T* input, const T* filter, T* output) {
-  using Wide = WideType<T>;
-  std::vector<Wide> acc(s.out_depth);
-  const int64_t tap_size = s.in_depth * s.out_depth;
-  ForEachWindow(s, [&](int64_t out_index, const std::vector<int64_t>& voxels) {
-    std::fill(acc.begin(), acc.end(), Wide{0});
-    for (size_t v = 0; v < voxels.size(); v += 2) {
-      const T* in = input + voxels[v] * s.in_depth;
-      const T* taps = filter + voxels[v + 1] * tap_size;
-      for (int64_t i = 0; i < s.in_depth; ++i) {
-        const Wide x = Widen(in[i]);
-        const T* row = taps + i * s.out_depth;
-        for (int64_t o = 0; o < s.out_depth; ++o) acc[o] += x * Widen(row[o]);
-      }
+  const Window3D& w = s.window;
+  const int64_t taps = w.filter[0] * w.filter[1] * w.filter[2];
+  const int64_t k = taps * s.in_depth;
+  const int64_t voxels = s.batch * w.out[0] * w.out[1] * w.out[2];
+  if (voxels == 0 || s.out_depth == 0) return;
+  if (k == 0) {
+    std::fill(output, output + voxels * s.out_depth, T{});
+    return;
+  }
+  const int64_t chunk = std::max<int64_t>(1, (int64_t{1} << 20) / k);
+  std::vector<T> columns(std::min(chunk, voxels) * k);
+  int64_t chunk_start = 0;
+  auto flush = [&](int64_t end) {
+    Gemm<T>(false, false, end - chunk_start, s.out_depth, k, columns.data(), k, filter, s.out_depth,
+            output + chunk_start * s.out_depth, s.out_depth);
+    chunk_start = end;
+  };
+  ForEachWindow(s, [&](int64_t out_index, const std::vector<int64_t>& window) {
+    T* row = columns.data() + (out_index - chunk_start) * k;
+    std::fill(row, row + k, T{});
+    for (size_t v = 0; v < window.size(); v += 2) {
+      std::copy_n(input + window[v] * s.in_depth, s.in_depth, row + window[v + 1] * s.in_depth);
     }
-    T* out = output + out_index * s.out_depth;
-    for (int64_t o = 0; o < s.out_depth; ++o) out[o] = Narrow<T>(acc[o]);
+    if (out_index + 1 - chunk_start == chunk || out_index + 1 == voxels) flush(out_index + 1);
   });
 }
 

@@ -5,7 +5,8 @@
 // Padding contributes zeros to a convolution and is skipped by pooling: max pooling takes
 // the largest valid element (starting from the type's lowest finite value, as Eigen's
 // reducer), average pooling divides by the number of valid elements (TF's SAME rule).
-// Convolution accumulates in WideType<T> (float for 16-bit floats) and rounds once.
+// Convolution goes through GEMM (kernels/cpu/gemm.h: float for 16-bit floats, rounded
+// once).
 // Instantiated for float, double, Half and BFloat16.
 #ifndef TFTRT_KERNELS_CPU_VOLUME_H_
 #define TFTRT_KERNELS_CPU_VOLUME_H_
