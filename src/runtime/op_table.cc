@@ -16,6 +16,13 @@ void RegisterTensorListOps(KernelRegistry& registry);    // TensorList*
 void RegisterParsingOps(KernelRegistry& registry);       // ParseExample(V2)
 void RegisterTrainingOps(KernelRegistry& registry);      // variable updates, optimizers
 void RegisterQuantizationOps(KernelRegistry& registry);  // FakeQuant*, QuantizeAndDequantize*
+void RegisterSpaceDepthOps(KernelRegistry& registry);    // SpaceToBatchND, DepthToSpace, ...
+void RegisterRollOps(KernelRegistry& registry);          // Roll
+void RegisterScatterOps(KernelRegistry& registry);       // ScatterNd, TensorScatter*
+void RegisterSegmentOps(KernelRegistry& registry);       // UnsortedSegment*
+void RegisterBandPartOps(KernelRegistry& registry);      // MatrixBandPart
+void RegisterLoggingOps(KernelRegistry& registry);       // CheckNumerics, StringFormat, PrintV2
+void RegisterVolumeOps(KernelRegistry& registry);        // Conv3D, MaxPool3D, AvgPool3D
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -31,6 +38,13 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterParsingOps(registry);
   RegisterTrainingOps(registry);
   RegisterQuantizationOps(registry);
+  RegisterSpaceDepthOps(registry);
+  RegisterRollOps(registry);
+  RegisterScatterOps(registry);
+  RegisterSegmentOps(registry);
+  RegisterBandPartOps(registry);
+  RegisterLoggingOps(registry);
+  RegisterVolumeOps(registry);
 }
 
 }  // namespace tftrt

@@ -75,7 +75,9 @@ class Segmenter {
     }
     for (const GraphRet& ret : graph_.rets()) returned_.insert(ret.tensor.node);
     MarkCandidates();
-    Cluster();
+    do {
+      Cluster();
+    } while (KeepNativeShapeConsumersOutsideTheirShapes());
     return Collect();
   }
 
@@ -161,6 +163,44 @@ class Segmenter {
           clusters_->Merge(producer, static_cast<int>(i));
       }
     }
+  }
+
+  // A shape operand must be computed inside its consumer's engine, where the build folds it;
+  // the cycle rule can put its computation into another engine (a Shape feeding both an
+  // engine and native nodes, as a causal mask built from the run-time sequence length
+  // does), and an engine input is a run-time value. Such consumers stay native; returns
+  // whether there were any (then the candidates are clustered again).
+  bool KeepNativeShapeConsumersOutsideTheirShapes() {
+    bool changed = false;
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (!candidate_[i] || order_[i]->op == "Const") continue;
+      const Node& node = *order_[i];
+      const int root = clusters_->Find(static_cast<int>(i));
+      for (int input : ConverterTable::Global().Find(node.op)->shape_inputs) {
+        if (input >= static_cast<int>(node.inputs.size()) ||
+            ComputedInCluster(*node.inputs[input].node, root)) {
+          continue;
+        }
+        candidate_[i] = false;
+        changed = true;
+        result_.native[&node] = {NativeReasonKind::kConstInput,
+                                 "input " + std::to_string(input) +
+                                     " is computed in another segment; an engine needs it "
+                                     "computed inside to fold it once the input shapes are known"};
+        break;
+      }
+    }
+    return changed;
+  }
+
+  // Whether `node` and what computes it, back to constants and Shape nodes, are in cluster
+  // `root` (constants are copied into every segment that reads them).
+  bool ComputedInCluster(const Node& node, int root) {
+    if (node.op == "Const") return true;
+    if (clusters_->Find(index_.at(&node)) != root) return false;
+    if (node.op == "Shape") return true;
+    return std::all_of(node.inputs.begin(), node.inputs.end(),
+                       [&](const Output& input) { return ComputedInCluster(*input.node, root); });
   }
 
   // Merging the clusters of `from` and `to` (an edge from -> to) is safe unless a path

@@ -467,5 +467,53 @@ TEST(SegmenterTest, ResizeToARunTimeSizeStaysNative) {
   EXPECT_EQ(ReasonOf(graph, segmentation, "resize"), NativeReasonKind::kConstInput);
 }
 
+// The cycle rule can cluster a size computation apart from the Resize that reads it: here
+// the size also feeds a native Roll whose result reaches the Resize's images, so {size}
+// and {cast, z, resize} cannot be one engine. The size would then be a run-time engine
+// input, which no build can fold: the Resize stays native (a causal mask built from the
+// run-time sequence length gives the same graph shape).
+TEST(SegmenterTest, ResizeWhoseSizeIsComputedInAnotherSegmentStaysNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {1, 4, 4, 2});
+  Node* shape = graph.AddNode(
+      "shape", "Shape",
+      {{"T", TypeAttr(DataType::kFloat)}, {"out_type", TypeAttr(DataType::kInt32)}}, {{x, 0}});
+  const AttrMap int32_attrs = {{"T", TypeAttr(DataType::kInt32)},
+                               {"Index", TypeAttr(DataType::kInt32)}};
+  AttrMap slice_attrs = int32_attrs;
+  for (const char* mask :
+       {"begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"}) {
+    slice_attrs[mask] = IntAttr(0);
+  }
+  Node* hw = graph.AddNode("hw", "StridedSlice", slice_attrs,
+                           {{shape, 0},
+                            {AddConstNode(graph, "begin", Tensor::FromVector<int32_t>({1})), 0},
+                            {AddConstNode(graph, "end", Tensor::FromVector<int32_t>({3})), 0},
+                            {AddConstNode(graph, "strides", Tensor::FromVector<int32_t>({1})), 0}});
+  Node* size =
+      graph.AddNode("size", "Mul", int32_attrs,
+                    {{hw, 0}, {AddConstNode(graph, "two", Tensor::Scalar<int32_t>(2)), 0}});
+  Node* rolled = graph.AddNode("rolled", "Roll",
+                               {{"T", TypeAttr(DataType::kInt32)},
+                                {"Tshift", TypeAttr(DataType::kInt32)},
+                                {"Taxis", TypeAttr(DataType::kInt32)}},
+                               {{size, 0},
+                                {AddConstNode(graph, "shift", Tensor::Scalar<int32_t>(1)), 0},
+                                {AddConstNode(graph, "axis", Tensor::Scalar<int32_t>(0)), 0}});
+  Node* cast = graph.AddNode(
+      "cast", "Cast", {{"SrcT", TypeAttr(DataType::kInt32)}, {"DstT", TypeAttr(DataType::kFloat)}},
+      {{rolled, 0}});
+  Node* z = AddFloatOp(graph, "z", "AddV2", {{x, 0}, {cast, 0}});
+  Node* resize =
+      AddFloatOp(graph, "resize", "ResizeBilinear", {{z, 0}, {size, 0}},
+                 {{"align_corners", BoolAttr(false)}, {"half_pixel_centers", BoolAttr(false)}});
+  AddRet(graph, "y", {resize, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "resize"), NativeReasonKind::kConstInput);
+  EXPECT_EQ(ReasonOf(graph, segmentation, "rolled"), NativeReasonKind::kOp);
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({1, 4, 4, 2}, 17)});
+}
+
 }  // namespace
 }  // namespace tftrt

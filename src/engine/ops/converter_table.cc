@@ -83,6 +83,8 @@ const ConverterTable& ConverterTable::Global() {
     RegisterResizeConverters(*t);
     RegisterCastSelectConverters(*t);
     RegisterQuantizationConverters(*t);
+    RegisterVolumeConverters(*t);
+    RegisterSpaceDepthConverters(*t);
     return t;
   }();
   return *table;

@@ -131,6 +131,8 @@ void RegisterShapeConverters(ConverterTable& table);
 void RegisterResizeConverters(ConverterTable& table);
 void RegisterCastSelectConverters(ConverterTable& table);
 void RegisterQuantizationConverters(ConverterTable& table);
+void RegisterVolumeConverters(ConverterTable& table);
+void RegisterSpaceDepthConverters(ConverterTable& table);
 
 }  // namespace tftrt
 

@@ -6,7 +6,8 @@
 namespace tftrt {
 namespace {
 
-// ResizeBilinear / ResizeNearestNeighbor(images [N, H, W, C], size [2]): [N, h, w, C].
+// ResizeBilinear / ResizeNearestNeighbor / ResizeBicubic(images [N, H, W, C], size [2]):
+// [N, h, w, C].
 StatusOr<ShapeList> ResizeShape(const Node& node, const std::vector<LayerInput>& inputs) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(node, inputs, 2));
   TFTRT_RETURN_IF_ERROR(CheckInputRank(node, inputs, 0, 4, "images"));
@@ -37,6 +38,13 @@ void RegisterResizeConverters(ConverterTable& table) {
                     .kind = LAYER_KIND_RESIZE,
                     .shape = &ResizeShape});
   }
+  // Its own layer kind: a backend that runs bilinear and nearest resizes need not run the
+  // cubic kernel (the cuda backend keeps it native).
+  table.Register({.op = "ResizeBicubic",
+                  .dtypes = engine_dtypes::kNumeric,  // int32 size; images as the others
+                  .shape_inputs = {1},
+                  .kind = LAYER_KIND_RESIZE_BICUBIC,
+                  .shape = &ResizeShape});
 }
 
 }  // namespace tftrt

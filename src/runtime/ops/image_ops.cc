@@ -1,7 +1,7 @@
 // Image resize ops on NHWC batches: ResizeBilinear, ResizeNearestNeighbor, ResizeArea,
-// with TF's CPU arithmetic (tensorflow/core/kernels/image/resize_*_op.cc and
-// util/image_resizer_state.h): the same float32 scale and source-coordinate formulas, the
-// same clamping and the same order of float operations, so results match bit for bit.
+// ResizeBicubic, with TF's CPU arithmetic (tensorflow/core/kernels/image/resize_*_op.cc and
+// resize_bicubic_op.cc, util/image_resizer_state.h): the same float32 scale and source-coordinate
+// formulas, the same clamping and the same order of float operations, so results match bit for bit.
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -14,7 +14,6 @@
 
 namespace tftrt {
 namespace {
-
 
 // The validated geometry of a resize (TF's ImageResizerState).
 struct ResizeGeometry {
@@ -297,12 +296,111 @@ Status ResizeArea(OpKernelContext& ctx) {
   return Status::Ok();
 }
 
+// Bicubic: Keys' cubic convolution kernel sampled in a 1025-entry table (TF's), with
+// a = -0.75 in legacy mode and a = -0.5 with half-pixel centers; the source coordinate's
+// fraction picks the table entry (rounded to 1/1024).
+constexpr int64_t kCubicTableSize = 1024;
+
+std::vector<float> CubicCoefficients(double a) {
+  std::vector<float> table((kCubicTableSize + 1) * 2);
+  for (int64_t i = 0; i <= kCubicTableSize; ++i) {
+    float x = static_cast<float>(i * 1.0 / kCubicTableSize);
+    table[i * 2] = ((a + 2) * x - (a + 3)) * x * x + 1;
+    x += 1.0;
+    table[i * 2 + 1] = ((a * x - 5 * a) * x + 8 * a) * x - 4 * a;
+  }
+  return table;
+}
+
+const std::vector<float>& CubicTable(bool half_pixel_centers) {
+  static const std::vector<float> keys = CubicCoefficients(-0.5f);
+  static const std::vector<float> legacy = CubicCoefficients(-0.75f);
+  return half_pixel_centers ? keys : legacy;
+}
+
+// The four source indices (clamped to the image) of one output coordinate and their
+// weights. With half-pixel centers, taps outside the image get weight 0 and the others
+// are renormalized (TF's "Keys cubic" border rule); legacy mode repeats the edge pixel.
+struct CubicTaps {
+  int64_t index[4];
+  float weight[4];
+};
+
+std::vector<CubicTaps> BicubicTaps(int64_t out_size, int64_t in_size, float scale,
+                                   bool half_pixel_centers) {
+  const std::vector<float>& table = CubicTable(half_pixel_centers);
+  std::vector<CubicTaps> taps(out_size);
+  for (int64_t i = 0; i < out_size; ++i) {
+    const float in_f = half_pixel_centers ? (static_cast<float>(i) + 0.5f) * scale - 0.5f
+                                          : static_cast<float>(i) * scale;
+    const int64_t in = static_cast<int64_t>(std::floor(in_f));
+    const int64_t offset = lrintf((in_f - static_cast<float>(in)) * kCubicTableSize);
+    const float raw[4] = {table[offset * 2 + 1], table[offset * 2],
+                          table[(kCubicTableSize - offset) * 2],
+                          table[(kCubicTableSize - offset) * 2 + 1]};
+    CubicTaps& t = taps[i];
+    for (int k = 0; k < 4; ++k) {
+      const int64_t wanted = in - 1 + k;
+      t.index[k] = std::min(in_size - 1, std::max(int64_t{0}, wanted));
+      t.weight[k] = (!half_pixel_centers || t.index[k] == wanted) ? raw[k] : 0.0f;
+    }
+    if (half_pixel_centers) {
+      const float sum = t.weight[0] + t.weight[1] + t.weight[2] + t.weight[3];
+      if (std::abs(sum) >= 1000.0f * std::numeric_limits<float>::min()) {
+        const float inverse = 1.0f / sum;
+        for (float& w : t.weight) w *= inverse;
+      }
+    }
+  }
+  return taps;
+}
+
+float Cubic1D(const CubicTaps& taps, float v0, float v1, float v2, float v3) {
+  return v0 * taps.weight[0] + v1 * taps.weight[1] + v2 * taps.weight[2] + v3 * taps.weight[3];
+}
+
+Status ResizeBicubic(OpKernelContext& ctx) {
+  TFTRT_ASSIGN_OR_RETURN(ResizeGeometry g, ValidateResize(ctx, /*has_half_pixel_attr=*/true));
+  TFTRT_ASSIGN_OR_RETURN(std::vector<float> in, ImagesAsFloat(ctx));
+  Tensor output(DataType::kFloat, {g.batch, g.out_height, g.out_width, g.channels});
+  const std::vector<CubicTaps> ys =
+      BicubicTaps(g.out_height, g.in_height, g.height_scale, g.half_pixel_centers);
+  const std::vector<CubicTaps> xs =
+      BicubicTaps(g.out_width, g.in_width, g.width_scale, g.half_pixel_centers);
+  const int64_t channels = g.channels;
+  const int64_t in_row = g.in_width * channels;
+  float* out = output.flat<float>();
+  for (int64_t b = 0; b < g.batch; ++b) {
+    const float* image = in.data() + b * g.in_height * in_row;
+    for (int64_t y = 0; y < g.out_height; ++y) {
+      const float* rows[4];
+      for (int k = 0; k < 4; ++k) rows[k] = image + ys[y].index[k] * in_row;
+      for (int64_t x = 0; x < g.out_width; ++x) {
+        const CubicTaps& tx = xs[x];
+        for (int64_t c = 0; c < channels; ++c) {
+          // Along x in each of the four rows first, then along y (TF's order).
+          float across[4];
+          for (int k = 0; k < 4; ++k) {
+            across[k] = Cubic1D(
+                tx, rows[k][tx.index[0] * channels + c], rows[k][tx.index[1] * channels + c],
+                rows[k][tx.index[2] * channels + c], rows[k][tx.index[3] * channels + c]);
+          }
+          *out++ = Cubic1D(ys[y], across[0], across[1], across[2], across[3]);
+        }
+      }
+    }
+  }
+  ctx.set_output(0, std::move(output));
+  return Status::Ok();
+}
+
 }  // namespace
 
 void RegisterImageOps(KernelRegistry& registry) {
   registry.Register("ResizeBilinear", ResizeBilinear);
   registry.Register("ResizeNearestNeighbor", ResizeNearestNeighbor);
   registry.Register("ResizeArea", ResizeArea);
+  registry.Register("ResizeBicubic", ResizeBicubic);
 }
 
 }  // namespace tftrt
