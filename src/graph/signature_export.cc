@@ -103,6 +103,58 @@ StatusOr<std::vector<ExportedVariable>> HoistVariables(Graph& graph, int64_t min
   return variables;
 }
 
+// A table the export makes at top level and fills in the init op.
+struct ExportedTable {
+  std::string name;  // top-level table node name
+  std::string op;    // HashTableV2 or MutableHashTableV2
+  DataType key_dtype, value_dtype;
+  TableContents contents;
+  std::string initializer;  // the function that fills it (set by MakeContents)
+};
+
+// Replaces every table node of `graph` that `tables` has contents for by a resource
+// argument appended to its args.
+StatusOr<std::vector<ExportedTable>> HoistTables(Graph& graph,
+                                                 const std::map<std::string, TableContents>& tables,
+                                                 NameSet& names) {
+  std::vector<ExportedTable> hoisted;
+  for (Node* node : graph.nodes()) {
+    if (node->op != "HashTableV2" && node->op != "MutableHashTableV2") continue;
+    auto it = tables.find(node->name);
+    if (it == tables.end()) continue;
+    ExportedTable table{names.Unique(node->name), node->op,   DataType::kInvalid,
+                        DataType::kInvalid,       it->second, ""};
+    TFTRT_ASSIGN_OR_RETURN(table.key_dtype, GetTypeAttr(*node, "key_dtype"));
+    TFTRT_ASSIGN_OR_RETURN(table.value_dtype, GetTypeAttr(*node, "value_dtype"));
+    Node* arg = AddGraphArg(graph, table.name, DataType::kResource, PartialShape());
+    graph.ReplaceUses({node, 0}, {arg, 0});
+    graph.ReplaceControlUses(node, nullptr);
+    graph.RemoveNode(node);
+    hoisted.push_back(std::move(table));
+  }
+  return hoisted;
+}
+
+// The function that fills `table` (its one argument): LookupTableImportV2 of the contents
+// as constants, waited for through a control ret.
+std::shared_ptr<Graph> TableInitializerGraph(const std::string& name, const ExportedTable& table) {
+  auto graph = std::make_shared<Graph>(name);
+  Node* handle = AddGraphArg(*graph, "table", DataType::kResource, PartialShape());
+  auto constant = [&](const std::string& node_name, const Tensor& value) {
+    Node* node = graph->AddNode(node_name, "Const", {{"dtype", TypeAttr(value.dtype())}});
+    node->constant = value;
+    return node;
+  };
+  Node* keys = constant("keys", table.contents.keys);
+  Node* values = constant("values", table.contents.values);
+  Node* import =
+      graph->AddNode("table_import", "LookupTableImportV2",
+                     {{"Tin", TypeAttr(table.key_dtype)}, {"Tout", TypeAttr(table.value_dtype)}},
+                     {{handle, 0}, {keys, 0}, {values, 0}});
+  graph->control_rets().push_back(import);
+  return graph;
+}
+
 // TensorFlow's checkpoint key of a root attribute: "." -> "..", "/" -> ".S", then
 // "/.ATTRIBUTES/VARIABLE_VALUE".
 std::string CheckpointKey(const std::string& local_name) {
@@ -192,6 +244,7 @@ struct SignatureParts {
   const tensorflow::OpDef& signature;     // its function's signature
   std::vector<std::string> placeholders;  // per input, top-level node name
   const std::vector<ExportedVariable>& variables;
+  const std::vector<ExportedTable>& tables;  // the function's args after the inputs
 };
 
 void FillSignatureDefs(const SignatureParts& parts, MetaGraphDef& meta_graph) {
@@ -292,6 +345,17 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
     const GraphArg& arg = parts.graph.args()[i];
     AddPlaceholder(graph, parts.placeholders[i], arg.dtype, arg.shape);
   }
+  std::vector<std::string> table_inits;
+  for (const ExportedTable& table : parts.tables) {
+    NodeDef* node = AddNodeDef(graph, table.name, table.op);
+    (*node->mutable_attr())["key_dtype"] = TypeAttr(table.key_dtype);
+    (*node->mutable_attr())["value_dtype"] = TypeAttr(table.value_dtype);
+    (*node->mutable_attr())["shared_name"] = StringAttr(table.name);
+    call_inputs.push_back(table.name);
+    table_inits.push_back(table.name + "/initialize");
+    AddCall(graph, table_inits.back(),
+            FindFunction(*graph.mutable_library(), table.initializer).signature(), {table.name});
+  }
   std::vector<std::string> handles;
   for (const ExportedVariable& variable : parts.variables) {
     NodeDef* node = AddNodeDef(graph, variable.name, "VarHandleOp");
@@ -302,7 +366,8 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
   }
   call_inputs.insert(call_inputs.end(), handles.begin(), handles.end());
   AddCall(graph, kCallNode, parts.signature, call_inputs);
-  AddNodeDef(graph, kInitNode, "NoOp");
+  NodeDef* init = AddNodeDef(graph, kInitNode, "NoOp");
+  for (const std::string& table_init : table_inits) init->add_input("^" + table_init);
   if (!parts.variables.empty()) {
     AddPlaceholder(graph, kSaverFilenameNode, DataType::kString,
                    PartialShape{.unknown_rank = false, .dims = {}});
@@ -348,6 +413,8 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
     placeholders.push_back(names.Unique(what.signature_key + "_" + arg.name));
   }
   std::shared_ptr<Graph> graph = CopyGraph(*what.graph);
+  TFTRT_ASSIGN_OR_RETURN(std::vector<ExportedTable> tables,
+                         HoistTables(*graph, what.tables, names));
   TFTRT_ASSIGN_OR_RETURN(std::vector<ExportedVariable> variables,
                          HoistVariables(*graph, what.min_variable_bytes, names));
 
@@ -355,9 +422,13 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
   const std::string function_name =
       FunctionName("__inference_signature_wrapper_" + what.signature_key, functions);
   functions[function_name] = graph;
+  for (ExportedTable& table : tables) {
+    table.initializer = FunctionName("__inference__initializer_" + table.name, functions);
+    functions[table.initializer] = TableInitializerGraph(table.initializer, table);
+  }
   TFTRT_ASSIGN_OR_RETURN(tensorflow::OpDef signature, FunctionSignature(*graph, op_defs));
   signature.set_name(function_name);
-  const SignatureParts parts{what, *graph, signature, placeholders, variables};
+  const SignatureParts parts{what, *graph, signature, placeholders, variables, tables};
 
   SavedModelContents contents;
   contents.saved_model.set_saved_model_schema_version(1);
@@ -379,7 +450,7 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
   }
   GraphDef& graph_def = *meta_graph.mutable_graph_def();
   TFTRT_ASSIGN_OR_RETURN(*graph_def.mutable_library(), ExportFunctionLibrary(functions, op_defs));
-  AddHandleData(variables, placeholders.size(),
+  AddHandleData(variables, placeholders.size() + tables.size(),
                 FindFunction(*graph_def.mutable_library(), function_name));
   FillGraphNodes(parts, save_name, restore_name, graph_def);
   FillMetaInfo(op_defs, what.tensorflow_version, meta_graph);

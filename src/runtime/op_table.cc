@@ -16,6 +16,10 @@ void RegisterTensorListOps(KernelRegistry& registry);    // TensorList*
 void RegisterParsingOps(KernelRegistry& registry);       // ParseExample(V2)
 void RegisterTrainingOps(KernelRegistry& registry);      // variable updates, optimizers
 void RegisterQuantizationOps(KernelRegistry& registry);  // FakeQuant*, QuantizeAndDequantize*
+void RegisterStringOps(KernelRegistry& registry);        // lower, regex, split, hashing
+void RegisterRaggedOps(KernelRegistry& registry);        // RaggedTensorToTensor
+void RegisterBincountOps(KernelRegistry& registry);      // DenseBincount
+void RegisterLookupOps(KernelRegistry& registry);        // hash tables
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -31,6 +35,10 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterParsingOps(registry);
   RegisterTrainingOps(registry);
   RegisterQuantizationOps(registry);
+  RegisterStringOps(registry);
+  RegisterRaggedOps(registry);
+  RegisterBincountOps(registry);
+  RegisterLookupOps(registry);
 }
 
 }  // namespace tftrt
