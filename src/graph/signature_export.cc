@@ -109,7 +109,9 @@ struct ExportedTable {
   std::string op;    // HashTableV2 or MutableHashTableV2
   DataType key_dtype, value_dtype;
   TableContents contents;
-  std::string initializer;  // the function that fills it (set by MakeContents)
+  // Its TrackableResource functions (set by MakeContents): _create_resource makes the
+  // table, _initialize fills it (the init op calls it too), _destroy_resource does nothing.
+  std::string creator, initializer, destroyer;
 };
 
 // Replaces every table node of `graph` that `tables` has contents for by a resource
@@ -135,8 +137,16 @@ StatusOr<std::vector<ExportedTable>> HoistTables(Graph& graph,
   return hoisted;
 }
 
-// The function that fills `table` (its one argument): LookupTableImportV2 of the contents
-// as constants, waited for through a control ret.
+// A scalar int32 1, what TensorFlow's resource functions return.
+Node* AddOne(Graph& graph) {
+  Node* one = graph.AddNode("one", "Const", {{"dtype", TypeAttr(DataType::kInt32)}});
+  one->constant = Tensor::Scalar<int32_t>(1);
+  graph.rets().push_back({"output", {one, 0}, DataType::kInt32, PartialShape{false, {}}});
+  return one;
+}
+
+// _initialize: fills `table` (its one argument, a capture) by LookupTableImportV2 of the
+// contents as constants, and returns 1 once done.
 std::shared_ptr<Graph> TableInitializerGraph(const std::string& name, const ExportedTable& table) {
   auto graph = std::make_shared<Graph>(name);
   Node* handle = AddGraphArg(*graph, "table", DataType::kResource, PartialShape());
@@ -151,7 +161,25 @@ std::shared_ptr<Graph> TableInitializerGraph(const std::string& name, const Expo
       graph->AddNode("table_import", "LookupTableImportV2",
                      {{"Tin", TypeAttr(table.key_dtype)}, {"Tout", TypeAttr(table.value_dtype)}},
                      {{handle, 0}, {keys, 0}, {values, 0}});
-  graph->control_rets().push_back(import);
+  AddOne(*graph)->control_inputs.push_back(import);
+  return graph;
+}
+
+// _create_resource: the table node, returned.
+std::shared_ptr<Graph> TableCreatorGraph(const std::string& name, const ExportedTable& table) {
+  auto graph = std::make_shared<Graph>(name);
+  Node* node = graph->AddNode(table.name, table.op,
+                              {{"key_dtype", TypeAttr(table.key_dtype)},
+                               {"value_dtype", TypeAttr(table.value_dtype)},
+                               {"shared_name", StringAttr(table.name)}});
+  graph->rets().push_back({"output", {node, 0}, DataType::kResource, PartialShape{false, {}}});
+  return graph;
+}
+
+// _destroy_resource: nothing to do (tables go with their last handle).
+std::shared_ptr<Graph> TableDestroyerGraph(const std::string& name) {
+  auto graph = std::make_shared<Graph>(name);
+  AddOne(*graph);
   return graph;
 }
 
@@ -267,8 +295,28 @@ void FillSignatureDefs(const SignatureParts& parts, MetaGraphDef& meta_graph) {
   init.mutable_tensor_shape()->set_unknown_rank(true);
 }
 
-// The object graph (root -> variables, "signatures" -> signature map -> the function) and
-// the checkpoint's TrackableObjectGraph, node for node.
+// Python's FullArgSpec of a function without arguments, as TensorFlow records it.
+StructuredValue NoArgumentsSpec() {
+  StructuredValue spec;
+  auto* tuple = spec.mutable_named_tuple_value();
+  tuple->set_name("FullArgSpec");
+  auto add = [&](const char* key) {
+    auto* pair = tuple->add_values();
+    pair->set_key(key);
+    return pair->mutable_value();
+  };
+  add("args")->mutable_list_value();
+  add("varargs")->mutable_none_value();
+  add("varkw")->mutable_none_value();
+  add("defaults")->mutable_none_value();
+  add("kwonlyargs")->mutable_list_value();
+  add("kwonlydefaults")->mutable_none_value();
+  add("annotations")->mutable_dict_value();
+  return spec;
+}
+
+// The object graph (root -> tables with their functions, variables, "signatures" ->
+// signature map -> the function) and the checkpoint's TrackableObjectGraph, node for node.
 void FillObjectGraphs(const SignatureParts& parts, MetaGraphDef& meta_graph,
                       tensorflow::TrackableObjectGraph& trackable) {
   auto& saved = *meta_graph.mutable_object_graph_def();
@@ -288,6 +336,35 @@ void FillObjectGraphs(const SignatureParts& parts, MetaGraphDef& meta_graph,
   };
   const int root = add_user_object("_generic_user_object");
   auto& concrete = (*saved.mutable_concrete_functions())[parts.signature.name()];
+  for (const ExportedTable& table : parts.tables) {
+    saved.add_nodes()->mutable_resource();
+    trackable.add_nodes();
+    const int resource = saved.nodes_size() - 1;
+    add_child(root, resource, table.name);
+    concrete.add_bound_inputs(resource);
+    const std::pair<const char*, const std::string*> functions[] = {
+        {"_create_resource", &table.creator},
+        {"_initialize", &table.initializer},
+        {"_destroy_resource", &table.destroyer}};
+    for (const auto& [child, function] : functions) {
+      auto* saved_function = saved.add_nodes()->mutable_function();
+      trackable.add_nodes();
+      saved_function->add_concrete_functions(*function);
+      *saved_function->mutable_function_spec()->mutable_fullargspec() = NoArgumentsSpec();
+      saved_function->mutable_function_spec()->mutable_input_signature()->mutable_tuple_value();
+      add_child(resource, saved.nodes_size() - 1, child);
+      auto& resource_function = (*saved.mutable_concrete_functions())[*function];
+      if (function == &table.initializer) resource_function.add_bound_inputs(resource);
+      auto* no_args =
+          resource_function.mutable_canonicalized_input_signature()->mutable_tuple_value();
+      no_args->add_values()->mutable_tuple_value();
+      no_args->add_values()->mutable_dict_value();
+      const int output_dtype =
+          DataTypeToProto(function == &table.creator ? DataType::kResource : DataType::kInt32);
+      *resource_function.mutable_output_signature() =
+          TensorSpecValue("", output_dtype, PartialShape{false, {}});
+    }
+  }
   for (const ExportedVariable& variable : parts.variables) {
     auto* saved_variable = saved.add_nodes()->mutable_variable();
     saved_variable->set_dtype(DataTypeToProto(variable.value.dtype()));
@@ -423,8 +500,12 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
       FunctionName("__inference_signature_wrapper_" + what.signature_key, functions);
   functions[function_name] = graph;
   for (ExportedTable& table : tables) {
+    table.creator = FunctionName("__inference__creator_" + table.name, functions);
+    functions[table.creator] = TableCreatorGraph(table.creator, table);
     table.initializer = FunctionName("__inference__initializer_" + table.name, functions);
     functions[table.initializer] = TableInitializerGraph(table.initializer, table);
+    table.destroyer = FunctionName("__inference__destroyer_" + table.name, functions);
+    functions[table.destroyer] = TableDestroyerGraph(table.destroyer);
   }
   TFTRT_ASSIGN_OR_RETURN(tensorflow::OpDef signature, FunctionSignature(*graph, op_defs));
   signature.set_name(function_name);

@@ -74,8 +74,7 @@ Status LookupTable::Initialize(const Tensor& keys, const Tensor& values) {
   std::lock_guard<std::mutex> lock(mutex_);
   if (initialized_ && !is_mutable_) {
     if (map != map_) {
-      return Status::FailedPrecondition("Table '" + name_ +
-                                        "' was already initialized with different data.");
+      return Status::FailedPrecondition("Table was already initialized with different data.");
     }
     return Status::Ok();
   }
