@@ -107,7 +107,8 @@ StatusOr<std::vector<ExportedVariable>> HoistVariables(Graph& graph, int64_t min
 struct ExportedTable {
   std::string name;  // top-level table node name
   std::string op;    // HashTableV2 or MutableHashTableV2
-  DataType key_dtype, value_dtype;
+  DataType key_dtype = DataType::kInvalid, value_dtype = DataType::kInvalid;
+  AttrMap private_attrs;  // e.g. why it stays native, for the converted model's summary
   TableContents contents;
   // Its TrackableResource functions (set by MakeContents): _create_resource makes the
   // table, _initialize fills it (the init op calls it too), _destroy_resource does nothing.
@@ -124,8 +125,13 @@ StatusOr<std::vector<ExportedTable>> HoistTables(Graph& graph,
     if (node->op != "HashTableV2" && node->op != "MutableHashTableV2") continue;
     auto it = tables.find(node->name);
     if (it == tables.end()) continue;
-    ExportedTable table{names.Unique(node->name), node->op,   DataType::kInvalid,
-                        DataType::kInvalid,       it->second, ""};
+    ExportedTable table;
+    table.name = names.Unique(node->name);
+    table.op = node->op;
+    table.contents = it->second;
+    for (const auto& [attr, value] : node->attrs) {
+      if (attr.starts_with("_")) table.private_attrs[attr] = value;
+    }
     TFTRT_ASSIGN_OR_RETURN(table.key_dtype, GetTypeAttr(*node, "key_dtype"));
     TFTRT_ASSIGN_OR_RETURN(table.value_dtype, GetTypeAttr(*node, "value_dtype"));
     Node* arg = AddGraphArg(graph, table.name, DataType::kResource, PartialShape());
@@ -428,6 +434,7 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
     (*node->mutable_attr())["key_dtype"] = TypeAttr(table.key_dtype);
     (*node->mutable_attr())["value_dtype"] = TypeAttr(table.value_dtype);
     (*node->mutable_attr())["shared_name"] = StringAttr(table.name);
+    node->mutable_attr()->insert(table.private_attrs.begin(), table.private_attrs.end());
     call_inputs.push_back(table.name);
     table_inits.push_back(table.name + "/initialize");
     AddCall(graph, table_inits.back(),
