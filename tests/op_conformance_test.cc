@@ -4,6 +4,7 @@
 
 #include "runtime/kernel.h"
 #include "testing/op_cases.h"
+#include "testing/optional_libraries.h"
 #include "testing/tensor_compare.h"
 
 namespace tftrt {
@@ -21,6 +22,7 @@ TEST_P(OpConformance, MatchesTensorFlow) {
 
   OpKernelContext ctx(op_case->node, op_case->inputs, /*functions=*/nullptr);
   Status status = kernel(ctx);
+  if (testing::LacksOptionalLibrary(status)) GTEST_SKIP() << status.message();
   if (op_case->error.has_value()) {
     EXPECT_FALSE(status.ok()) << "TensorFlow failed (" << *op_case->error << ") but tftrt did not";
     return;

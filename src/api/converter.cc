@@ -16,6 +16,7 @@
 #include "passes/pass_manager.h"
 #include "runtime/engine_assets.h"
 #include "runtime/model_factory.h"
+#include "runtime/table_initializer.h"
 #include "segment/engine_node.h"
 #include "segment/lift_weights.h"
 #include "segment/segmenter.h"
@@ -91,6 +92,8 @@ StatusOr<Converter> Converter::Create(ConverterOptions options) {
       LoadSignature(Env::Default(), options.input_saved_model_dir,
                     options.input_saved_model_signature_key, options.input_saved_model_tags);
   if (!imported.ok()) return AsInvalidArgument(imported.status());
+  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(
+      options.input_saved_model_dir, options.input_saved_model_tags, imported->graph.get()));
   state->imported = std::move(imported).value();
   TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options.model_options));
   state->engine_caches = std::make_shared<EngineCaches>(runtime);
@@ -201,6 +204,7 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   what.min_variable_bytes = kMinVariableBytes;
   what.op_defs = state_->imported.op_defs;
   what.tensorflow_version = state_->imported.tensorflow_version;
+  what.tables = AttachedTableContents(*graph);
   TFTRT_RETURN_IF_ERROR_CTX(
       ExportSignature(Env::Default(), output_saved_model_dir, what, {.overwrite = overwrite}),
       "while saving the converted model to " + output_saved_model_dir);

@@ -42,6 +42,40 @@ int64_t FortranPosition(int64_t index, const Shape& shape) {
 
 }  // namespace
 
+namespace {
+
+// `width` little-endian UCS-4 code points (trailing NULs dropped, as numpy does) as UTF-8.
+StatusOr<std::string> Utf8FromUcs4(const char* data, size_t width) {
+  std::vector<uint32_t> points(width);
+  std::memcpy(points.data(), data, width * 4);
+  while (!points.empty() && points.back() == 0) points.pop_back();
+  std::string out;
+  for (uint32_t c : points) {
+    if (c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) {
+      return Status::DataLoss("a 'U' string holds " + std::to_string(c) +
+                              ", which is not a Unicode code point");
+    }
+    if (c < 0x80) {
+      out += static_cast<char>(c);
+    } else if (c < 0x800) {
+      out += static_cast<char>(0xC0 | (c >> 6));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+      out += static_cast<char>(0xE0 | (c >> 12));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+      out += static_cast<char>(0xF0 | (c >> 18));
+      out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+      out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+      out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
 StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
   if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0) {
     return Status::DataLoss(name + ": not a .npy file (bad magic)");
@@ -98,6 +132,25 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
       t.flat<std::string>()[i] = std::move(s);
     }
     return t;
+  }
+  if (descr.size() >= 3 && descr[1] == 'U' && (descr[0] == '<' || descr[0] == '=')) {
+    // numpy's str arrays: fixed-width UCS-4 code points, little-endian, read as UTF-8.
+    const size_t width = std::strtoul(descr.c_str() + 2, nullptr, 10);
+    if (width == 0) return Status::DataLoss(name + ": bad .npy string type '" + descr + "'");
+    TFTRT_RETURN_IF_ERROR(check_data_size(width * 4));
+    Tensor t(DataType::kString, shape);
+    for (int64_t i = 0; i < t.NumElements(); ++i) {
+      auto utf8 = Utf8FromUcs4(bytes.data() + data_start + source(i) * width * 4, width);
+      if (!utf8.ok()) return Status::DataLoss(name + ": " + utf8.status().message());
+      t.flat<std::string>()[i] = std::move(utf8).value();
+    }
+    return t;
+  }
+  if (descr == "|O") {
+    return Status::Unimplemented(
+        name +
+        ": object arrays (dtype=object) are stored pickled, which tftrt does not read; "
+        "save strings as bytes (arr.astype('S')) or str ('U') arrays");
   }
   for (const DescrEntry& entry : kDescrs) {
     if (descr != entry.descr && !(descr[0] == '=' && descr.substr(1) == entry.descr + 1)) {

@@ -372,11 +372,12 @@ Status CheckVariableValue(const Node& node, const Tensor& value) {
 }
 
 Status AttachVariableValues(const ImportContext& ctx, const VariableLookup& variables,
-                            Graph* graph) {
+                            bool unbound_variables, Graph* graph) {
   const std::map<std::string, int> ids = VariableObjectIds(ctx.meta_graph);
   for (Node* node : graph->nodes()) {
     if (node->op != "VarHandleOp") continue;
     auto it = ids.find(node->name);
+    if (it == ids.end() && unbound_variables) continue;
     if (it == ids.end()) {
       return Status::NotFound("variable " + node->Describe() +
                               " is not bound to any saved object: cannot find its value");
@@ -516,7 +517,8 @@ StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& tensor_
 
 StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta_graph,
                                             const std::string& signature_key,
-                                            const VariableLookup& variables) {
+                                            const VariableLookup& variables,
+                                            bool unbound_variables) {
   auto it = meta_graph.signature_def().find(signature_key);
   if (it == meta_graph.signature_def().end()) {
     std::string available;
@@ -539,7 +541,8 @@ StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta
   const std::string context = "while importing signature '" + signature_key + "'";
   TFTRT_RETURN_IF_ERROR_CTX(ImportTopLevel(it->second, ctx, graph.get()), context);
   TFTRT_RETURN_IF_ERROR_CTX(InlineCalls(ctx, graph.get()), context);
-  TFTRT_RETURN_IF_ERROR_CTX(AttachVariableValues(ctx, variables, graph.get()), context);
+  TFTRT_RETURN_IF_ERROR_CTX(AttachVariableValues(ctx, variables, unbound_variables, graph.get()),
+                            context);
   TFTRT_RETURN_IF_ERROR_CTX(VerifyGraph(*graph), context);
   // Variables that branches use arrive there as resource args: nothing to attach.
   TFTRT_ASSIGN_OR_RETURN(auto functions, ImportReferencedFunctions(*graph, ctx));

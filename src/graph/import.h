@@ -34,9 +34,13 @@ struct ImportedSignature {
   std::string tensorflow_version;
 };
 
+// `unbound_variables`: a VarHandleOp bound to no saved object is left without a value
+// (the graph assigns it before reading it, as the init op does with asset paths) rather
+// than refused.
 StatusOr<ImportedSignature> ImportSignature(const tensorflow::MetaGraphDef& meta_graph,
                                             const std::string& signature_key,
-                                            const VariableLookup& variables);
+                                            const VariableLookup& variables,
+                                            bool unbound_variables = false);
 
 // "name:3" -> ("name", 3); "name" -> ("name", 0). Used for TensorInfo names.
 StatusOr<std::pair<std::string, int>> ParseTensorName(const std::string& tensor_name);

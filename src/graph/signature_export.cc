@@ -103,6 +103,92 @@ StatusOr<std::vector<ExportedVariable>> HoistVariables(Graph& graph, int64_t min
   return variables;
 }
 
+// A table the export makes at top level and fills in the init op.
+struct ExportedTable {
+  std::string name;  // top-level table node name
+  std::string op;    // HashTableV2 or MutableHashTableV2
+  DataType key_dtype = DataType::kInvalid, value_dtype = DataType::kInvalid;
+  AttrMap private_attrs;  // e.g. why it stays native, for the converted model's summary
+  TableContents contents;
+  // Its TrackableResource functions (set by MakeContents): _create_resource makes the
+  // table, _initialize fills it (the init op calls it too), _destroy_resource does nothing.
+  std::string creator, initializer, destroyer;
+};
+
+// Replaces every table node of `graph` that `tables` has contents for by a resource
+// argument appended to its args.
+StatusOr<std::vector<ExportedTable>> HoistTables(Graph& graph,
+                                                 const std::map<std::string, TableContents>& tables,
+                                                 NameSet& names) {
+  std::vector<ExportedTable> hoisted;
+  for (Node* node : graph.nodes()) {
+    if (node->op != "HashTableV2" && node->op != "MutableHashTableV2") continue;
+    auto it = tables.find(node->name);
+    if (it == tables.end()) continue;
+    ExportedTable table;
+    table.name = names.Unique(node->name);
+    table.op = node->op;
+    table.contents = it->second;
+    for (const auto& [attr, value] : node->attrs) {
+      if (attr.starts_with("_")) table.private_attrs[attr] = value;
+    }
+    TFTRT_ASSIGN_OR_RETURN(table.key_dtype, GetTypeAttr(*node, "key_dtype"));
+    TFTRT_ASSIGN_OR_RETURN(table.value_dtype, GetTypeAttr(*node, "value_dtype"));
+    Node* arg = AddGraphArg(graph, table.name, DataType::kResource, PartialShape());
+    graph.ReplaceUses({node, 0}, {arg, 0});
+    graph.ReplaceControlUses(node, nullptr);
+    graph.RemoveNode(node);
+    hoisted.push_back(std::move(table));
+  }
+  return hoisted;
+}
+
+// A scalar int32 1, what TensorFlow's resource functions return.
+Node* AddOne(Graph& graph) {
+  Node* one = graph.AddNode("one", "Const", {{"dtype", TypeAttr(DataType::kInt32)}});
+  one->constant = Tensor::Scalar<int32_t>(1);
+  graph.rets().push_back({"output", {one, 0}, DataType::kInt32, PartialShape{false, {}}});
+  return one;
+}
+
+// _initialize: fills `table` (its one argument, a capture) by LookupTableImportV2 of the
+// contents as constants, and returns 1 once done.
+std::shared_ptr<Graph> TableInitializerGraph(const std::string& name, const ExportedTable& table) {
+  auto graph = std::make_shared<Graph>(name);
+  Node* handle = AddGraphArg(*graph, "table", DataType::kResource, PartialShape());
+  auto constant = [&](const std::string& node_name, const Tensor& value) {
+    Node* node = graph->AddNode(node_name, "Const", {{"dtype", TypeAttr(value.dtype())}});
+    node->constant = value;
+    return node;
+  };
+  Node* keys = constant("keys", table.contents.keys);
+  Node* values = constant("values", table.contents.values);
+  Node* import =
+      graph->AddNode("table_import", "LookupTableImportV2",
+                     {{"Tin", TypeAttr(table.key_dtype)}, {"Tout", TypeAttr(table.value_dtype)}},
+                     {{handle, 0}, {keys, 0}, {values, 0}});
+  AddOne(*graph)->control_inputs.push_back(import);
+  return graph;
+}
+
+// _create_resource: the table node, returned.
+std::shared_ptr<Graph> TableCreatorGraph(const std::string& name, const ExportedTable& table) {
+  auto graph = std::make_shared<Graph>(name);
+  Node* node = graph->AddNode(table.name, table.op,
+                              {{"key_dtype", TypeAttr(table.key_dtype)},
+                               {"value_dtype", TypeAttr(table.value_dtype)},
+                               {"shared_name", StringAttr(table.name)}});
+  graph->rets().push_back({"output", {node, 0}, DataType::kResource, PartialShape{false, {}}});
+  return graph;
+}
+
+// _destroy_resource: nothing to do (tables go with their last handle).
+std::shared_ptr<Graph> TableDestroyerGraph(const std::string& name) {
+  auto graph = std::make_shared<Graph>(name);
+  AddOne(*graph);
+  return graph;
+}
+
 // TensorFlow's checkpoint key of a root attribute: "." -> "..", "/" -> ".S", then
 // "/.ATTRIBUTES/VARIABLE_VALUE".
 std::string CheckpointKey(const std::string& local_name) {
@@ -192,6 +278,7 @@ struct SignatureParts {
   const tensorflow::OpDef& signature;     // its function's signature
   std::vector<std::string> placeholders;  // per input, top-level node name
   const std::vector<ExportedVariable>& variables;
+  const std::vector<ExportedTable>& tables;  // the function's args after the inputs
 };
 
 void FillSignatureDefs(const SignatureParts& parts, MetaGraphDef& meta_graph) {
@@ -214,8 +301,28 @@ void FillSignatureDefs(const SignatureParts& parts, MetaGraphDef& meta_graph) {
   init.mutable_tensor_shape()->set_unknown_rank(true);
 }
 
-// The object graph (root -> variables, "signatures" -> signature map -> the function) and
-// the checkpoint's TrackableObjectGraph, node for node.
+// Python's FullArgSpec of a function without arguments, as TensorFlow records it.
+StructuredValue NoArgumentsSpec() {
+  StructuredValue spec;
+  auto* tuple = spec.mutable_named_tuple_value();
+  tuple->set_name("FullArgSpec");
+  auto add = [&](const char* key) {
+    auto* pair = tuple->add_values();
+    pair->set_key(key);
+    return pair->mutable_value();
+  };
+  add("args")->mutable_list_value();
+  add("varargs")->mutable_none_value();
+  add("varkw")->mutable_none_value();
+  add("defaults")->mutable_none_value();
+  add("kwonlyargs")->mutable_list_value();
+  add("kwonlydefaults")->mutable_none_value();
+  add("annotations")->mutable_dict_value();
+  return spec;
+}
+
+// The object graph (root -> tables with their functions, variables, "signatures" ->
+// signature map -> the function) and the checkpoint's TrackableObjectGraph, node for node.
 void FillObjectGraphs(const SignatureParts& parts, MetaGraphDef& meta_graph,
                       tensorflow::TrackableObjectGraph& trackable) {
   auto& saved = *meta_graph.mutable_object_graph_def();
@@ -235,6 +342,35 @@ void FillObjectGraphs(const SignatureParts& parts, MetaGraphDef& meta_graph,
   };
   const int root = add_user_object("_generic_user_object");
   auto& concrete = (*saved.mutable_concrete_functions())[parts.signature.name()];
+  for (const ExportedTable& table : parts.tables) {
+    saved.add_nodes()->mutable_resource();
+    trackable.add_nodes();
+    const int resource = saved.nodes_size() - 1;
+    add_child(root, resource, table.name);
+    concrete.add_bound_inputs(resource);
+    const std::pair<const char*, const std::string*> functions[] = {
+        {"_create_resource", &table.creator},
+        {"_initialize", &table.initializer},
+        {"_destroy_resource", &table.destroyer}};
+    for (const auto& [child, function] : functions) {
+      auto* saved_function = saved.add_nodes()->mutable_function();
+      trackable.add_nodes();
+      saved_function->add_concrete_functions(*function);
+      *saved_function->mutable_function_spec()->mutable_fullargspec() = NoArgumentsSpec();
+      saved_function->mutable_function_spec()->mutable_input_signature()->mutable_tuple_value();
+      add_child(resource, saved.nodes_size() - 1, child);
+      auto& resource_function = (*saved.mutable_concrete_functions())[*function];
+      if (function == &table.initializer) resource_function.add_bound_inputs(resource);
+      auto* no_args =
+          resource_function.mutable_canonicalized_input_signature()->mutable_tuple_value();
+      no_args->add_values()->mutable_tuple_value();
+      no_args->add_values()->mutable_dict_value();
+      const int output_dtype =
+          DataTypeToProto(function == &table.creator ? DataType::kResource : DataType::kInt32);
+      *resource_function.mutable_output_signature() =
+          TensorSpecValue("", output_dtype, PartialShape{false, {}});
+    }
+  }
   for (const ExportedVariable& variable : parts.variables) {
     auto* saved_variable = saved.add_nodes()->mutable_variable();
     saved_variable->set_dtype(DataTypeToProto(variable.value.dtype()));
@@ -292,6 +428,18 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
     const GraphArg& arg = parts.graph.args()[i];
     AddPlaceholder(graph, parts.placeholders[i], arg.dtype, arg.shape);
   }
+  std::vector<std::string> table_inits;
+  for (const ExportedTable& table : parts.tables) {
+    NodeDef* node = AddNodeDef(graph, table.name, table.op);
+    (*node->mutable_attr())["key_dtype"] = TypeAttr(table.key_dtype);
+    (*node->mutable_attr())["value_dtype"] = TypeAttr(table.value_dtype);
+    (*node->mutable_attr())["shared_name"] = StringAttr(table.name);
+    node->mutable_attr()->insert(table.private_attrs.begin(), table.private_attrs.end());
+    call_inputs.push_back(table.name);
+    table_inits.push_back(table.name + "/initialize");
+    AddCall(graph, table_inits.back(),
+            FindFunction(*graph.mutable_library(), table.initializer).signature(), {table.name});
+  }
   std::vector<std::string> handles;
   for (const ExportedVariable& variable : parts.variables) {
     NodeDef* node = AddNodeDef(graph, variable.name, "VarHandleOp");
@@ -302,7 +450,8 @@ void FillGraphNodes(const SignatureParts& parts, const std::string& save_name,
   }
   call_inputs.insert(call_inputs.end(), handles.begin(), handles.end());
   AddCall(graph, kCallNode, parts.signature, call_inputs);
-  AddNodeDef(graph, kInitNode, "NoOp");
+  NodeDef* init = AddNodeDef(graph, kInitNode, "NoOp");
+  for (const std::string& table_init : table_inits) init->add_input("^" + table_init);
   if (!parts.variables.empty()) {
     AddPlaceholder(graph, kSaverFilenameNode, DataType::kString,
                    PartialShape{.unknown_rank = false, .dims = {}});
@@ -348,6 +497,8 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
     placeholders.push_back(names.Unique(what.signature_key + "_" + arg.name));
   }
   std::shared_ptr<Graph> graph = CopyGraph(*what.graph);
+  TFTRT_ASSIGN_OR_RETURN(std::vector<ExportedTable> tables,
+                         HoistTables(*graph, what.tables, names));
   TFTRT_ASSIGN_OR_RETURN(std::vector<ExportedVariable> variables,
                          HoistVariables(*graph, what.min_variable_bytes, names));
 
@@ -355,9 +506,17 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
   const std::string function_name =
       FunctionName("__inference_signature_wrapper_" + what.signature_key, functions);
   functions[function_name] = graph;
+  for (ExportedTable& table : tables) {
+    table.creator = FunctionName("__inference__creator_" + table.name, functions);
+    functions[table.creator] = TableCreatorGraph(table.creator, table);
+    table.initializer = FunctionName("__inference__initializer_" + table.name, functions);
+    functions[table.initializer] = TableInitializerGraph(table.initializer, table);
+    table.destroyer = FunctionName("__inference__destroyer_" + table.name, functions);
+    functions[table.destroyer] = TableDestroyerGraph(table.destroyer);
+  }
   TFTRT_ASSIGN_OR_RETURN(tensorflow::OpDef signature, FunctionSignature(*graph, op_defs));
   signature.set_name(function_name);
-  const SignatureParts parts{what, *graph, signature, placeholders, variables};
+  const SignatureParts parts{what, *graph, signature, placeholders, variables, tables};
 
   SavedModelContents contents;
   contents.saved_model.set_saved_model_schema_version(1);
@@ -379,7 +538,7 @@ StatusOr<SavedModelContents> MakeContents(const SignatureExport& what) {
   }
   GraphDef& graph_def = *meta_graph.mutable_graph_def();
   TFTRT_ASSIGN_OR_RETURN(*graph_def.mutable_library(), ExportFunctionLibrary(functions, op_defs));
-  AddHandleData(variables, placeholders.size(),
+  AddHandleData(variables, placeholders.size() + tables.size(),
                 FindFunction(*graph_def.mutable_library(), function_name));
   FillGraphNodes(parts, save_name, restore_name, graph_def);
   FillMetaInfo(op_defs, what.tensorflow_version, meta_graph);

@@ -23,6 +23,7 @@
 #ifndef TFTRT_GRAPH_SIGNATURE_EXPORT_H_
 #define TFTRT_GRAPH_SIGNATURE_EXPORT_H_
 
+#include <map>
 #include <memory>
 #include <string>
 #include <utility>
@@ -38,6 +39,14 @@ namespace tftrt {
 // The attribute (true) on a ReadVariableOp that the export made of a Const, so that readers
 // of the saved model (the conversion summary) can report it as the constant it stands for.
 inline constexpr char kSavedConstantAttr[] = "_tftrt_saved_constant";
+
+// The contents of a lookup table that a table node (HashTableV2, MutableHashTableV2) of
+// the exported graph holds: the export makes the table at top level and fills it in the
+// init op, as TensorFlow's SavedModels do.
+struct TableContents {
+  Tensor keys;
+  Tensor values;
+};
 
 struct SignatureExport {
   std::string signature_key = "serving_default";
@@ -55,6 +64,9 @@ struct SignatureExport {
   // MetaInfoDef's tensorflow_version: the TensorFlow whose ops the graph uses (a converted
   // model keeps its source's, ImportedSignature::tensorflow_version). Empty: none recorded.
   std::string tensorflow_version;
+  // By table node name: the tables the graph's table nodes hold (filled when the model
+  // was loaded). A table node not listed stays in the function (an empty table per run).
+  std::map<std::string, TableContents> tables;
 };
 
 // The SavedModel of `what` in memory. InvalidArgument for a null graph, a variable

@@ -23,6 +23,10 @@ void RegisterSegmentOps(KernelRegistry& registry);       // UnsortedSegment*
 void RegisterBandPartOps(KernelRegistry& registry);      // MatrixBandPart
 void RegisterLoggingOps(KernelRegistry& registry);       // CheckNumerics, StringFormat, PrintV2
 void RegisterVolumeOps(KernelRegistry& registry);        // Conv3D, MaxPool3D, AvgPool3D
+void RegisterStringOps(KernelRegistry& registry);        // lower, regex, split, hashing
+void RegisterRaggedOps(KernelRegistry& registry);        // RaggedTensorToTensor
+void RegisterBincountOps(KernelRegistry& registry);      // DenseBincount
+void RegisterLookupOps(KernelRegistry& registry);        // hash tables
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -45,6 +49,10 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterBandPartOps(registry);
   RegisterLoggingOps(registry);
   RegisterVolumeOps(registry);
+  RegisterStringOps(registry);
+  RegisterRaggedOps(registry);
+  RegisterBincountOps(registry);
+  RegisterLookupOps(registry);
 }
 
 }  // namespace tftrt

@@ -1,5 +1,6 @@
-// The .npy reader and writer: round trips of every supported element type, and corrupt
-// headers or data reported as DataLoss naming the file, before anything is allocated.
+// The .npy reader and writer: round trips of every supported element type, numpy str
+// arrays read as UTF-8, and corrupt headers or data reported as DataLoss naming the file,
+// before anything is allocated.
 #include "common/npy.h"
 
 #include <gtest/gtest.h>
@@ -123,6 +124,25 @@ TEST(NpyTest, ShapeWhoseElementCountOverflowsIsDataLoss) {
               std::string::npos)
         << parsed.status().ToString();
   }
+}
+
+// numpy's str arrays ('<U<n>', UCS-4 code points) are read as UTF-8; object arrays are
+// pickled and refused with a message that says how to save strings instead.
+TEST(NpyTest, StrArraysAreReadAsUtf8) {
+  // np.array(["aé", "東", ""]) : '<U2', trailing NUL code points pad each element.
+  const std::vector<int32_t> points = {'a', 0xE9, 0x6771, 0, 0, 0};
+  auto parsed = ParseNpy(NpyWithHeader("<U2", "(3,)", Int32Bytes(points)), "s.npy");
+  ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+  ASSERT_EQ(parsed->dtype(), DataType::kString);
+  EXPECT_EQ(parsed->flat<std::string>()[0], "a\xC3\xA9");
+  EXPECT_EQ(parsed->flat<std::string>()[1], "\xE6\x9D\xB1");
+  EXPECT_EQ(parsed->flat<std::string>()[2], "");
+
+  auto surrogate = ParseNpy(NpyWithHeader("<U1", "(1,)", Int32Bytes({0xD800})), "s.npy");
+  EXPECT_EQ(surrogate.status().code(), StatusCode::kDataLoss);
+  auto objects = ParseNpy(NpyWithHeader("|O", "(1,)", "x"), "o.npy");
+  EXPECT_EQ(objects.status().code(), StatusCode::kUnimplemented);
+  EXPECT_NE(objects.status().message().find("astype('S')"), std::string::npos);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include "graph/load_signature.h"
 #include "passes/pass_manager.h"
 #include "runtime/executor.h"
+#include "runtime/table_initializer.h"
 #include "testing/fixtures.h"
 #include "testing/tensor_compare.h"
 
@@ -87,6 +88,9 @@ TEST_P(PassFixture, PassesKeepTensorFlowsOutputs) {
     GTEST_SKIP() << c.fixture << " cannot be imported: " << imported.status().ToString();
   }
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  // Lookup tables are filled by the model's init op, as Model::Load and the converter do.
+  const Status tables = AttachInitializedTables(c.model_dir, {"serve"}, imported->graph.get());
+  ASSERT_TRUE(tables.ok()) << tables.ToString();
 
   std::shared_ptr<Graph> optimized = CopyGraph(*imported->graph);
   auto runs = RunPasses(*optimized, {});

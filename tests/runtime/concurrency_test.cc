@@ -13,7 +13,9 @@
 //     evict engines that other threads are running and build new ones (a fifth of the
 //     runs: nearly each is a build);
 //   - natively with control flow: the lstm fixture (a While loop over TensorLists) and the
-//     control_flow fixture (If, While), with inputs made from their cases.
+//     control_flow fixture (If, While), with inputs made from their cases;
+//   - natively with lookup tables: the text_classifier and text_lookup fixtures, whose
+//     tables (made once at load) every thread reads.
 // Each thread starts at another input set and cycles through all of them, so the threads
 // share the callers' input tensors and every engine is run by every thread.
 //
@@ -157,8 +159,9 @@ class ConcurrencyTest : public ::testing::Test {
   std::vector<InputSet> inputs_;
 };
 
-// Native control flow (While/If with their function graphs, TensorLists): eight input sets
-// made from a fixture's cases, each float input scaled by a factor of its own.
+// Native control flow (While/If with their function graphs, TensorLists) and shared lookup
+// tables: eight input sets made from a fixture's cases, each float input scaled by a factor
+// of its own.
 class NativeControlFlowTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(NativeControlFlowTest, RunsMatchSequentialRuns) {
@@ -192,7 +195,9 @@ TEST_P(NativeControlFlowTest, RunsMatchSequentialRuns) {
   RunConcurrently(**model, inputs, expected);
 }
 
-INSTANTIATE_TEST_SUITE_P(Fixtures, NativeControlFlowTest, ::testing::Values("lstm", "control_flow"),
+INSTANTIATE_TEST_SUITE_P(Fixtures, NativeControlFlowTest,
+                         ::testing::Values("lstm", "control_flow", "text_classifier",
+                                           "text_lookup"),
                          [](const auto& info) { return info.param; });
 
 TEST_F(ConcurrencyTest, NativeRunsMatchSequentialRuns) {

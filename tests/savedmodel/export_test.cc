@@ -19,6 +19,7 @@
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
 #include "graph/signature_export.h"
+#include "runtime/table_initializer.h"
 #include "savedmodel/saved_model_reader.h"
 #include "savedmodel/tensor_proto.h"
 #include "testing/fixtures.h"
@@ -485,12 +486,16 @@ TEST_P(FixtureExport, LoadsBackAndMatchesTensorFlow) {
   }
   auto imported = LoadSignature(Env::Default(), f.model_dir, f.signature, {kServeTag});
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
+  // Lookup tables are filled by the model's init op, as Model::Load and the converter do.
+  const Status tables = AttachInitializedTables(f.model_dir, {kServeTag}, imported->graph.get());
+  ASSERT_TRUE(tables.ok()) << tables.ToString();
   TempDir temp;
   SignatureExport what;
   what.signature_key = f.signature;
   what.graph = imported->graph;
   what.functions = imported->functions;
   what.op_defs = imported->op_defs;
+  what.tables = AttachedTableContents(*imported->graph);
   const std::string dir = ExportDirFor(f, temp);
   Status exported = ExportSignature(Env::Default(), dir, what, {.overwrite = true});
   ASSERT_TRUE(exported.ok()) << exported.ToString();

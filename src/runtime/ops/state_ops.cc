@@ -35,11 +35,10 @@ Status PlaceholderKernel(OpKernelContext& ctx) {
                                  "' must be fed, and is not an input of the signature");
 }
 
+// A VarHandleOp without a checkpoint value (one the graph assigns before reading, as the
+// init op does with asset paths) starts uninitialized.
 Status VarHandleKernel(OpKernelContext& ctx) {
   const Node& node = ctx.node();
-  if (!node.constant.is_valid()) {
-    return Status::FailedPrecondition("variable '" + node.name + "' has no value");
-  }
   Tensor handle(DataType::kResource, {});
   handle.objects()[0] = std::make_shared<Variable>(node.name, node.constant);
   ctx.set_output(0, std::move(handle));
@@ -48,7 +47,12 @@ Status VarHandleKernel(OpKernelContext& ctx) {
 
 Status ReadVariableKernel(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableFromHandle(ctx.input(0), 0));
-  ctx.set_output(0, variable->Read());
+  Tensor value = variable->Read();
+  if (!value.is_valid()) {
+    return Status::FailedPrecondition("variable '" + variable->name() +
+                                      "' is read before it is assigned (it has no value)");
+  }
+  ctx.set_output(0, std::move(value));
   return Status::Ok();
 }
 
@@ -56,7 +60,7 @@ Status AssignVariableKernel(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(Variable * variable, VariableFromHandle(ctx.input(0), 0));
   const Tensor& old_value = variable->Read();
   const Tensor& value = ctx.input(1);
-  if (old_value.dtype() != value.dtype()) {
+  if (old_value.is_valid() && old_value.dtype() != value.dtype()) {
     return Status::InvalidArgument("cannot assign a " + value.DebugString() + " to variable '" +
                                    variable->name() + "' of " + old_value.DebugString());
   }
