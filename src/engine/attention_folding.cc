@@ -1,6 +1,7 @@
 #include "engine/attention_folding.h"
 
 #include <array>
+#include <cctype>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,14 +14,37 @@
 namespace tftrt {
 namespace {
 
-// Keras' equations for one attention axis: scores from (key, query), output from (scores,
-// value).
-constexpr char kScoresEquation[] = "aecd,abcd->acbe";
-constexpr char kOutputEquation[] = "acbe,aecd->abcd";
+// `equation` with its labels renamed a, b, c, ... in order of first appearance, so that
+// equations that differ only in their letters compare equal; "" for one with an ellipsis.
+std::string Canonical(const std::string& equation) {
+  if (equation.find('.') != std::string::npos) return "";
+  std::string names, canonical;
+  for (char c : equation) {
+    if (!std::isalpha(static_cast<unsigned char>(c))) {
+      canonical += c;
+      continue;
+    }
+    size_t index = names.find(c);
+    if (index == std::string::npos) {
+      index = names.size();
+      names += c;
+    }
+    canonical += static_cast<char>('a' + index);
+  }
+  return canonical;
+}
 
-bool IsEinsum(const EngineLayer& layer, const char* equation) {
-  return layer.op() == "Einsum" && layer.matmul().equation() == equation &&
-         layer.input_size() == 2 && layer.input(0).has_tensor() && layer.input(1).has_tensor();
+// The scores einsum of one attention axis, [b, n, t, s] from q [b, t, n, h] and k [b, s, n, h]:
+// Keras 3 writes "BTNH,BSNH->BNTS" on (query, key), Keras 2 "aecd,abcd->acbe" on (key, query).
+constexpr char kScoresFromQueryKey[] = "abcd,aecd->acbe";
+constexpr char kScoresFromKeyQuery[] = "abcd,aecd->aceb";
+// The output einsum, [b, t, n, h] from the probabilities [b, n, t, s] and v [b, s, n, h]:
+// "BNTS,BSNH->BTNH" (Keras 3), "acbe,aecd->abcd" (Keras 2).
+constexpr char kOutput[] = "abcd,adbe->acbe";
+
+bool IsEinsum(const EngineLayer& layer) {
+  return layer.op() == "Einsum" && layer.input_size() == 2 && layer.input(0).has_tensor() &&
+         layer.input(1).has_tensor();
 }
 
 // Whether a weight operand is boolean and all true.
@@ -50,7 +74,7 @@ class AttentionMatcher {
   // when it is not one.
   std::optional<Match> At(int index) const {
     const EngineLayer& out = view_.layer(index);
-    if (!IsEinsum(out, kOutputEquation)) return std::nullopt;
+    if (!IsEinsum(out) || Canonical(out.matmul().equation()) != kOutput) return std::nullopt;
     const int softmax = Inner(out.input(0).tensor(), "Softmax");
     if (softmax < 0 || !view_.layer(softmax).input(0).has_tensor()) return std::nullopt;
     Match match;
@@ -71,9 +95,13 @@ class AttentionMatcher {
       scores = layer.input(side).tensor();
     }
     const int dot = Inner(scores, "Einsum");
-    if (dot < 0 || !IsEinsum(view_.layer(dot), kScoresEquation)) return std::nullopt;
-    match.k = view_.layer(dot).input(0).tensor();
-    match.q = view_.layer(dot).input(1).tensor();
+    if (dot < 0 || !IsEinsum(view_.layer(dot))) return std::nullopt;
+    const EngineLayer& product = view_.layer(dot);
+    const std::string equation = Canonical(product.matmul().equation());
+    if (equation != kScoresFromQueryKey && equation != kScoresFromKeyQuery) return std::nullopt;
+    const bool query_first = equation == kScoresFromQueryKey;
+    match.q = product.input(query_first ? 0 : 1).tensor();
+    match.k = product.input(query_first ? 1 : 0).tensor();
     match.folded.push_back(dot);
     if (!ShapesFold(match)) return std::nullopt;
     return match;

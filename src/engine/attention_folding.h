@@ -1,9 +1,10 @@
 // Attention folding: Keras' MultiHeadAttention computes its attention in six layers of a TF
 // graph (the query, key and value projections before them stay as they are),
-//     scores = Einsum("aecd,abcd->acbe", k, q) * scale         [batch, heads, queries, keys]
+//     scores = Einsum("BTNH,BSNH->BNTS", q, k) * scale         [batch, heads, queries, keys]
 //     mask4  = LogicalAnd(Fill(shape, true), mask)              (with an attention mask)
 //     p      = Softmax(SelectV2(mask4, scores, mask_value))
-//     out    = Einsum("acbe,aecd->abcd", p, v)                  [batch, queries, heads, dim]
+//     out    = Einsum("BNTS,BSNH->BTNH", p, v)                  [batch, queries, heads, dim]
+// (Keras 2 names the labels otherwise and computes the scores from (k, q): any letters do.)
 // and every one of them reads or writes the [batch, heads, queries, keys] scores. Folded,
 // they become one layer `_TftrtAttention(q, k, v[, mask])` with attributes scale and
 // mask_value (engine/ops: an engine-only op; kernels/cpu/attention.h says what it computes),

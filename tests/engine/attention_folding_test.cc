@@ -22,14 +22,15 @@ using testing::AttentionInputs;
 constexpr int64_t kBatch = 2, kQueries = 5, kKeys = 6, kHeads = 3;
 
 AttentionCase Case(int64_t head_dim = 8, Shape mask_shape = {kBatch, 1, 1, kKeys},
-                   bool softmax_returned_too = false) {
+                   bool softmax_returned_too = false, bool keras2_equations = false) {
   return {.batch = kBatch,
           .queries = kQueries,
           .keys = kKeys,
           .heads = kHeads,
           .head_dim = head_dim,
           .mask_shape = std::move(mask_shape),
-          .softmax_returned_too = softmax_returned_too};
+          .softmax_returned_too = softmax_returned_too,
+          .keras2_equations = keras2_equations};
 }
 
 StatusOr<std::vector<Tensor>> RunOnCpu(EngineNetwork network, const std::vector<Tensor>& inputs) {
@@ -52,36 +53,39 @@ BuildOptions Options(Precision precision, bool fuse) {
 }
 
 TEST(AttentionFoldingTest, KerasAttentionBecomesOneLayerInFp16Engines) {
-  const AttentionCase c = Case();
-  Graph graph("segment");
-  AddAttention(c, graph);
-  const std::vector<Tensor> inputs = AttentionInputs(c);
-  auto network = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP16, true));
-  ASSERT_TRUE(network.ok()) << network.status().ToString();
-  ASSERT_EQ(CountOps(*network, kAttentionOp), 1);
-  const EngineLayer* attention = nullptr;
-  for (const EngineLayer& layer : network->layer()) {
-    if (layer.op() == kAttentionOp) attention = &layer;
-    EXPECT_NE(layer.op(), "Einsum");
-    EXPECT_NE(layer.op(), "LogicalAnd");  // and-ed with ones_like: the mask itself is used
-    EXPECT_NE(layer.op(), "Fill");
-  }
-  EXPECT_EQ(attention->kind(), LAYER_KIND_MATMUL);
-  ASSERT_EQ(attention->input_size(), 4);
-  EXPECT_FLOAT_EQ(attention->attr().at("scale").f(), 0.35355338f);
-  EXPECT_FLOAT_EQ(attention->attr().at("mask_value").f(), -2.372671e+38f);
-  // Einsum, Mul, LogicalAnd, SelectV2, Softmax (the lowering made a weight of the Fill).
-  EXPECT_EQ(attention->fused_node_size(), 5);
+  for (bool keras2 : {false, true}) {
+    SCOPED_TRACE(keras2 ? "Keras 2's equations" : "Keras 3's equations");
+    const AttentionCase c = Case(8, {kBatch, 1, 1, kKeys}, false, keras2);
+    Graph graph("segment");
+    AddAttention(c, graph);
+    const std::vector<Tensor> inputs = AttentionInputs(c);
+    auto network = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP16, true));
+    ASSERT_TRUE(network.ok()) << network.status().ToString();
+    ASSERT_EQ(CountOps(*network, kAttentionOp), 1);
+    const EngineLayer* attention = nullptr;
+    for (const EngineLayer& layer : network->layer()) {
+      if (layer.op() == kAttentionOp) attention = &layer;
+      EXPECT_NE(layer.op(), "Einsum");
+      EXPECT_NE(layer.op(), "LogicalAnd");  // and-ed with ones_like: the mask itself is used
+      EXPECT_NE(layer.op(), "Fill");
+    }
+    EXPECT_EQ(attention->kind(), LAYER_KIND_MATMUL);
+    ASSERT_EQ(attention->input_size(), 4);
+    EXPECT_FLOAT_EQ(attention->attr().at("scale").f(), 0.35355338f);
+    EXPECT_FLOAT_EQ(attention->attr().at("mask_value").f(), -2.372671e+38f);
+    // Einsum, Mul, LogicalAnd, SelectV2, Softmax (the lowering made a weight of the Fill).
+    EXPECT_EQ(attention->fused_node_size(), 5);
 
-  // Against the float32 engine of the plain ops: half-precision inputs and output are the
-  // only roundings (the fused layer computes in float).
-  auto reference = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
-  ASSERT_TRUE(reference.ok()) << reference.status().ToString();
-  auto expected = RunOnCpu(std::move(*reference), inputs);
-  auto actual = RunOnCpu(std::move(*network), inputs);
-  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
-  ASSERT_TRUE(actual.ok()) << actual.status().ToString();
-  EXPECT_LT(RelativeError((*actual)[0], (*expected)[0]), 1e-3);
+    // Against the float32 engine of the plain ops: half-precision inputs and output are the
+    // only roundings (the fused layer computes in float).
+    auto reference = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
+    ASSERT_TRUE(reference.ok()) << reference.status().ToString();
+    auto expected = RunOnCpu(std::move(*reference), inputs);
+    auto actual = RunOnCpu(std::move(*network), inputs);
+    ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+    ASSERT_TRUE(actual.ok()) << actual.status().ToString();
+    EXPECT_LT(RelativeError((*actual)[0], (*expected)[0]), 1e-3);
+  }
 }
 
 TEST(AttentionFoldingTest, FoldedLayerComputesThePlainOpsInFloat32) {

@@ -13,10 +13,12 @@ struct AttentionCase {
   int64_t batch = 2, queries = 5, keys = 6, heads = 3, head_dim = 8;
   Shape mask_shape;  // empty: no mask; Keras: the attention mask [b, 1, s], expanded
   bool softmax_returned_too = false;
+  bool keras2_equations = false;  // Keras 2's einsums ("aecd,abcd->acbe" on (k, q), ...)
 };
 
-// The attention ops on args q [b, t, n, h], k and v [b, s, n, h] and a boolean mask:
-//     Softmax(SelectV2(LogicalAnd(Fill(true), mask), Einsum(k, q) * scale, lowest)) . v
+// The attention ops on args q [b, t, n, h], k and v [b, s, n, h] and a boolean mask, as
+// TF 2.20 / Keras 3 write them:
+//     Softmax(SelectV2(LogicalAnd(Fill(true), mask), Einsum(q, k) * scale, lowest)) . v
 inline void AddAttention(const AttentionCase& c, Graph& graph) {
   Node* q = AddArg(graph, "q", DataType::kFloat, {c.batch, c.queries, c.heads, c.head_dim});
   Node* k = AddArg(graph, "k", DataType::kFloat, {c.batch, c.keys, c.heads, c.head_dim});
@@ -25,7 +27,8 @@ inline void AddAttention(const AttentionCase& c, Graph& graph) {
     return AddFloatOp(graph, name, "Einsum", {{a, 0}, {b, 0}},
                       {{"equation", StringAttr(equation)}, {"N", IntAttr(2)}});
   };
-  Node* scores = einsum("einsum", "aecd,abcd->acbe", k, q);
+  Node* scores = c.keras2_equations ? einsum("einsum", "aecd,abcd->acbe", k, q)
+                                    : einsum("einsum", "BTNH,BSNH->BNTS", q, k);
   Node* scale = AddConstNode(graph, "scale", Tensor::Scalar<float>(0.35355338f));
   Node* masked = AddFloatOp(graph, "mul", "Mul", {{scores, 0}, {scale, 0}});
   if (!c.mask_shape.empty()) {
@@ -44,7 +47,8 @@ inline void AddAttention(const AttentionCase& c, Graph& graph) {
     masked = AddFloatOp(graph, "select", "SelectV2", {{both, 0}, {masked, 0}, {lowest, 0}});
   }
   Node* probabilities = AddFloatOp(graph, "softmax", "Softmax", {{masked, 0}});
-  Node* out = einsum("einsum_1", "acbe,aecd->abcd", probabilities, v);
+  Node* out = c.keras2_equations ? einsum("einsum_1", "acbe,aecd->abcd", probabilities, v)
+                                 : einsum("einsum_1", "BNTS,BSNH->BTNH", probabilities, v);
   AddRet(graph, "out", {out, 0});
   if (c.softmax_returned_too) AddRet(graph, "probabilities", {probabilities, 0});
 }

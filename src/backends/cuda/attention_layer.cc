@@ -1,6 +1,8 @@
 // The engine-only _TftrtAttention (engine/attention_folding.h) on cuDNN's fused attention
 // (attention_runner.h); a boolean mask becomes the runner's float32 bias first
 // (kernels/attention_bias.h), in the front of the layer's workspace.
+#include <algorithm>
+
 #include "backends/cuda/attention_runner.h"
 #include "backends/cuda/kernels/attention_bias.h"
 #include "backends/cuda/layer_runner.h"
@@ -100,9 +102,13 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec
   }
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<AttentionRunner> runner,
                          AttentionRunner::Create(spec.handles, desc, spec.tactics));
-  std::unique_ptr<LayerRunner> main(
-      new AttentionLayerRunner(std::move(runner), spec.inputs, mask_strides,
-                               FloatAttr(spec.layer, "mask_value", 0.0f), spec.outputs[0]));
+  // cuDNN scales the biased scores by log2(e) for exp2: Keras' mask value (float32's lowest
+  // / 1.43) would overflow to -inf there, and a fully masked row become NaN instead of TF's
+  // uniform average. Any value at or below -1e30 gives the same softmax (exp underflows to 0
+  // beside an unmasked score; a fully masked row is uniform), so the bias stops there.
+  const float mask_value = std::max(FloatAttr(spec.layer, "mask_value", 0.0f), -1e30f);
+  std::unique_ptr<LayerRunner> main(new AttentionLayerRunner(
+      std::move(runner), spec.inputs, mask_strides, mask_value, spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, 0);
 }
 
