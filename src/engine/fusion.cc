@@ -114,10 +114,13 @@ class Fuser {
   }
 
   // When `reshape_index` is a Reshape (no epilogue of its own) of the single-use output of a
-  // layer, and `step` acts on every element alike along the last dim, which the reshape
-  // keeps (a unary step; a binary one with a scalar or vector weight: TF's Tensordot is
-  // MatMul -> Reshape -> BiasAdd), folds the step into that layer, before the reshape. The
-  // reshape then moves no data (the cuda engine aliases it) and the matmul fuses the bias.
+  // layer that keeps or splits the last dim, and `step` acts on every element alike
+  // along that dim (a unary step; a binary one with a scalar weight, or a weight over the
+  // dims the last one was split into: TF's Tensordot is MatMul -> Reshape -> BiasAdd, Keras'
+  // EinsumDense BatchMatMulV2 -> Reshape [.., heads, head_dim] -> Add(bias [heads,
+  // head_dim])), folds the step into that layer, before the reshape, with the weight as one
+  // vector along the last dim. The reshape then moves no data (the cuda engine aliases it)
+  // and the matmul fuses the bias.
   bool FoldThroughReshape(int reshape_index, const EngineLayer& layer, EngineEpilogueStep& step) {
     const EngineLayer& reshape = network_->layer(reshape_index);
     if (reshape.op() != "Reshape" || reshape.epilogue_size() > 0 ||
@@ -126,17 +129,9 @@ class Fuser {
     }
     const int source = reshape.input(0).tensor();
     const int target = FoldTarget(source);
-    if (target < 0 || LastDim(source) != LastDim(reshape.output(0)) || LastDim(source) < 0) {
-      return false;
-    }
-    if (step.has_operand()) {
-      const EngineOperand& operand = step.operand();
-      if (!operand.has_weight() || operand.weight().tensor_shape().dim_size() > 1 ||
-          (operand.weight().tensor_shape().dim_size() == 1 &&
-           operand.weight().tensor_shape().dim(0).size() != LastDim(source))) {
-        return false;
-      }
-    }
+    const int split = SplitOfLastDim(source, reshape.output(0));
+    if (target < 0 || split < 0) return false;
+    if (step.has_operand() && !FlattenSplitWeight(split, reshape.output(0), step)) return false;
     EngineLayer* host = network_->mutable_layer(target);
     *host->add_epilogue() = std::move(step);
     host->add_fused_node(layer.name());
@@ -145,11 +140,52 @@ class Fuser {
     return true;
   }
 
-  // The last dim of a tensor's shape; -1 for a scalar or an unknown tensor.
-  int64_t LastDim(int tensor) const {
-    if (tensor >= network_->tensor_size()) return -1;
+  std::vector<int64_t> Dims(int tensor) const {
+    if (tensor < 0 || tensor >= network_->tensor_size()) return {};
     const EngineTensor& t = network_->tensor(tensor);
-    return t.dim_size() == 0 ? -1 : t.dim(t.dim_size() - 1);
+    return {t.dim().begin(), t.dim().end()};
+  }
+
+  // When output's dims from some `split` on hold exactly the last dim of `source` (the
+  // reshape keeps that dim, or splits it, and regroups only the dims before it), the largest
+  // such split; -1 otherwise. An element's place along source's last dim is then its place
+  // in output's dims [split, rank).
+  int SplitOfLastDim(int source, int output) const {
+    const std::vector<int64_t> from = Dims(source), to = Dims(output);
+    if (from.empty() || to.empty()) return -1;
+    int64_t product = 1;
+    for (int split = static_cast<int>(to.size()) - 1; split >= 0; --split) {
+      product *= to[split];
+      if (product == from.back()) return split;
+      if (product > from.back()) return -1;
+    }
+    return -1;
+  }
+
+  // Whether the weight of `step` acts alike on every element along the source's last dim:
+  // one value, or (right-aligned to `output`) 1 before `split` and output's dims from it.
+  // The latter becomes the vector along the last dim it is, in place.
+  bool FlattenSplitWeight(int split, int output, EngineEpilogueStep& step) const {
+    if (!step.operand().has_weight()) return false;
+    tensorflow::TensorShapeProto* shape =
+        step.mutable_operand()->mutable_weight()->mutable_tensor_shape();
+    std::vector<int64_t> weight;
+    int64_t elements = 1;
+    for (const auto& dim : shape->dim()) {
+      weight.push_back(dim.size());
+      elements *= dim.size();
+    }
+    if (elements == 1) return true;
+    const std::vector<int64_t> to = Dims(output);
+    if (weight.size() > to.size() || weight.size() < to.size() - split) return false;
+    const size_t offset = to.size() - weight.size();
+    for (size_t i = 0; i < weight.size(); ++i) {
+      const size_t d = offset + i;
+      if (weight[i] != (static_cast<int>(d) < split ? 1 : to[d])) return false;
+    }
+    shape->clear_dim();
+    shape->add_dim()->set_size(elements);
+    return true;
   }
 
   EngineNetwork* network_;

@@ -6,6 +6,7 @@
 #include "engine/fusion.h"
 #include "engine/gelu_folding.h"
 #include "engine/int8_precision.h"
+#include "engine/attention_folding.h"
 #include "engine/layer_norm_folding.h"
 #include "engine/ops/op_converter.h"
 #include "engine/ops/shape_helpers.h"
@@ -362,6 +363,8 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
     FoldPadsIntoConvolutions(&network);
     FoldGelus(&network);
     FoldLayerNorms(&network);
+    // Only FP16 engines: cuDNN's fused attention has no float32 form.
+    if (FloatStorage(options.precision) == Precision::kFP16) FoldAttentions(&network);
     FuseEpilogues(&network);
   }
   if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {

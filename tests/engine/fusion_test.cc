@@ -252,6 +252,36 @@ TEST(FusionTest, StepsThatDependOnTheReshapedLayoutStayAfterTheReshape) {
   }
 }
 
+// Keras' EinsumDense for attention heads: BatchMatMulV2 [2, 3, 12] -> Reshape [2, 3, 3, 4]
+// -> Add(bias [3, 4]). The reshape only splits the last dim and the bias covers the split
+// dims, so it is the matmul's bias vector of 12; a bias that repeats along a split dim
+// ([1, 4]) is not one and stays after the reshape.
+TEST(FusionTest, HeadBiasFoldsThroughTheHeadSplittingReshape) {
+  for (bool whole_bias : {true, false}) {
+    SCOPED_TRACE(whole_bias ? "bias [3, 4]" : "bias [1, 4]");
+    Graph graph("segment");
+    Node* x = AddArg(graph, "x", DataType::kFloat, {2, 3, 5});
+    Node* w = AddConstNode(graph, "w", RandomTensor({5, 12}, 67));
+    Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int32_t>({2, 3, 3, 4}));
+    Node* bias =
+        AddConstNode(graph, "bias", RandomTensor(whole_bias ? Shape{3, 4} : Shape{1, 4}, 68));
+    Node* matmul = AddFloatOp(graph, "matmul", "BatchMatMulV2", {{x, 0}, {w, 0}});
+    Node* reshaped = AddFloatOp(graph, "reshaped", "Reshape", {{matmul, 0}, {shape, 0}},
+                                {{"Tshape", TypeAttr(DataType::kInt32)}});
+    Node* biased = AddFloatOp(graph, "biased", "AddV2", {{reshaped, 0}, {bias, 0}});
+    AddRet(graph, "out", {biased, 0});
+    EngineNetwork network = ExpectRewritesKeepResults(graph, {RandomTensor({2, 3, 5}, 69)});
+    ASSERT_EQ(network.layer_size(), 2);
+    EXPECT_EQ(network.layer(0).epilogue_size(), whole_bias ? 1 : 0);
+    EXPECT_EQ(network.layer(1).epilogue_size(), whole_bias ? 0 : 1);
+    if (whole_bias) {
+      const auto& weight_shape = network.layer(0).epilogue(0).operand().weight().tensor_shape();
+      ASSERT_EQ(weight_shape.dim_size(), 1);
+      EXPECT_EQ(weight_shape.dim(0).size(), 12);
+    }
+  }
+}
+
 TEST(FusionTest, IntegerLayersAreNotFused) {
   Graph graph("segment");
   Node* x = AddArg(graph, "x", DataType::kFloat, {6});

@@ -72,6 +72,15 @@ StatusOr<std::unique_ptr<BatchedProduct>> BatchedProduct::Create(const DnnHandle
                          .batch_dims_b = product->b_.materialize ? out_batch : shape.b_batch,
                          .dtype = dtype,
                          .allow_tf32 = allow_tf32};
+  if (Product(shape.b_batch) == 1 && !shape.transpose_a) {
+    // One b for every batch (a dense layer on a sequence: Keras' EinsumDense, Dense on 3-D
+    // inputs): a's matrices lie one under the other in memory, as d's do, so the batch folds
+    // into a's rows and the product is one tall matrix product, which cuBLASLt runs much
+    // faster than a batch of short ones.
+    desc.m = batch * shape.m;
+    desc.batch_dims_a.clear();
+    desc.batch_dims_b.clear();
+  }
   desc.max_workspace_bytes = std::min(desc.max_workspace_bytes, tactics.max_workspace_bytes);
   TFTRT_ASSIGN_OR_RETURN(product->runner_, MatMulRunner::Create(handles, desc, nullptr, nullptr,
                                                                 std::move(epilogue), tactics));

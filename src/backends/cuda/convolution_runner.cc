@@ -10,6 +10,7 @@
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cudnn_frontend_check.h"
+#include "backends/cuda/cudnn_plans.h"
 #include "backends/cuda/device_memory.h"
 
 namespace tftrt::cuda {
@@ -334,38 +335,8 @@ Status BuildPlan(cudnnHandle_t handle, const ConvolutionDescription& d,
     graph->deselect_numeric_notes(
         {fe::NumericalNote_t::TENSOR_CORE, fe::NumericalNote_t::DOWN_CONVERT_INPUTS});
   }
-  graph->deselect_workspace_greater_than(tactics.max_workspace_bytes);
-  TFTRT_CUDA_CHECK(graph->check_support(handle));
-  const int64_t plan_count = graph->get_execution_plan_count();
-  if (tactics.cache != nullptr) {
-    if (std::optional<std::string> cached =
-            tactics.cache->Find(tactics.CacheKey(Signature(d, epilogue, count)))) {
-      for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
-        std::string name;
-        if (graph->get_plan_name_at_index(i, name).is_good() && name == *cached &&
-            graph->build_plan_at_index(handle, i).is_good()) {
-          candidates.push_back(i);
-        }
-      }
-    }
-  }
-  std::string failures;
-  for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
-    fe::error_t built = graph->build_plan_at_index(handle, i);
-    if (built.is_bad()) {
-      failures += "\n  plan " + std::to_string(i) + ": " + built.err_msg;
-      continue;
-    }
-    candidates.push_back(i);
-    for (int64_t j = i + 1;
-         j < plan_count && static_cast<int>(candidates.size()) < tactics.max_candidates; ++j) {
-      if (graph->build_plan_at_index(handle, j).is_good()) candidates.push_back(j);
-    }
-  }
-  if (candidates.empty()) {
-    return Status::Unimplemented("cuDNN built no execution plan for the graph:" + failures);
-  }
-  TFTRT_CUDA_CHECK(graph->prepare_variant_pack_template());
+  TFTRT_RETURN_IF_ERROR(
+      BuildCandidatePlans(handle, *graph, tactics, Signature(d, epilogue, count), candidates));
   graph_out = std::move(graph);
   return Status::Ok();
 }
@@ -444,14 +415,8 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
 
 Status ConvolutionRunner::ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics) {
   const std::vector<int64_t>& candidates = plan_->candidates;
-  std::vector<std::string> names(candidates.size());
-  int64_t most_workspace = 0;
-  for (size_t i = 0; i < candidates.size(); ++i) {
-    TFTRT_CUDA_CHECK(plan_->graph->get_plan_name_at_index(candidates[i], names[i]));
-    int64_t workspace = 0;
-    TFTRT_CUDA_CHECK(plan_->graph->get_workspace_size_plan_at_index(candidates[i], workspace));
-    most_workspace = std::max(most_workspace, workspace);
-  }
+  TFTRT_ASSIGN_OR_RETURN(CandidatePlans plans, DescribeCandidates(*plan_->graph, candidates));
+  const int64_t most_workspace = plans.most_workspace;
   // Timing runs every candidate on scratch operands of the layer's shapes.
   auto setup = [&]() -> StatusOr<CandidateLaunch> {
     const ConvolutionDescription& d = desc_;
@@ -474,9 +439,9 @@ Status ConvolutionRunner::ChoosePlan(const DnnHandles& handles, const TacticOpti
   };
   TFTRT_ASSIGN_OR_RETURN(
       const int chosen,
-      ChooseCandidate(tactics, Signature(desc_, epilogue_, fused_steps_), names, setup));
+      ChooseCandidate(tactics, Signature(desc_, epilogue_, fused_steps_), plans.names, setup));
   plan_->plan_index = candidates[chosen];
-  plan_name_ = names[chosen];
+  plan_name_ = plans.names[chosen];
   TFTRT_CUDA_CHECK(
       plan_->graph->get_workspace_size_plan_at_index(plan_->plan_index, workspace_bytes_));
   return Status::Ok();

@@ -11,6 +11,7 @@
 #include "backends/cuda/kernels/reduction.h"
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
+#include "engine/attention_folding.h"
 #include "kernels/cpu/einsum.h"
 
 namespace tftrt::cuda {
@@ -314,6 +315,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
   const std::string& op = spec.layer.op();
+  if (op == kAttentionOp) return MakeAttentionRunner(spec);
   if (op == "Einsum") {
     TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> einsum, EinsumRunner::Create(spec));
     return WithEpilogue(std::move(einsum), spec, 0);

@@ -1,8 +1,11 @@
 #include "backends/cuda/layer_profiler.h"
 
+#include <cuda_profiler_api.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <numeric>
 #include <string>
 #include <string_view>
@@ -46,15 +49,24 @@ StatusOr<std::unique_ptr<LayerProfiler>> LayerProfiler::Create(int layers) {
 }
 
 LayerProfiler::~LayerProfiler() {
+  if (range_open_) TFTRT_CUDA_STATUS(cudaProfilerStop()).IgnoreError();
   for (cudaEvent_t event : events_) TFTRT_CUDA_STATUS(cudaEventDestroy(event)).IgnoreError();
 }
 
 Status LayerProfiler::Mark(int index, cudaStream_t stream) {
+  if (index == 0 && warm_ && !range_open_) {
+    TFTRT_CUDA_CHECK(cudaProfilerStart());
+    range_open_ = true;
+  }
   TFTRT_CUDA_CHECK(cudaEventRecord(events_.at(index), stream));
   return Status::Ok();
 }
 
 Status LayerProfiler::Accumulate() {
+  if (!warm_) {
+    warm_ = true;
+    return Status::Ok();
+  }
   for (size_t i = 0; i < total_ms_.size(); ++i) {
     float milliseconds = 0;
     TFTRT_CUDA_CHECK(cudaEventElapsedTime(&milliseconds, events_[i], events_[i + 1]));
@@ -90,6 +102,28 @@ void LayerProfiler::Print(const EngineNetwork& plan) const {
   if (order.size() > kListedLayers) {
     std::fprintf(stderr, "%10.4f %5.1f%%  (%zu more layers)\n", rest,
                  total > 0 ? 100.0 * rest * runs_ / total : 0.0, order.size() - kListedLayers);
+  }
+  PrintPerOp(plan, total);
+}
+
+void LayerProfiler::PrintPerOp(const EngineNetwork& plan, double total) const {
+  struct OpTime {
+    double ms = 0;
+    int layers = 0;
+  };
+  std::map<std::string, OpTime> per_op;
+  for (size_t i = 0; i < total_ms_.size(); ++i) {
+    OpTime& op = per_op[plan.layer(static_cast<int>(i)).op()];
+    op.ms += total_ms_[i] / runs_;
+    ++op.layers;
+  }
+  std::vector<std::pair<std::string, OpTime>> ops(per_op.begin(), per_op.end());
+  std::stable_sort(ops.begin(), ops.end(),
+                   [](const auto& a, const auto& b) { return a.second.ms > b.second.ms; });
+  std::fprintf(stderr, "per op type:\n%10s %6s %7s  %s\n", "ms/run", "share", "layers", "op");
+  for (const auto& [name, op] : ops) {
+    std::fprintf(stderr, "%10.4f %5.1f%% %7d  %s\n", op.ms,
+                 total > 0 ? 100.0 * op.ms * runs_ / total : 0.0, op.layers, name.c_str());
   }
 }
 

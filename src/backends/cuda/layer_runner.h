@@ -112,6 +112,8 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeNormalizationRunner(const LayerSpec& 
 StatusOr<std::unique_ptr<LayerRunner>> MakeLayerNormRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec);
+// _TftrtAttention, which MakeMatMulRunner hands on (attention_layer.cc).
+StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakePoolingRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeReductionRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeSoftmaxRunner(const LayerSpec& spec);

@@ -49,6 +49,15 @@ StatusOr<ShapeList> EinsumShape(const Node& node, const std::vector<LayerInput>&
   return ShapeList{plan->output_shape};
 }
 
+// _TftrtAttention(q, k, v[, mask]): out has q's shape (engine/attention_folding.h).
+StatusOr<ShapeList> AttentionShape(const Node& node, const std::vector<LayerInput>& inputs) {
+  if (inputs.size() != 3 && inputs.size() != 4) {
+    return WithNode(node, Status::InvalidArgument("expects q, k, v and an optional mask, got " +
+                                                  std::to_string(inputs.size()) + " inputs"));
+  }
+  return ShapeList{inputs[0].shape};
+}
+
 Status LowerMatMul(const Node& node, const std::vector<LayerInput>& inputs, EngineLayer* layer) {
   // The shape function's checks first: a lowered layer always fits its inputs.
   const bool is_einsum = node.op == "Einsum";
@@ -87,6 +96,11 @@ void RegisterMatMulConverters(ConverterTable& table) {
     add(op, &BatchMatMulOutput);
   }
   add("Einsum", &EinsumShape);
+  // Engine-only: what engine/attention_folding.h makes of Keras' MultiHeadAttention.
+  table.Register({.op = "_TftrtAttention",
+                  .dtypes = kFloat,
+                  .kind = LAYER_KIND_MATMUL,
+                  .shape = &AttentionShape});
 }
 
 }  // namespace tftrt

@@ -347,6 +347,7 @@ void RegisterNnOps(KernelRegistry& registry) {
   registry.Register("FusedBatchNormV3", FusedBatchNormV3Kernel);
   registry.Register("_TftrtLayerNorm", LayerNormKernel);
   RegisterMatMulOps(registry);
+  RegisterAttentionOps(registry);
 }
 
 }  // namespace tftrt

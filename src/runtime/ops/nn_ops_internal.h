@@ -1,4 +1,5 @@
-// Private to the nn op family (runtime/ops/nn_ops.cc, matmul_ops.cc): dtype dispatch and
+// Private to the nn op family (runtime/ops/nn_ops.cc, matmul_ops.cc,
+// attention_ops.cc): dtype dispatch and
 // the per-file registration that RegisterNnOps calls.
 #ifndef TFTRT_RUNTIME_OPS_NN_OPS_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_NN_OPS_INTERNAL_H_
@@ -12,7 +13,8 @@
 
 namespace tftrt::nn_ops {
 
-void RegisterMatMulOps(KernelRegistry& registry);  // matmul_ops.cc
+void RegisterMatMulOps(KernelRegistry& registry);     // matmul_ops.cc
+void RegisterAttentionOps(KernelRegistry& registry);  // attention_ops.cc
 
 // Runs `fn.template operator()<T>()` (returning Status) for the T of `types` that is
 // `dtype`, or fails with "<op>: unsupported dtype <name>".

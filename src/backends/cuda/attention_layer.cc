@@ -1,0 +1,115 @@
+// The engine-only _TftrtAttention (engine/attention_folding.h) on cuDNN's fused attention
+// (attention_runner.h); a boolean mask becomes the runner's float32 bias first
+// (kernels/attention_bias.h), in the front of the layer's workspace.
+#include <algorithm>
+
+#include "backends/cuda/attention_runner.h"
+#include "backends/cuda/kernels/attention_bias.h"
+#include "backends/cuda/layer_runner.h"
+#include "kernels/cpu/attention.h"
+
+namespace tftrt::cuda {
+namespace {
+
+// Workspace offsets stay aligned for the runner.
+constexpr size_t kWorkspaceAlignment = 256;
+
+class AttentionLayerRunner : public LayerRunner {
+ public:
+  AttentionLayerRunner(std::unique_ptr<AttentionRunner> runner, std::vector<DeviceOperand> inputs,
+                       std::array<int64_t, 3> mask_strides, float mask_value, int out)
+      : runner_(std::move(runner)),
+        inputs_(std::move(inputs)),
+        mask_strides_(mask_strides),
+        mask_value_(mask_value),
+        out_(out) {}
+
+  size_t bias_bytes() const {
+    if (inputs_.size() < 4) return 0;
+    const Shape& q = inputs_[0].shape;
+    const size_t bytes = q[0] * q[1] * inputs_[1].shape[1] * sizeof(float);
+    return (bytes + kWorkspaceAlignment - 1) / kWorkspaceAlignment * kWorkspaceAlignment;
+  }
+  size_t workspace_bytes() const override { return bias_bytes() + runner_->workspace_bytes(); }
+
+  Status Enqueue(const RunBuffers& b) const override {
+    char* workspace = static_cast<char*>(b.workspace());
+    float* bias = nullptr;
+    if (inputs_.size() == 4) {
+      const Shape& q = inputs_[0].shape;
+      bias = reinterpret_cast<float*>(workspace);
+      TFTRT_RETURN_IF_ERROR(AttentionBias(static_cast<const bool*>(b.operand(inputs_[3])),
+                                          mask_strides_, q[0], q[1], inputs_[1].shape[1],
+                                          mask_value_, bias, b.stream()));
+    }
+    return runner_->Run(b.handles(), b.stream(), b.operand(inputs_[0]), b.operand(inputs_[1]),
+                        b.operand(inputs_[2]), bias, b.tensor(out_), workspace + bias_bytes());
+  }
+
+ private:
+  std::unique_ptr<AttentionRunner> runner_;
+  std::vector<DeviceOperand> inputs_;  // q, k, v[, mask]
+  std::array<int64_t, 3> mask_strides_;
+  float mask_value_;
+  int out_;
+};
+
+// The strides (batch, query, key) that read `mask` as [batch, 1, queries, keys]; the
+// folding guarantees one value per head (attention_folding.h).
+StatusOr<std::array<int64_t, 3>> MaskStrides(const Shape& mask,
+                                             const std::array<int64_t, 4>& scores) {
+  std::optional<std::array<int64_t, 4>> strides = AttentionMaskStrides(mask, scores);
+  if (!strides.has_value() || (*strides)[1] != 0) {
+    return Status::InvalidArgument("the attention mask " + ShapeToString(mask) +
+                                   " does not broadcast to one value per head");
+  }
+  return std::array<int64_t, 3>{(*strides)[0], (*strides)[2], (*strides)[3]};
+}
+
+float FloatAttr(const EngineLayer& layer, const char* name, float fallback) {
+  auto it = layer.attr().find(name);
+  return it == layer.attr().end() ? fallback : it->second.f();
+}
+
+}  // namespace
+
+StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec) {
+  const std::string& op = spec.layer.op();
+  if (spec.inputs.size() != 3 && spec.inputs.size() != 4) {
+    return Status::InvalidArgument(op + " takes q, k, v and an optional mask");
+  }
+  const Shape& q = spec.input_shape(0);
+  const Shape& k = spec.input_shape(1);
+  if (q.size() != 4 || k.size() != 4 || spec.input_shape(2) != k) {
+    return Status::InvalidArgument(op + " needs q [b, t, n, h] and k, v [b, s, n, h]");
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (spec.inputs[i].dtype != DType::kFloat16) {
+      return Status::Unimplemented(op + ": cuDNN's fused attention runs float16 only");
+    }
+  }
+  const AttentionDescription desc{.batch = q[0],
+                                  .queries = q[1],
+                                  .keys = k[1],
+                                  .heads = q[2],
+                                  .head_dim = q[3],
+                                  .scale = FloatAttr(spec.layer, "scale", 1.0f),
+                                  .has_bias = spec.inputs.size() == 4};
+  std::array<int64_t, 3> mask_strides = {0, 0, 0};
+  if (desc.has_bias) {
+    TFTRT_ASSIGN_OR_RETURN(mask_strides,
+                           MaskStrides(spec.input_shape(3), {q[0], q[2], q[1], k[1]}));
+  }
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<AttentionRunner> runner,
+                         AttentionRunner::Create(spec.handles, desc, spec.tactics));
+  // cuDNN scales the biased scores by log2(e) for exp2: Keras' mask value (float32's lowest
+  // / 1.43) would overflow to -inf there, and a fully masked row become NaN instead of TF's
+  // uniform average. Any value at or below -1e30 gives the same softmax (exp underflows to 0
+  // beside an unmasked score; a fully masked row is uniform), so the bias stops there.
+  const float mask_value = std::max(FloatAttr(spec.layer, "mask_value", 0.0f), -1e30f);
+  std::unique_ptr<LayerRunner> main(new AttentionLayerRunner(
+      std::move(runner), spec.inputs, mask_strides, mask_value, spec.outputs[0]));
+  return WithEpilogue(std::move(main), spec, 0);
+}
+
+}  // namespace tftrt::cuda

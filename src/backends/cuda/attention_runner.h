@@ -1,0 +1,70 @@
+// AttentionRunner: scaled dot-product attention as one fused cuDNN operation (cuDNN 9's
+// graph API, cudnn-frontend's sdpa): the engine-only _TftrtAttention of
+// engine/attention_folding.h, whose math kernels/cpu/attention.h defines. The scores never
+// reach memory.
+//
+// Layouts are Keras MultiHeadAttention's: q and out [batch, queries, heads, head_dim], k and
+// v [batch, keys, heads, head_dim], dense, float16; the optional bias (attention_bias.h) is
+// float32 [batch, 1, queries, keys], added to the scaled scores. Inference only: no dropout,
+// no softmax statistics.
+//
+// Thread safety: immutable after Create; Run may be called from several threads at once,
+// each with its own DnnHandles of the device the runner was created on.
+#ifndef TFTRT_BACKENDS_CUDA_ATTENTION_RUNNER_H_
+#define TFTRT_BACKENDS_CUDA_ATTENTION_RUNNER_H_
+
+#include <cuda_runtime_api.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "backends/cuda/dnn_handles.h"
+#include "backends/cuda/tactics.h"
+#include "tftrt/status.h"
+
+namespace tftrt::cuda {
+
+struct AttentionDescription {
+  int64_t batch = 0, queries = 0, keys = 0, heads = 0, head_dim = 0;
+  float scale = 1.0f;
+  bool has_bias = false;
+
+  std::string ToString() const;
+};
+
+class AttentionRunner {
+ public:
+  // InvalidArgument for a bad description; Unimplemented when cuDNN builds no plan for it.
+  static StatusOr<std::unique_ptr<AttentionRunner>> Create(const DnnHandles& handles,
+                                                           const AttentionDescription& desc,
+                                                           const TacticOptions& tactics);
+  ~AttentionRunner();
+  AttentionRunner(const AttentionRunner&) = delete;
+  AttentionRunner& operator=(const AttentionRunner&) = delete;
+
+  // Enqueues out = attention(q, k, v[, bias]) on `stream`; `bias` is used only when the
+  // description has one, `workspace` needs workspace_bytes().
+  Status Run(const DnnHandles& handles, cudaStream_t stream, const void* q, const void* k,
+             const void* v, const float* bias, void* out, void* workspace) const;
+
+  int64_t workspace_bytes() const { return workspace_bytes_; }
+  const std::string& plan_name() const { return plan_name_; }
+
+ private:
+  struct Plan;
+  AttentionRunner();
+  Status ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics);
+  Status Execute(const DnnHandles& handles, cudaStream_t stream, const void* q, const void* k,
+                 const void* v, const float* bias, void* out, void* workspace,
+                 int64_t plan_index) const;
+
+  AttentionDescription desc_;
+  std::unique_ptr<Plan> plan_;
+  int64_t workspace_bytes_ = 0;
+  std::string plan_name_;
+};
+
+}  // namespace tftrt::cuda
+
+#endif  // TFTRT_BACKENDS_CUDA_ATTENTION_RUNNER_H_

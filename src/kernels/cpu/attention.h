@@ -1,0 +1,47 @@
+// Scaled dot-product attention in Keras MultiHeadAttention's layout (what
+// engine/attention_folding.h makes of its ops): for each batch b, head n and query t,
+//     score[s] = scale * sum_h q[b,t,n,h] * k[b,s,n,h]       (masked: mask_value)
+//     p = softmax(score)                                       over the keys s
+//     out[b,t,n,h] = sum_s p[s] * v[b,s,n,h]
+// q and out are [batch, queries, heads, head_dim], k and v [batch, keys, heads, head_dim].
+// Computed in float (double for double): the scores, the softmax and the sums.
+#ifndef TFTRT_KERNELS_CPU_ATTENTION_H_
+#define TFTRT_KERNELS_CPU_ATTENTION_H_
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+namespace tftrt {
+
+struct AttentionShape {
+  int64_t batch = 0, queries = 0, keys = 0, heads = 0, head_dim = 0;
+};
+
+// A boolean mask read as [batch, heads, queries, keys] through strides in elements (0 along
+// a broadcast dim); data == nullptr: no mask.
+struct AttentionMask {
+  const bool* data = nullptr;
+  std::array<int64_t, 4> strides = {0, 0, 0, 0};
+  float value = 0.0f;  // the score of a masked-out key
+
+  bool Keeps(int64_t b, int64_t n, int64_t t, int64_t s) const {
+    return data == nullptr ||
+           data[b * strides[0] + n * strides[1] + t * strides[2] + s * strides[3]];
+  }
+};
+
+// The strides that read a mask of shape `mask` (rank <= 4, each dim 1 or the scores') as
+// the [batch, heads, queries, keys] scores it broadcasts to; nullopt when it does not.
+std::optional<std::array<int64_t, 4>> AttentionMaskStrides(const std::vector<int64_t>& mask,
+                                                           const std::array<int64_t, 4>& scores);
+
+// Instantiated for float, double, Half and BFloat16 (the last two computed in float).
+template <typename T>
+void Attention(const AttentionShape& shape, const T* q, const T* k, const T* v, float scale,
+               const AttentionMask& mask, T* out);
+
+}  // namespace tftrt
+
+#endif  // TFTRT_KERNELS_CPU_ATTENTION_H_

@@ -1,0 +1,87 @@
+// Keras' attention folded into _TftrtAttention (engine/attention_folding.h) on the cuda
+// backend: cuDNN's fused attention computes what the float32 plain ops compute on the cpu
+// backend, masked (fully masked rows included), unmasked, at BERT's shapes and odd ones.
+// GPU tests skip without a GPU.
+#include <gtest/gtest.h>
+
+#include "backends/cpu/cpu_backend.h"
+#include "backends/registry.h"
+#include "common/relative_error.h"
+#include "engine/attention_folding.h"
+#include "engine/attention_test_graph.h"
+#include "engine/build_engine.h"
+#include "testing/gpu.h"
+
+namespace tftrt {
+namespace {
+
+using testing::AddAttention;
+using testing::AttentionCase;
+using testing::AttentionInputs;
+
+std::vector<EngineArg> Args(const std::vector<Tensor>& inputs) {
+  std::vector<EngineArg> args;
+  for (const Tensor& t : inputs) args.push_back({t.dtype(), t.shape(), nullptr});
+  return args;
+}
+
+class CudaAttentionTest : public ::testing::TestWithParam<AttentionCase> {};
+
+TEST_P(CudaAttentionTest, FusedAttentionMatchesThePlainOps) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  const AttentionCase& c = GetParam();
+  Graph graph("segment");
+  AddAttention(c, graph);
+  // Scores of a few units, as BERT's: the softmax is neither flat nor one-hot.
+  const std::vector<Tensor> inputs = AttentionInputs(c, 0.6f);
+  auto fused = BuildEngine("attention", graph, Args(inputs), {.precision = Precision::kFP16},
+                           *CudaBackend());
+  ASSERT_TRUE(fused.ok()) << fused.status().ToString();
+  int attentions = 0;
+  for (const EngineLayer& layer : (*fused)->plan().layer())
+    attentions += layer.op() == kAttentionOp;
+  ASSERT_EQ(attentions, 1) << "the engine must run the fused attention";
+  auto plain = BuildEngine("attention", graph, Args(inputs), {.precision = Precision::kFP32},
+                           CpuEngineBackend());
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  auto actual = (*fused)->Run(inputs);
+  auto expected = (*plain)->Run(inputs);
+  ASSERT_TRUE(actual.ok()) << actual.status().ToString();
+  ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+  // float16 q, k, v, probabilities and output, each rounded once: 2^-11 relative apiece.
+  EXPECT_LT(RelativeError((*actual)[0], (*expected)[0]), 2e-3);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Shapes, CudaAttentionTest,
+    ::testing::Values(
+        // BERT-base at sequence 128: Keras' padding mask, and none.
+        AttentionCase{.batch = 4,
+                      .queries = 128,
+                      .keys = 128,
+                      .heads = 12,
+                      .head_dim = 64,
+                      .mask_shape = {4, 1, 1, 128}},
+        AttentionCase{.batch = 2, .queries = 128, .keys = 128, .heads = 12, .head_dim = 64},
+        // A mask per query, odd sequence lengths, head dims 8 and 128, cross-attention.
+        AttentionCase{.batch = 2,
+                      .queries = 5,
+                      .keys = 6,
+                      .heads = 3,
+                      .head_dim = 8,
+                      .mask_shape = {2, 1, 5, 6}},
+        AttentionCase{.batch = 3,
+                      .queries = 77,
+                      .keys = 77,
+                      .heads = 2,
+                      .head_dim = 128,
+                      .mask_shape = {3, 1, 1, 77}},
+        AttentionCase{.batch = 2,
+                      .queries = 16,
+                      .keys = 200,
+                      .heads = 4,
+                      .head_dim = 32,
+                      .mask_shape = {200}}));
+
+}  // namespace
+}  // namespace tftrt

@@ -1,0 +1,77 @@
+// Keras 3's MultiHeadAttention as it writes its attention in a TF graph, for the tests of
+// attention folding (engine/attention_folding.h) on the cpu and cuda backends.
+#ifndef TFTRT_TESTS_ENGINE_ATTENTION_TEST_GRAPH_H_
+#define TFTRT_TESTS_ENGINE_ATTENTION_TEST_GRAPH_H_
+
+#include <vector>
+
+#include "engine/engine_test_util.h"
+
+namespace tftrt::testing {
+
+struct AttentionCase {
+  int64_t batch = 2, queries = 5, keys = 6, heads = 3, head_dim = 8;
+  Shape mask_shape;  // empty: no mask; Keras: the attention mask [b, 1, s], expanded
+  bool softmax_returned_too = false;
+  bool keras2_equations = false;  // Keras 2's einsums ("aecd,abcd->acbe" on (k, q), ...)
+};
+
+// The attention ops on args q [b, t, n, h], k and v [b, s, n, h] and a boolean mask, as
+// TF 2.20 / Keras 3 write them:
+//     Softmax(SelectV2(LogicalAnd(Fill(true), mask), Einsum(q, k) * scale, lowest)) . v
+inline void AddAttention(const AttentionCase& c, Graph& graph) {
+  Node* q = AddArg(graph, "q", DataType::kFloat, {c.batch, c.queries, c.heads, c.head_dim});
+  Node* k = AddArg(graph, "k", DataType::kFloat, {c.batch, c.keys, c.heads, c.head_dim});
+  Node* v = AddArg(graph, "v", DataType::kFloat, {c.batch, c.keys, c.heads, c.head_dim});
+  auto einsum = [&](const char* name, const char* equation, Node* a, Node* b) {
+    return AddFloatOp(graph, name, "Einsum", {{a, 0}, {b, 0}},
+                      {{"equation", StringAttr(equation)}, {"N", IntAttr(2)}});
+  };
+  Node* scores = c.keras2_equations ? einsum("einsum", "aecd,abcd->acbe", k, q)
+                                    : einsum("einsum", "BTNH,BSNH->BNTS", q, k);
+  Node* scale = AddConstNode(graph, "scale", Tensor::Scalar<float>(0.35355338f));
+  Node* masked = AddFloatOp(graph, "mul", "Mul", {{scores, 0}, {scale, 0}});
+  if (!c.mask_shape.empty()) {
+    Node* mask = AddArg(graph, "mask", DataType::kBool, c.mask_shape);
+    Node* dims = AddConstNode(graph, "dims",
+                              Tensor::FromVector<int32_t>(
+                                  {static_cast<int32_t>(c.batch), static_cast<int32_t>(c.heads),
+                                   static_cast<int32_t>(c.queries), static_cast<int32_t>(c.keys)}));
+    Node* yes = AddConstNode(graph, "true", Tensor::Scalar<bool>(true));
+    Node* ones = graph.AddNode(
+        "ones_like", "Fill",
+        {{"T", TypeAttr(DataType::kBool)}, {"index_type", TypeAttr(DataType::kInt32)}},
+        {{dims, 0}, {yes, 0}});
+    Node* both = graph.AddNode("and", "LogicalAnd", {}, {{ones, 0}, {mask, 0}});
+    Node* lowest = AddConstNode(graph, "lowest", Tensor::Scalar<float>(-2.372671e+38f));
+    masked = AddFloatOp(graph, "select", "SelectV2", {{both, 0}, {masked, 0}, {lowest, 0}});
+  }
+  Node* probabilities = AddFloatOp(graph, "softmax", "Softmax", {{masked, 0}});
+  Node* out = c.keras2_equations ? einsum("einsum_1", "acbe,aecd->abcd", probabilities, v)
+                                 : einsum("einsum_1", "BNTS,BSNH->BTNH", probabilities, v);
+  AddRet(graph, "out", {out, 0});
+  if (c.softmax_returned_too) AddRet(graph, "probabilities", {probabilities, 0});
+}
+
+// q, k, v uniform in [-1, 1) (times `spread`), and the mask: batch 0 sees every key but the
+// last, every other batch none (every score masked: a uniform average of v).
+inline std::vector<Tensor> AttentionInputs(const AttentionCase& c, float spread = 1.0f) {
+  std::vector<Tensor> inputs = {
+      RandomTensor({c.batch, c.queries, c.heads, c.head_dim}, 71, -spread, spread),
+      RandomTensor({c.batch, c.keys, c.heads, c.head_dim}, 72, -spread, spread),
+      RandomTensor({c.batch, c.keys, c.heads, c.head_dim}, 73)};
+  if (!c.mask_shape.empty()) {
+    Tensor mask(DataType::kBool, c.mask_shape);
+    const int64_t per_batch = mask.NumElements() / c.mask_shape[0];
+    const int64_t keys = c.mask_shape.back();
+    for (int64_t i = 0; i < mask.NumElements(); ++i) {
+      mask.flat<bool>()[i] = i < per_batch && (keys == 1 || (i % keys) != keys - 1);
+    }
+    inputs.push_back(std::move(mask));
+  }
+  return inputs;
+}
+
+}  // namespace tftrt::testing
+
+#endif  // TFTRT_TESTS_ENGINE_ATTENTION_TEST_GRAPH_H_
