@@ -83,6 +83,7 @@ const ConverterTable& ConverterTable::Global() {
     RegisterResizeConverters(*t);
     RegisterCastSelectConverters(*t);
     RegisterQuantizationConverters(*t);
+    RegisterNmsConverters(*t);
     return t;
   }();
   return *table;

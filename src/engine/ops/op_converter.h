@@ -131,6 +131,7 @@ void RegisterShapeConverters(ConverterTable& table);
 void RegisterResizeConverters(ConverterTable& table);
 void RegisterCastSelectConverters(ConverterTable& table);
 void RegisterQuantizationConverters(ConverterTable& table);
+void RegisterNmsConverters(ConverterTable& table);
 
 }  // namespace tftrt
 
