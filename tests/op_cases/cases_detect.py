@@ -265,3 +265,36 @@ decode_case("decode_image_err_unknown_format", raw.DecodeImage, b"not an image a
             expand_animations=False)
 decode_case("decode_image_err_jpeg_4_channels", raw.DecodeImage, JPEG_RGB, channels=4,
             expand_animations=False)
+
+
+def bmp(pixels, top_down=False):
+    """An uncompressed BMP (TF has no BMP encoder): BGR(A) or gray rows padded to 4 bytes,
+    bottom-up unless `top_down` (a negative height); gray images carry a (ignored) palette."""
+    height, width, channels = pixels.shape
+    palette = bytes(np.repeat(np.arange(256, dtype=np.uint8), 4)) if channels == 1 else b""
+    stored = pixels[..., [2, 1, 0, 3][:channels]] if channels >= 3 else pixels
+    row_size = (channels * width + 3) // 4 * 4
+    rows = stored if top_down else stored[::-1]
+    # Nonzero padding (readers skip it): numpy's fixed-width bytes in the .npy would drop
+    # trailing NULs of the last row.
+    data = b"".join(r.tobytes().ljust(row_size, b"\x7f") for r in rows)
+    offset = 54 + len(palette)
+    header = (b"BM" + struct.pack("<IHHI", offset + len(data), 0, 0, offset)
+              + struct.pack("<IiiHHIIiiII", 40, width, -height if top_down else height, 1,
+                            8 * channels, 0, len(data), 2835, 2835, 0, 0))
+    return header + palette + data
+
+
+BMPS = {"bmp24": bmp(smooth_image(9, 7, 3)), "bmp32_top_down": bmp(smooth_image(6, 5, 4), True),
+        "bmp8": bmp(smooth_image(5, 6, 1))}
+for image_name, data in BMPS.items():
+    for channels in [0, 3, 4]:
+        decode_case("decode_bmp_%s_c%d" % (image_name, channels), raw.DecodeBmp, data,
+                    channels=channels)
+    if not image_name.endswith("top_down"):  # TF 2.20 crashes (bad_alloc) on those
+        decode_case("decode_image_%s_float" % image_name, raw.DecodeImage, data,
+                    dtype=tf.float32, expand_animations=False)
+decode_case("decode_bmp_err_one_channel", raw.DecodeBmp, BMPS["bmp24"], channels=1)
+decode_case("decode_bmp_err_size", raw.DecodeBmp, BMPS["bmp24"][:-3])
+decode_case("decode_bmp_err_of_png", raw.DecodeBmp, PNG_RGB)
+decode_case("decode_jpeg_err_of_bmp", raw.DecodeJpeg, BMPS["bmp24"])

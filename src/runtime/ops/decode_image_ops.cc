@@ -1,8 +1,10 @@
-// Image decoding ops: DecodeJpeg, DecodePng and DecodeImage (tf.io.decode_image in TF 2).
+// Image decoding ops: DecodeJpeg, DecodePng, DecodeBmp and DecodeImage (tf.io.decode_image
+// in TF 2).
 // As in TF's DecodeImageV2Op (kernels/image/decode_image_op.cc) every one of them sniffs
 // the format from the magic bytes, so DecodeJpeg decodes a PNG and DecodePng a JPEG; the
-// op only picks the attributes (JPEG flags, channels, dtype). JPEG and PNG are decoded
-// (jpeg_decoder.cc, png_decoder.cc); GIF, BMP and WebP are refused as unimplemented.
+// op only picks the attributes (JPEG flags, channels, dtype). JPEG, PNG and BMP are decoded
+// (jpeg_decoder.cc, png_decoder.cc, bmp_decoder.cc); GIF and WebP are refused as
+// unimplemented.
 #include <cmath>
 #include <limits>
 #include <string>
@@ -59,7 +61,7 @@ StatusOr<DecodeAttrs> ReadDecodeAttrs(const OpKernelContext& ctx) {
       return OpError(ctx, "dct_method must be one of {'', 'INTEGER_FAST', 'INTEGER_ACCURATE'}");
     }
     attrs.jpeg.integer_fast_dct = dct != "INTEGER_ACCURATE";
-  } else {
+  } else if (node.op != "DecodeBmp") {
     TFTRT_ASSIGN_OR_RETURN(attrs.dtype, GetTypeAttr(node, "dtype"));
     const bool float_ok = node.op == "DecodeImage";
     if (attrs.dtype != DataType::kUInt8 && attrs.dtype != DataType::kUInt16 &&
@@ -102,21 +104,39 @@ Tensor ToOutput(const DecodedImage& image, DataType dtype) {
   return out;
 }
 
-// Decodes `input` by its magic bytes.
+// Decodes `input` by its magic bytes. As in TF, DecodeJpeg, DecodePng and DecodeImage take
+// JPEG and PNG alike; BMP only DecodeBmp and DecodeImage, and DecodeBmp nothing else.
 StatusOr<DecodedImage> DecodeByFormat(const OpKernelContext& ctx, const DecodeAttrs& attrs,
                                       std::string_view input) {
-  switch (SniffFormat(input)) {
+  const std::string& op = ctx.node().op;
+  const ImageFormat format = SniffFormat(input);
+  if (op == "DecodeBmp" && format != ImageFormat::kBmp && format != ImageFormat::kUnknown) {
+    return OpError(ctx,
+                   "Trying to decode a non-BMP image using DecodeBmp op. Use "
+                   "`decode_jpeg`, `decode_png` or `decode_image` instead.");
+  }
+  switch (format) {
     case ImageFormat::kJpeg:
       if (attrs.channels == 4) return OpError(ctx, "JPEG does not support 4 channels");
       return image_decode::DecodeJpeg(input, attrs.jpeg);
     case ImageFormat::kPng:
       return image_decode::DecodePng(input, attrs.channels,
                                      attrs.dtype == DataType::kUInt8 ? 8 : 16);
-    case ImageFormat::kGif:
     case ImageFormat::kBmp:
+      if (attrs.channels == 1) {
+        return OpError(ctx, "`channels` must be 0, 3 or 4 for BMP, but got 1");
+      }
+      if (op != "DecodeBmp" && op != "DecodeImage") {
+        return OpError(ctx,
+                       "Trying to decode BMP format using a wrong op. Use `decode_bmp` or "
+                       "`decode_image` instead. Op used: " +
+                           op);
+      }
+      return image_decode::DecodeBmp(input, attrs.channels);
+    case ImageFormat::kGif:
     case ImageFormat::kWebp:
       return OpUnimplemented(ctx,
-                             "only JPEG and PNG images are decoded (GIF, BMP and WebP "
+                             "only JPEG, PNG and BMP images are decoded (GIF and WebP "
                              "are not implemented)");
     case ImageFormat::kUnknown:
       break;
@@ -153,6 +173,7 @@ void RegisterDecodeImageOps(KernelRegistry& registry) {
   registry.Register("DecodeJpeg", Decode);
   registry.Register("DecodePng", Decode);
   registry.Register("DecodeImage", Decode);
+  registry.Register("DecodeBmp", Decode);
 }
 
 }  // namespace tftrt

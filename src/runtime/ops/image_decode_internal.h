@@ -1,5 +1,5 @@
-// Private to the image decoding ops (decode_image_ops.cc): the JPEG and PNG decoders, one
-// file each, each behind the library it needs (TFTRT_HAVE_JPEG: libjpeg-turbo,
+// Private to the image decoding ops (decode_image_ops.cc): the JPEG, PNG and BMP decoders,
+// one file each, each behind the library it needs (TFTRT_HAVE_JPEG: libjpeg-turbo,
 // TFTRT_HAVE_PNG: libpng). Without the library a decoder returns Unimplemented naming it.
 #ifndef TFTRT_RUNTIME_OPS_IMAGE_DECODE_INTERNAL_H_
 #define TFTRT_RUNTIME_OPS_IMAGE_DECODE_INTERNAL_H_
@@ -34,6 +34,10 @@ StatusOr<DecodedImage> DecodeJpeg(std::string_view data, const JpegOptions& opti
 // `channels` 0 (as stored; palette images give 3, or 4 with transparency), 1, 2, 3 or 4;
 // `bits` 8 or 16 (8-bit images are widened by x * 257, 16-bit ones narrowed by libpng).
 StatusOr<DecodedImage> DecodePng(std::string_view data, int channels, int bits);
+
+// BMP (uncompressed 8, 24 or 32 bits per pixel), as TF's own decoder reads it (no library):
+// `channels` 0 (as stored), 3 or 4; BGR(A) becomes RGB(A), gray is repeated, alpha opaque.
+StatusOr<DecodedImage> DecodeBmp(std::string_view data, int channels);
 
 }  // namespace tftrt::image_decode
 
