@@ -298,3 +298,19 @@ decode_case("decode_bmp_err_one_channel", raw.DecodeBmp, BMPS["bmp24"], channels
 decode_case("decode_bmp_err_size", raw.DecodeBmp, BMPS["bmp24"][:-3])
 decode_case("decode_bmp_err_of_png", raw.DecodeBmp, PNG_RGB)
 decode_case("decode_jpeg_err_of_bmp", raw.DecodeJpeg, BMPS["bmp24"])
+
+
+def cmyk_jpeg():
+    """A CMYK JPEG (with Adobe's marker, as Pillow writes it; TF's encoder writes none).
+    Pillow comes with TensorFlow (through tensorboard)."""
+    import io
+    from PIL import Image
+    buffer = io.BytesIO()
+    Image.fromarray(smooth_image(12, 10, 3)).convert("CMYK").save(buffer, "JPEG", quality=90)
+    return buffer.getvalue()
+
+
+JPEG_CMYK = cmyk_jpeg()
+for channels in [0, 3]:
+    decode_case("decode_jpeg_cmyk_c%d" % channels, raw.DecodeJpeg, JPEG_CMYK, channels=channels)
+decode_case("decode_jpeg_err_cmyk_to_gray", raw.DecodeJpeg, JPEG_CMYK, channels=1)
