@@ -314,3 +314,15 @@ JPEG_CMYK = cmyk_jpeg()
 for channels in [0, 3]:
     decode_case("decode_jpeg_cmyk_c%d" % channels, raw.DecodeJpeg, JPEG_CMYK, channels=channels)
 decode_case("decode_jpeg_err_cmyk_to_gray", raw.DecodeJpeg, JPEG_CMYK, channels=1)
+
+# --- NonMaxSuppressionWithOverlaps: a similarity matrix instead of boxes ------------------
+OVERLAPS = rng.uniform(0, 1, (10, 10)).astype(np.float32)
+OVERLAPS = (OVERLAPS + OVERLAPS.T) / 2
+for name, overlaps_scores in [("random", scores(10)), ("ties", np.round(scores(10) * 3) / 3)]:
+    for threshold in [0.3, 0.6, 1.5]:  # no range check on the threshold
+        CASES.append(Case("nms_overlaps_%s_%g" % (name, threshold),
+                          lambda o, s, m, t, st: raw.NonMaxSuppressionWithOverlaps(
+                              overlaps=o, scores=s, max_output_size=m, overlap_threshold=t,
+                              score_threshold=st),
+                          [OVERLAPS, overlaps_scores.astype(np.float32), i32(6), f32(threshold),
+                           f32(0.2)]))

@@ -48,10 +48,11 @@ struct CandidateOrder {
   }
 };
 
-}  // namespace
-
-NmsResult NonMaxSuppression(const float* boxes, const float* scores, int num_boxes,
-                            const NmsOptions& options) {
+// The selection of TF's DoNonMaxSuppressionOp; `similarity(i, j)` is computed in float and
+// then taken into the score type.
+template <typename Similarity>
+NmsResult SelectByScore(const Similarity& similarity, const float* scores, int num_boxes,
+                        const NmsOptions& options) {
   const ScoreArithmetic t{options.half_arithmetic};
   const float iou_threshold = t.Round(options.iou_threshold);
   const float score_threshold = t.Round(options.score_threshold);
@@ -78,7 +79,7 @@ NmsResult NonMaxSuppression(const float* boxes, const float* scores, int num_box
     // first.
     bool hard_suppressed = false;
     for (int j = static_cast<int>(selected.size()) - 1; j >= next.suppress_begin_index; --j) {
-      const float iou = t.Round(BoxIou(boxes + 4 * next.box_index, boxes + 4 * selected[j]));
+      const float iou = t.Round(similarity(next.box_index, selected[j]));
       next.score = t.Mul(next.score, suppress_weight(iou));
       if (!soft && iou > iou_threshold) {
         hard_suppressed = true;
@@ -96,6 +97,22 @@ NmsResult NonMaxSuppression(const float* boxes, const float* scores, int num_box
     }
   }
   return result;
+}
+
+}  // namespace
+
+NmsResult NonMaxSuppression(const float* boxes, const float* scores, int num_boxes,
+                            const NmsOptions& options) {
+  auto iou = [boxes](int i, int j) { return BoxIou(boxes + 4 * i, boxes + 4 * j); };
+  return SelectByScore(iou, scores, num_boxes, options);
+}
+
+NmsResult NonMaxSuppressionWithOverlaps(const float* overlaps, const float* scores, int num_boxes,
+                                        const NmsOptions& options) {
+  auto overlap = [overlaps, num_boxes](int i, int j) {
+    return overlaps[static_cast<int64_t>(i) * num_boxes + j];
+  };
+  return SelectByScore(overlap, scores, num_boxes, options);
 }
 
 namespace {

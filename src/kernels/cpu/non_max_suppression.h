@@ -33,6 +33,10 @@ struct NmsResult {
 };
 NmsResult NonMaxSuppression(const float* boxes, const float* scores, int num_boxes,
                             const NmsOptions& options);
+// NonMaxSuppressionWithOverlaps: the same selection with the similarity of boxes i and j
+// given as overlaps[i * num_boxes + j] instead of their IOU (float32 only).
+NmsResult NonMaxSuppressionWithOverlaps(const float* overlaps, const float* scores, int num_boxes,
+                                        const NmsOptions& options);
 
 // CombinedNonMaxSuppression: per batch and class NMS, then the best `total_size` of all
 // classes. boxes [batch, num_boxes, q, 4] (q is 1 or num_classes), scores

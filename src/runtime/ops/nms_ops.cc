@@ -1,6 +1,6 @@
-// Non-maximum suppression ops: NonMaxSuppression (V1..V5) and CombinedNonMaxSuppression,
-// with TF's checks and error messages (non_max_suppression_op.cc); the selection itself is
-// kernels/cpu/non_max_suppression.cc.
+// Non-maximum suppression ops: NonMaxSuppression (V1..V5), NonMaxSuppressionWithOverlaps
+// and CombinedNonMaxSuppression, with TF's checks and error messages
+// (non_max_suppression_op.cc); the selection itself is kernels/cpu/non_max_suppression.cc.
 #include <algorithm>
 #include <limits>
 #include <string>
@@ -175,6 +175,40 @@ Status NonMaxSuppressionV5(OpKernelContext& ctx) {
                       .scores_output = true});
 }
 
+// NonMaxSuppressionWithOverlaps(overlaps [n, n], scores [n], max_output_size,
+// overlap_threshold, score_threshold): float32 only, and no range check on the threshold.
+Status NonMaxSuppressionWithOverlapsKernel(OpKernelContext& ctx) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 5));
+  NmsOptions options;
+  TFTRT_ASSIGN_OR_RETURN(options.max_output_size, IntScalarInput(ctx, 2, "max_output_size"));
+  TFTRT_ASSIGN_OR_RETURN(options.iou_threshold, ScalarInput(ctx, 3, "overlap_threshold"));
+  TFTRT_ASSIGN_OR_RETURN(options.score_threshold, ScalarInput(ctx, 4, "score_threshold"));
+  const Tensor& overlaps = ctx.input(0);
+  const Tensor& scores = ctx.input(1);
+  if (overlaps.rank() != 2) {
+    return OpError(ctx, "overlaps must be 2-D" + ShapeToString(overlaps.shape()));
+  }
+  if (overlaps.dim(1) != overlaps.dim(0)) {
+    return OpError(ctx, "overlaps must be square" + ShapeToString(overlaps.shape()));
+  }
+  if (scores.rank() != 1) {
+    return OpError(ctx, "scores must be 1-D" + ShapeToString(scores.shape()) + RankNote(scores, 1));
+  }
+  if (scores.dim(0) != overlaps.dim(0)) {
+    return OpError(ctx, "scores has incompatible shape (Dimensions must be equal, but are " +
+                            std::to_string(overlaps.dim(0)) + " and " +
+                            std::to_string(scores.dim(0)) + ")");
+  }
+  if (overlaps.dtype() != DataType::kFloat || scores.dtype() != DataType::kFloat) {
+    return OpError(ctx, "overlaps and scores must be float32");
+  }
+  if (options.max_output_size < 0) return OpError(ctx, "output size must be non-negative");
+  const NmsResult result = NonMaxSuppressionWithOverlaps(
+      overlaps.flat<float>(), scores.flat<float>(), static_cast<int>(overlaps.dim(0)), options);
+  ctx.set_output(0, Tensor::FromVector(result.indices));
+  return Status::Ok();
+}
+
 // Shapes, sizes and thresholds of a CombinedNonMaxSuppression, checked in TF's order.
 StatusOr<std::pair<CombinedNmsShape, CombinedNmsOptions>> ReadCombinedNms(
     const OpKernelContext& ctx) {
@@ -263,6 +297,7 @@ void RegisterNmsOps(KernelRegistry& registry) {
   registry.Register("NonMaxSuppressionV3", NonMaxSuppressionV3);
   registry.Register("NonMaxSuppressionV4", NonMaxSuppressionV4);
   registry.Register("NonMaxSuppressionV5", NonMaxSuppressionV5);
+  registry.Register("NonMaxSuppressionWithOverlaps", NonMaxSuppressionWithOverlapsKernel);
   registry.Register("CombinedNonMaxSuppression", CombinedNonMaxSuppressionKernel);
 }
 
