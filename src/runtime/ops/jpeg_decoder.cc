@@ -56,7 +56,14 @@ struct MemorySource {
   const JOCTET* data;
   size_t size;
   bool try_recover_truncated;
+  int calls_past_end;  // calls of FillInputBuffer once the data ran out
 };
+
+// TF inserts a fake EOI each time libjpeg asks past the end (its check for "already
+// inserted" compares a pointer libjpeg has moved on). Some inputs make libjpeg ask forever:
+// TF 2.20 hangs on the 3 bytes FF D8 FF with try_recover_truncated. tftrt gives up after
+// this many calls, far more than any decodable input needs, with TF's read error.
+constexpr int kMaxCallsPastEnd = 1000;
 
 const JOCTET kFakeEoi[2] = {0xFF, JPEG_EOI};
 
@@ -70,6 +77,8 @@ boolean FillInputBuffer(j_decompress_ptr cinfo) {
   auto* src = reinterpret_cast<MemorySource*>(cinfo->src);
   if (src->pub.bytes_in_buffer == 0 && src->pub.next_input_byte == src->data) {
     ERREXIT(cinfo, JERR_INPUT_EMPTY);
+  } else if (++src->calls_past_end > kMaxCallsPastEnd) {
+    ERREXIT(cinfo, JERR_FILE_READ);
   } else if (src->pub.bytes_in_buffer != 0) {
     return src->try_recover_truncated ? TRUE : FALSE;
   } else if (src->pub.next_input_byte != kFakeEoi && src->try_recover_truncated) {
@@ -184,6 +193,7 @@ bool Uncompress(DecodeState* s, std::string_view data, const JpegOptions& option
   s->source.data = reinterpret_cast<const JOCTET*>(data.data());
   s->source.size = data.size();
   s->source.try_recover_truncated = options.try_recover_truncated;
+  s->source.calls_past_end = 0;
   cinfo.src = &s->source.pub;
   jpeg_read_header(&cinfo, TRUE);
 
