@@ -9,6 +9,7 @@
 #include "graph/attrs.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_checks.h"
+#include "runtime/ops/array_ops_internal.h"
 
 namespace tftrt {
 namespace {
@@ -62,6 +63,8 @@ StatusOr<CropGeometry> ValidateCropAndResize(const OpKernelContext& ctx) {
   if (g.crop_height <= 0 || g.crop_width <= 0) {
     return OpError(ctx, "crop dimensions must be positive");
   }
+  TFTRT_RETURN_IF_ERROR(array_ops::CheckAllocatable(
+      ctx, DataType::kFloat, {g.num_boxes, g.crop_height, g.crop_width, g.depth}));
   for (int b = 0; b < g.num_boxes; ++b) {
     const int32_t index = box_index.flat<int32_t>()[b];
     if (index < 0 || index >= g.batch) {

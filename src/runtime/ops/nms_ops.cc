@@ -11,6 +11,7 @@
 #include "kernels/cpu/non_max_suppression.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_checks.h"
+#include "runtime/ops/array_ops_internal.h"
 
 namespace tftrt {
 namespace {
@@ -138,6 +139,10 @@ Status RunNms(OpKernelContext& ctx, const NmsVersion& version) {
   }
   TFTRT_ASSIGN_OR_RETURN(BoxesAndScores in, ReadBoxesAndScores(ctx));
   if (options.max_output_size < 0) return OpError(ctx, "output size must be non-negative");
+  if (pad) {  // the outputs are max_output_size long whatever the data
+    TFTRT_RETURN_IF_ERROR(
+        array_ops::CheckAllocatable(ctx, DataType::kFloat, {options.max_output_size}));
+  }
   options.half_arithmetic = in.half;
   NmsResult result = NonMaxSuppression(in.boxes.data(), in.scores.data(), in.num_boxes, options);
   const int valid = static_cast<int>(result.indices.size());
@@ -275,6 +280,8 @@ Status CombinedNonMaxSuppressionKernel(OpKernelContext& ctx) {
   TFTRT_ASSIGN_OR_RETURN(auto parsed, ReadCombinedNms(ctx));
   const auto& [shape, options] = parsed;
   const int64_t per_batch = CombinedNmsDetectionsPerBatch(shape, options);
+  TFTRT_RETURN_IF_ERROR(
+      array_ops::CheckAllocatable(ctx, DataType::kFloat, {shape.batch, per_batch, 4}));
   Tensor boxes(DataType::kFloat, {shape.batch, per_batch, 4});
   Tensor scores(DataType::kFloat, {shape.batch, per_batch});
   Tensor classes(DataType::kFloat, {shape.batch, per_batch});
