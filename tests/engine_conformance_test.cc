@@ -52,7 +52,7 @@ bool JumpsOnRounding(const std::string& op) {
       "Greater",  "GreaterEqual", "Less",   "LessEqual",
       "Equal",    "NotEqual",     "ArgMax", "ArgMin",
       "FloorDiv", "FloorMod",     "Cast",   "ResizeNearestNeighbor",
-      "TopKV2"};
+      "TopKV2",   "CombinedNonMaxSuppression"};
   return kOps.contains(op);
 }
 

@@ -11,6 +11,9 @@ void RegisterReductionOps(KernelRegistry& registry);     // Sum, Mean, ArgMax, .
 void RegisterNnOps(KernelRegistry& registry);            // conv, matmul, pooling, softmax
 void RegisterArrayOps(KernelRegistry& registry);         // reshape, slice, gather, ...
 void RegisterImageOps(KernelRegistry& registry);         // resize
+void RegisterCropResizeOps(KernelRegistry& registry);    // CropAndResize
+void RegisterNmsOps(KernelRegistry& registry);           // NonMaxSuppression*
+void RegisterDecodeImageOps(KernelRegistry& registry);   // DecodeJpeg, DecodePng, ...
 void RegisterControlFlowOps(KernelRegistry& registry);   // If, While
 void RegisterTensorListOps(KernelRegistry& registry);    // TensorList*
 void RegisterParsingOps(KernelRegistry& registry);       // ParseExample(V2)
@@ -37,6 +40,9 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterNnOps(registry);
   RegisterArrayOps(registry);
   RegisterImageOps(registry);
+  RegisterCropResizeOps(registry);
+  RegisterNmsOps(registry);
+  RegisterDecodeImageOps(registry);
   RegisterControlFlowOps(registry);
   RegisterTensorListOps(registry);
   RegisterParsingOps(registry);

@@ -233,6 +233,20 @@ std::vector<Case> Cases() {
        {{2, 4}}},
       {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({2, 3, 5}), S(2)}, {{2, 3, 2}, {2, 3, 2}}},
       {"TopKV2", Attrs({{"sorted", BoolAttr(true)}}), {F({4}), S(0)}, {{0}, {0}}},
+      // CombinedNonMaxSuppression: max_total_size detections, or with pad_per_class at
+      // most max_size_per_class per class.
+      {"CombinedNonMaxSuppression",
+       Attrs({{"pad_per_class", BoolAttr(false)}}),
+       {F({2, 10, 1, 4}), F({2, 10, 3}), S(4), S(5), SF(0.5f), SF(0.1f)},
+       {{2, 5, 4}, {2, 5}, {2, 5}, {2}}},
+      {"CombinedNonMaxSuppression",
+       Attrs({{"pad_per_class", BoolAttr(true)}}),
+       {F({2, 10, 1, 4}), F({2, 10, 3}), S(1), S(5), SF(0.5f), SF(0.1f)},
+       {{2, 3, 4}, {2, 3}, {2, 3}, {2}}},
+      {"CombinedNonMaxSuppression",
+       Attrs({{"pad_per_class", BoolAttr(true)}}),
+       {F({1, 6, 3, 4}), F({1, 6, 3}), S(2), S(10), SF(0.5f), SF(0.1f)},
+       {{1, 6, 4}, {1, 6}, {1, 6}, {1}}},
       // Batch norm.
       {"FusedBatchNormV3",
        Attrs({{"is_training", BoolAttr(false)}}),
@@ -509,6 +523,14 @@ TEST(ShapeFunctionsTest, RejectInputsThatDoNotFit) {
       {"TopKV2", T(), {F({2, 3}), S(4)}, "at least k columns"},
       {"TopKV2", T(), {F({}), S(0)}, ">= 1-D"},
       {"TopKV2", T(), {F({3}), C({1})}, "k must be scalar"},
+      {"CombinedNonMaxSuppression",
+       T(),
+       {F({1, 6, 2, 4}), F({1, 6, 3}), S(2), S(4), SF(0.5f), SF(0.1f)},
+       "1 or num classes"},
+      {"CombinedNonMaxSuppression",
+       T(),
+       {F({1, 6, 1, 4}), F({1, 6, 3}), S(0), S(4), SF(0.5f), SF(0.1f)},
+       "must be positive"},
       {"FusedBatchNormV3", T(), {F({2, 4, 4, 3}), CF({2}), CF({3}), CF({3}), CF({3})}, "scale"},
   };
   for (const ErrorCase& c : cases) {

@@ -85,6 +85,8 @@ StatusOr<RunnerFactory> FactoryFor(LayerKind kind) {
       return &MakeResizeRunner;
     case LAYER_KIND_TOP_K:  // CudaBackend::Supports keeps TopKV2 native
       return Status::Unimplemented("the cuda backend does not run top-k layers yet");
+    case LAYER_KIND_NON_MAX_SUPPRESSION:  // CudaBackend::Supports keeps it native
+      return Status::Unimplemented("the cuda backend does not run non-max suppression yet");
     default:
       return Status::InvalidArgument("layer of unknown kind " + std::to_string(kind));
   }

@@ -85,6 +85,7 @@ const ConverterTable& ConverterTable::Global() {
     RegisterQuantizationConverters(*t);
     RegisterVolumeConverters(*t);
     RegisterSpaceDepthConverters(*t);
+    RegisterNmsConverters(*t);
     return t;
   }();
   return *table;

@@ -133,6 +133,7 @@ void RegisterCastSelectConverters(ConverterTable& table);
 void RegisterQuantizationConverters(ConverterTable& table);
 void RegisterVolumeConverters(ConverterTable& table);
 void RegisterSpaceDepthConverters(ConverterTable& table);
+void RegisterNmsConverters(ConverterTable& table);
 
 }  // namespace tftrt
 
