@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for tftrt and builds it: system packages (compiler, CMake,
-# protobuf, snappy, zlib, OpenBLAS, GoogleTest; clang and its libFuzzer runtime for
+# protobuf, snappy, zlib, OpenBLAS, FFTW3, GoogleTest; clang and its libFuzzer runtime for
 # scripts/fuzz.sh), the cudnn-frontend headers where CUDA is found, then build/tftrt and the
 # tests.
 # Safe to re-run: installed packages and an up-to-date build are left alone.
@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake ninja-build libprotobuf-dev protobuf-compiler libsnappy-dev
-          zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip
+          zlib1g-dev libopenblas-dev libfftw3-dev libgtest-dev python3 python3-venv python3-pip
           python3-dev clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do

@@ -16,6 +16,8 @@ void RegisterTensorListOps(KernelRegistry& registry);    // TensorList*
 void RegisterParsingOps(KernelRegistry& registry);       // ParseExample(V2)
 void RegisterTrainingOps(KernelRegistry& registry);      // variable updates, optimizers
 void RegisterQuantizationOps(KernelRegistry& registry);  // FakeQuant*, QuantizeAndDequantize*
+void RegisterSpectralOps(KernelRegistry& registry);      // FFT, RFFT, IRFFT, ...
+void RegisterComplexOps(KernelRegistry& registry);       // Complex, Real, ComplexAbs, ...
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -31,6 +33,8 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterParsingOps(registry);
   RegisterTrainingOps(registry);
   RegisterQuantizationOps(registry);
+  RegisterSpectralOps(registry);
+  RegisterComplexOps(registry);
 }
 
 }  // namespace tftrt
