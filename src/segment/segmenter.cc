@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdlib>
+#include <map>
 #include <numeric>
 #include <sstream>
 
@@ -76,6 +77,10 @@ class Segmenter {
     for (const GraphRet& ret : graph_.rets()) returned_.insert(ret.tensor.node);
     MarkCandidates();
     Cluster();
+    // A shape input that folds from candidates may still be computed in another cluster
+    // (clustering keeps a path through a native node from forming a cycle): then its engine
+    // would read it at run time. Such readers stay native, and the rest is clustered again.
+    while (KeepNativeShapeReadersOfOtherClusters()) Cluster();
     return Collect();
   }
 
@@ -147,6 +152,48 @@ class Segmenter {
     }
     folds_[i] = folds ? 1 : 0;
     return folds;
+  }
+
+  // Whether an engine of the cluster `root` knows the value of `node`'s outputs at build:
+  // a constant, or computed in that cluster from constants and Shape nodes. `known` holds
+  // the answers so far for this root.
+  bool FoldsInCluster(const Node& node, int root, std::map<const Node*, bool>& known) {
+    if (node.op == "Const") return true;
+    if (auto it = known.find(&node); it != known.end()) return it->second;
+    const int i = index_.at(&node);
+    bool folds = candidate_[i] && clusters_->Find(i) == root;
+    if (folds && node.op != "Shape") {
+      folds = std::all_of(node.inputs.begin(), node.inputs.end(), [&](const Output& input) {
+        return FoldsInCluster(*input.node, root, known);
+      });
+    }
+    known[&node] = folds;
+    return folds;
+  }
+
+  // Makes native every candidate whose shape inputs its cluster cannot fold; true if any.
+  bool KeepNativeShapeReadersOfOtherClusters() {
+    bool changed = false;
+    std::map<int, std::map<const Node*, bool>> known;  // per cluster root
+    for (size_t i = 0; i < order_.size(); ++i) {
+      if (!candidate_[i] || order_[i]->op == "Const") continue;
+      const Node& node = *order_[i];
+      const int root = clusters_->Find(static_cast<int>(i));
+      for (int input : ConverterTable::Global().Find(node.op)->shape_inputs) {
+        if (input >= static_cast<int>(node.inputs.size()) ||
+            FoldsInCluster(*node.inputs[input].node, root, known[root])) {
+          continue;
+        }
+        candidate_[i] = false;
+        result_.native[&node] = {NativeReasonKind::kConstInput,
+                                 "input " + std::to_string(input) +
+                                     " is computed outside this node's engine; an engine needs "
+                                     "it constant once the input shapes are known"};
+        changed = true;
+        break;
+      }
+    }
+    return changed;
   }
 
   void Cluster() {

@@ -383,6 +383,34 @@ TEST(SegmenterTest, ComplexTensorsStayNativeByDtype) {
   ExpectConversionKeepsResults(graph, Options(2), {RandomTensor({2, 8}, 3)});
 }
 
+// a -> Shape -> Reshape's shape, and a -> Expm1 (native) -> Reshape's tensor: the Reshape
+// cannot join a's cluster (the path through Expm1 would be a cycle), so its shape would
+// reach its engine at run time from a's engine. It stays native; the ops after it still
+// form an engine.
+TEST(SegmenterTest, ShapeComputedInAnotherSegmentKeepsItsReaderNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 8});
+  Node* a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+  Node* shape = graph.AddNode(
+      "shape", "Shape",
+      {{"T", TypeAttr(DataType::kFloat)}, {"out_type", TypeAttr(DataType::kInt32)}}, {{a, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{a, 0}});
+  Node* reshape = AddFloatOp(graph, "reshape", "Reshape", {{n, 0}, {shape, 0}},
+                             {{"Tshape", TypeAttr(DataType::kInt32)}});
+  Node* t = AddFloatOp(graph, "t", "Tanh", {{reshape, 0}});
+  Node* u = AddFloatOp(graph, "u", "Sigmoid", {{t, 0}});
+  AddRet(graph, "y", {u, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "reshape"), NativeReasonKind::kConstInput);
+  for (const Segment& segment : segmentation.segments) {
+    for (const Node* node : segment.nodes) EXPECT_NE(node->name, "reshape");
+  }
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"t", "u"}));
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({2, 8}, 2)});
+}
+
 TEST(SegmenterTest, SegmentReadingOnlyConstantsStaysNative) {
   Graph graph("g");
   Node* k = AddConstNode(graph, "k", RandomTensor({4}, 4));
