@@ -154,3 +154,29 @@ for src, dst, name in [(np.float32, tf.complex64, "float_to_c64"),
     else:
         value = (real(6) * 10).astype(src)
     CASES.append(Case("cast_" + name, lambda v, dst=dst: raw.Cast(x=v, DstT=dst), [value]))
+
+# Ops that only move elements carry complex tensors (one storage path per element size).
+z64, z128 = cplx(2, 3, 4), cplx(3, 4, dtype=np.complex128)
+CASES += [
+    Case("complex_identity", lambda z: raw.Identity(input=z), [z64]),
+    Case("complex_reshape", lambda z, s: raw.Reshape(tensor=z, shape=s),
+         [z64, np.array([4, -1], np.int32)]),
+    Case("complex_transpose", lambda z, p: raw.Transpose(x=z, perm=p),
+         [z64, np.array([2, 0, 1], np.int32)]),
+    Case("complex_conjugate_transpose", lambda z, p: raw.ConjugateTranspose(x=z, perm=p),
+         [z128, np.array([1, 0], np.int32)]),
+    Case("complex_strided_slice",
+         lambda z, b, e, s: raw.StridedSlice(input=z, begin=b, end=e, strides=s),
+         [z64, np.array([0, 2, 0], np.int32), np.array([2, 0, 4], np.int32),
+          np.array([1, -1, 2], np.int32)]),
+    Case("complex_concat", lambda a, b, axis: raw.ConcatV2(values=[a, b], axis=axis),
+         [z64, cplx(2, 1, 4), np.int32(1)]),
+    Case("complex_pack", lambda a, b: raw.Pack(values=[a, b], axis=1), [z128, cplx(3, 4, dtype=np.complex128)]),
+    Case("complex_expand_dims", lambda z, d: raw.ExpandDims(input=z, axis=d), [z64, np.int32(-1)]),
+    Case("complex_gather", lambda z, i, a: raw.GatherV2(params=z, indices=i, axis=a),
+         [z64, np.array([2, 0], np.int32), np.int32(1)]),
+    Case("complex_pad", lambda z, p: raw.Pad(input=z, paddings=p),
+         [z128, np.array([[1, 0], [0, 2]], np.int32)]),
+    Case("complex_tile", lambda z, m: raw.Tile(input=z, multiples=m),
+         [z128, np.array([2, 1], np.int32)]),
+]
