@@ -180,3 +180,9 @@ CASES += [
     Case("complex_tile", lambda z, m: raw.Tile(input=z, multiples=m),
          [z128, np.array([2, 1], np.int32)]),
 ]
+
+# Unary math that TF has for complex numbers.
+for op_name in ["Neg", "Square", "Reciprocal", "Inv", "Exp", "Log", "Sqrt", "Tanh", "Sin", "Cos"]:
+    for dtype, name in [(np.complex64, "c64"), (np.complex128, "c128")]:
+        CASES.append(Case("complex_%s_%s" % (op_name.lower(), name),
+                          lambda z, op=getattr(raw, op_name): op(x=z), [cplx(2, 5, dtype=dtype)]))
