@@ -18,6 +18,7 @@
 #include <fstream>
 
 #include "testing/fixtures.h"
+#include "testing/optional_libraries.h"
 #include "testing/tensor_compare.h"
 #include "tftrt/converter.h"
 
@@ -84,6 +85,7 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
     built = true;
     return first_inputs;
   });
+  if (auto missing = testing::MissingLibrary(build)) GTEST_SKIP() << *missing;
   ASSERT_TRUE(build.ok()) << build.ToString();
   const fs::path out = OutputDir(c);
   const Status saved = converter->Save(out.string(), /*overwrite=*/true);

@@ -4,6 +4,7 @@
 
 #include "runtime/kernel.h"
 #include "testing/op_cases.h"
+#include "testing/optional_libraries.h"
 #include "testing/tensor_compare.h"
 
 namespace tftrt {
@@ -25,6 +26,7 @@ TEST_P(OpConformance, MatchesTensorFlow) {
     EXPECT_FALSE(status.ok()) << "TensorFlow failed (" << *op_case->error << ") but tftrt did not";
     return;
   }
+  if (auto missing = testing::MissingLibrary(status)) GTEST_SKIP() << *missing;
   ASSERT_TRUE(status.ok()) << status.ToString();
   ASSERT_GE(ctx.outputs().size(), op_case->outputs.size());
   for (size_t i = 0; i < op_case->outputs.size(); ++i) {
