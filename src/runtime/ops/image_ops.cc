@@ -15,6 +15,7 @@
 namespace tftrt {
 namespace {
 
+
 // The validated geometry of a resize (TF's ImageResizerState).
 struct ResizeGeometry {
   int64_t batch = 0, in_height = 0, in_width = 0, channels = 0;
