@@ -151,6 +151,7 @@ Status FftKernel(OpKernelContext& ctx) {
   Status status = Status::Ok();
   VisitType(ComplexTypes{}, complex_dtype,
             [&]<typename C>() { status = Transform<C>(cropped, output, layout, kKind); });
+  if (status.code() == StatusCode::kUnimplemented) return OpUnimplemented(ctx, status.message());
   if (!status.ok()) return OpError(ctx, status.message());
   ctx.set_output(0, std::move(output));
   return Status::Ok();
