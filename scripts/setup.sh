@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for tftrt and builds it: system packages (compiler, CMake,
-# protobuf, snappy, zlib, OpenBLAS, GoogleTest, libjpeg-turbo and libpng for image decoding;
-# clang and its libFuzzer runtime for scripts/fuzz.sh), the cudnn-frontend headers where CUDA is found, then build/tftrt and the
+# protobuf, snappy, zlib, OpenBLAS, GoogleTest; libjpeg-turbo, libpng, FFTW3, RE2 and ICU for
+# the ops that TF runs on them; clang and its libFuzzer runtime for scripts/fuzz.sh), the
+# cudnn-frontend headers where CUDA is found, then build/tftrt and the
 # tests.
 # Safe to re-run: installed packages and an up-to-date build are left alone.
 set -euo pipefail
@@ -10,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build libprotobuf-dev protobuf-compiler libsnappy-dev
           zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip
           python3-dev clang libclang-rt-14-dev libre2-dev libicu-dev libjpeg62-turbo-dev
-          libpng-dev)
+          libpng-dev libfftw3-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

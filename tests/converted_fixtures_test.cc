@@ -85,6 +85,7 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
     built = true;
     return first_inputs;
   });
+  if (auto missing = testing::MissingLibrary(build)) GTEST_SKIP() << *missing;
   ASSERT_TRUE(build.ok()) << build.ToString();
   const fs::path out = OutputDir(c);
   const Status saved = converter->Save(out.string(), /*overwrite=*/true);
@@ -108,9 +109,7 @@ TEST_P(ConvertedFixture, MatchesTensorFlow) {
     ASSERT_FALSE(expected.empty());
     for (Model* model : {function->get(), loaded->get()}) {
       auto outputs = model->Run(inputs);
-      if (testing::LacksOptionalLibrary(outputs.status())) {
-        GTEST_SKIP() << outputs.status().message();
-      }
+      if (auto missing = testing::MissingLibrary(outputs.status())) GTEST_SKIP() << *missing;
       ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
       for (const auto& [name, tensor] : expected) {
         auto it = outputs->find(name);

@@ -53,7 +53,7 @@ TEST_P(ModelFixture, MatchesTensorFlow) {
   }
   ASSERT_TRUE(model.ok()) << model.status().ToString();
   auto outputs = (*model)->Run(ReadNpyDir(c.case_dir / "inputs"));
-  if (testing::LacksOptionalLibrary(outputs.status())) GTEST_SKIP() << outputs.status().message();
+  if (auto missing = testing::MissingLibrary(outputs.status())) GTEST_SKIP() << *missing;
   ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
   const auto expected = ReadNpyDir(c.case_dir / "outputs");
   ASSERT_FALSE(expected.empty());

@@ -341,6 +341,13 @@ std::string Tensor::DebugString() const {
   return std::string(DataTypeName(dtype_)) + ShapeToString(shape_);
 }
 
+namespace {
+// A complex value as numpy prints it: (1+2j), (1-2j).
+void WriteComplex(std::ostream& out, double re, double im) {
+  out << '(' << re << (std::signbit(im) ? "" : "+") << im << "j)";
+}
+}  // namespace
+
 std::string Tensor::ValuesString(int64_t max_elements) const {
   std::ostringstream out;
   out << DebugString() << " {";
@@ -349,8 +356,11 @@ std::string Tensor::ValuesString(int64_t max_elements) const {
     if (i > 0) out << ", ";
     if (dtype_ == DataType::kString) {
       out << '"' << flat<std::string>()[i] << '"';
-    } else if (IsPodDataType(dtype_) && dtype_ != DataType::kComplex64 &&
-               dtype_ != DataType::kComplex128) {
+    } else if (dtype_ == DataType::kComplex64) {
+      WriteComplex(out, flat<Complex64>()[i].re, flat<Complex64>()[i].im);
+    } else if (dtype_ == DataType::kComplex128) {
+      WriteComplex(out, flat<Complex128>()[i].re, flat<Complex128>()[i].im);
+    } else if (IsPodDataType(dtype_)) {
       out << ElementAsDouble(i);
     } else {
       out << "<" << DataTypeName(dtype_) << ">";

@@ -30,6 +30,8 @@ void RegisterStringOps(KernelRegistry& registry);        // lower, regex, split,
 void RegisterRaggedOps(KernelRegistry& registry);        // RaggedTensorToTensor
 void RegisterBincountOps(KernelRegistry& registry);      // DenseBincount
 void RegisterLookupOps(KernelRegistry& registry);        // hash tables
+void RegisterSpectralOps(KernelRegistry& registry);      // FFT, RFFT, IRFFT, ...
+void RegisterComplexOps(KernelRegistry& registry);       // Complex, Real, ComplexAbs, ...
 
 void RegisterAllOps(KernelRegistry& registry) {
   RegisterStateOps(registry);
@@ -59,6 +61,8 @@ void RegisterAllOps(KernelRegistry& registry) {
   RegisterRaggedOps(registry);
   RegisterBincountOps(registry);
   RegisterLookupOps(registry);
+  RegisterSpectralOps(registry);
+  RegisterComplexOps(registry);
 }
 
 }  // namespace tftrt

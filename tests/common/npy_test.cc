@@ -5,6 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <utility>
+
 #include "testing/tensor_compare.h"
 
 namespace tftrt {
@@ -22,6 +25,24 @@ TEST(NpyTest, RoundTrips) {
     auto parsed = ParseNpy(*bytes, "x.npy");
     ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
     EXPECT_TRUE(testing::TensorsMatch(*parsed, tensor, 0.0));
+  }
+}
+
+// complex64 / complex128 are numpy's '<c8' / '<c16': (re, im) pairs, written and read back
+// bit for bit.
+TEST(NpyTest, ComplexRoundTripsAsNumpysComplexTypes) {
+  Tensor c64(DataType::kComplex64, {3});
+  c64.flat<Complex64>()[0] = {1.5f, -2.0f};
+  c64.flat<Complex64>()[2] = {-0.0f, 3.25f};
+  Tensor c128(DataType::kComplex128, {1, 2});
+  c128.flat<Complex128>()[1] = {1e-300, -7.0};
+  for (const auto& [tensor, descr] : {std::pair{c64, "'<c8'"}, std::pair{c128, "'<c16'"}}) {
+    auto bytes = SerializeNpy(tensor);
+    ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+    EXPECT_NE(bytes->find(descr), std::string::npos) << *bytes;
+    auto parsed = ParseNpy(*bytes, "z.npy");
+    ASSERT_TRUE(parsed.ok()) << parsed.status().ToString();
+    EXPECT_TRUE(testing::SameBytes(*parsed, tensor)) << parsed->ValuesString();
   }
 }
 

@@ -8,6 +8,7 @@
 #include <random>
 #include <string>
 
+#include "common/optional_library.h"
 #include "runtime/kernel.h"
 #include "testing/op_cases.h"
 
@@ -22,18 +23,13 @@ Status Decode(const Node& node, std::string data) {
   return kernel(ctx);
 }
 
-bool LacksLibrary(const Status& status) {
-  return status.code() == StatusCode::kUnimplemented &&
-         status.message().find("which this build of tftrt was made without") != std::string::npos;
-}
-
 class DamagedImageTest : public ::testing::TestWithParam<std::string> {
  protected:
   void SetUp() override {
     op_case_ = testing::ReadOpCase(GetParam());
     if (!op_case_.has_value()) GTEST_SKIP() << "no op case " << GetParam();
     image_ = op_case_->inputs[0].flat<std::string>()[0];
-    if (LacksLibrary(Decode(op_case_->node, image_))) GTEST_SKIP() << "decoder not built";
+    if (IsMissingLibrary(Decode(op_case_->node, image_))) GTEST_SKIP() << "decoder not built";
   }
 
   static void ExpectDecodesOrRejects(const Status& status, const std::string& what) {

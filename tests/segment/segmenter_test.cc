@@ -337,6 +337,80 @@ TEST(SegmenterTest, Int64TensorBoundaryStaysNative) {
   }
 }
 
+// Complex tensors stay native (TF-TRT had no complex support; tftrt's engines have no
+// complex layers): RFFT and ComplexAbs have no converter, and ops that engines take for
+// real dtypes (Identity, Reshape, Mul) are refused by the dtype of their complex tensors.
+// The float ops around them still form engines, and the converted graph computes what the
+// original did, complex output included.
+TEST(SegmenterTest, ComplexTensorsStayNativeByDtype) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 8});
+  Node* relu = AddFloatOp(graph, "relu", "Relu", {{x, 0}});
+  Node* tanh = AddFloatOp(graph, "tanh", "Tanh", {{relu, 0}});
+  Node* fft_length = AddConstNode(graph, "fft_length", Tensor::FromVector<int32_t>({8}));
+  Node* rfft = graph.AddNode(
+      "rfft", "RFFT",
+      {{"Treal", TypeAttr(DataType::kFloat)}, {"Tcomplex", TypeAttr(DataType::kComplex64)}},
+      {{tanh, 0}, {fft_length, 0}});
+  const auto complex_attr = TypeAttr(DataType::kComplex64);
+  Node* identity = graph.AddNode("identity", "Identity", {{"T", complex_attr}}, {{rfft, 0}});
+  Node* twice =
+      graph.AddNode("twice", "Mul", {{"T", complex_attr}}, {{identity, 0}, {identity, 0}});
+  Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int64_t>({10}));
+  Node* flat = graph.AddNode("flat", "Reshape",
+                             {{"T", complex_attr}, {"Tshape", TypeAttr(DataType::kInt64)}},
+                             {{twice, 0}, {shape, 0}});
+  Node* magnitude =
+      graph.AddNode("magnitude", "ComplexAbs",
+                    {{"T", complex_attr}, {"Tout", TypeAttr(DataType::kFloat)}}, {{flat, 0}});
+  Node* sigmoid = AddFloatOp(graph, "sigmoid", "Sigmoid", {{magnitude, 0}});
+  Node* exp = AddFloatOp(graph, "exp", "Exp", {{sigmoid, 0}});
+  AddRet(graph, "out", {exp, 0});
+  AddRet(graph, "spectrum", {flat, 0}, DataType::kComplex64);
+
+  Segmentation segmentation = SegmentGraph(graph, Options(2));
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[0]), (std::vector<std::string>{"relu", "tanh"}));
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"sigmoid", "exp"}));
+  for (const char* name : {"identity", "twice", "flat"}) {
+    EXPECT_EQ(ReasonOf(graph, segmentation, name), NativeReasonKind::kDtype) << name;
+  }
+  for (const char* name : {"rfft", "magnitude"}) {
+    EXPECT_EQ(ReasonOf(graph, segmentation, name), NativeReasonKind::kOp) << name;
+  }
+  EXPECT_NE(segmentation.native.at(identity).detail.find("complex64"), std::string::npos)
+      << segmentation.native.at(identity).detail;
+  ExpectConversionKeepsResults(graph, Options(2), {RandomTensor({2, 8}, 3)});
+}
+
+// a -> Shape -> Reshape's shape, and a -> Expm1 (native) -> Reshape's tensor: the Reshape
+// cannot join a's cluster (the path through Expm1 would be a cycle), so its shape would
+// reach its engine at run time from a's engine. It stays native; the ops after it still
+// form an engine.
+TEST(SegmenterTest, ShapeComputedInAnotherSegmentKeepsItsReaderNative) {
+  Graph graph("g");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 8});
+  Node* a = AddFloatOp(graph, "a", "Relu", {{x, 0}});
+  Node* shape = graph.AddNode(
+      "shape", "Shape",
+      {{"T", TypeAttr(DataType::kFloat)}, {"out_type", TypeAttr(DataType::kInt32)}}, {{a, 0}});
+  Node* n = AddFloatOp(graph, "n", "Expm1", {{a, 0}});
+  Node* reshape = AddFloatOp(graph, "reshape", "Reshape", {{n, 0}, {shape, 0}},
+                             {{"Tshape", TypeAttr(DataType::kInt32)}});
+  Node* t = AddFloatOp(graph, "t", "Tanh", {{reshape, 0}});
+  Node* u = AddFloatOp(graph, "u", "Sigmoid", {{t, 0}});
+  AddRet(graph, "y", {u, 0});
+
+  Segmentation segmentation = SegmentGraph(graph, Options(1));
+  EXPECT_EQ(ReasonOf(graph, segmentation, "reshape"), NativeReasonKind::kConstInput);
+  for (const Segment& segment : segmentation.segments) {
+    for (const Node* node : segment.nodes) EXPECT_NE(node->name, "reshape");
+  }
+  ASSERT_EQ(segmentation.segments.size(), 2u);
+  EXPECT_EQ(Names(segmentation.segments[1]), (std::vector<std::string>{"t", "u"}));
+  ExpectConversionKeepsResults(graph, Options(1), {RandomTensor({2, 8}, 2)});
+}
+
 TEST(SegmenterTest, SegmentReadingOnlyConstantsStaysNative) {
   Graph graph("g");
   Node* k = AddConstNode(graph, "k", RandomTensor({4}, 4));

@@ -1,18 +1,20 @@
-// Ops that need a library the build may lack (RE2, ICU: see CMakeLists.txt) fail with
-// Unimplemented "... needs <library>, which this build lacks"; tests that reach one skip
-// with that message instead of failing (the GPU machine's build may lack the -dev package).
+// Tests that reach an op needing a library this build lacks (common/optional_library.h) skip
+// with the error's message instead of failing.
 #ifndef TFTRT_TESTS_TESTING_OPTIONAL_LIBRARIES_H_
 #define TFTRT_TESTS_TESTING_OPTIONAL_LIBRARIES_H_
 
+#include <optional>
 #include <string>
 
-#include "tftrt/status.h"
+#include "common/optional_library.h"
 
 namespace tftrt::testing {
 
-inline bool LacksOptionalLibrary(const Status& status) {
-  return status.code() == StatusCode::kUnimplemented &&
-         status.message().find("which this build lacks") != std::string::npos;
+// The error's message when `status` says a library is missing; nullopt otherwise (an OK
+// status or any other error).
+inline std::optional<std::string> MissingLibrary(const Status& status) {
+  if (!IsMissingLibrary(status)) return std::nullopt;
+  return status.message();
 }
 
 }  // namespace tftrt::testing

@@ -16,6 +16,17 @@ bool IsFloating(DataType dtype) {
          dtype == DataType::kBFloat16;
 }
 
+// A complex tensor as its real and imaginary parts: a real tensor with a last dimension
+// of 2 (the same bytes), compared as floating point.
+Tensor ComplexAsReal(const Tensor& complex) {
+  Shape shape = complex.shape();
+  shape.push_back(2);
+  Tensor real(complex.dtype() == DataType::kComplex64 ? DataType::kFloat : DataType::kDouble,
+              shape);
+  std::memcpy(real.raw_data(), complex.raw_data(), complex.ByteSize());
+  return real;
+}
+
 }  // namespace
 
 Tolerance EngineTolerance(const std::string& precision) {
@@ -29,6 +40,9 @@ Tolerance EngineTolerance(const std::string& precision) {
   if (actual.dtype() != expected.dtype() || actual.shape() != expected.shape()) {
     return ::testing::AssertionFailure()
            << "got " << actual.DebugString() << ", expected " << expected.DebugString();
+  }
+  if (expected.dtype() == DataType::kComplex64 || expected.dtype() == DataType::kComplex128) {
+    return TensorsMatch(ComplexAsReal(actual), ComplexAsReal(expected), tolerance);
   }
   const int64_t n = expected.NumElements();
   if (IsFloating(expected.dtype())) {

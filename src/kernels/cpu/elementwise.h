@@ -44,6 +44,7 @@ inline constexpr unsigned kSignedInts = 2;
 inline constexpr unsigned kUnsignedInts = 4;
 inline constexpr unsigned kBools = 8;
 inline constexpr unsigned kStrings = 16;
+inline constexpr unsigned kComplex = 32;  // complex64, complex128 (kernels/cpu/complex.h)
 inline constexpr unsigned kInts = kSignedInts | kUnsignedInts;
 inline constexpr unsigned kRealNumbers = kFloats | kInts;
 }  // namespace type_class

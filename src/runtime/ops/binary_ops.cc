@@ -1,5 +1,6 @@
 // Elementwise binary math with broadcasting (Add, Mul, FloorDiv, Maximum, Less, Equal,
-// LogicalAnd, ...), plus BiasAdd and AddN.
+// LogicalAnd, ...), plus BiasAdd and AddN. Add, Sub, Mul and the divisions also take
+// complex64 / complex128, computed as std::complex.
 //
 // Each broadcasting op is one table line: the element type classes it takes, a generic
 // lambda for one pair of elements, and optionally a check of the second operand that
@@ -12,6 +13,7 @@
 
 #include "graph/attrs.h"
 #include "kernels/cpu/broadcast.h"
+#include "kernels/cpu/complex.h"
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_checks.h"
@@ -20,6 +22,7 @@ namespace tftrt {
 namespace {
 
 using type_class::kBools;
+using type_class::kComplex;
 using type_class::kFloats;
 using type_class::kInts;
 using type_class::kRealNumbers;
@@ -179,11 +182,28 @@ StatusOr<Tensor> MapPairsAs(const OpKernelContext& ctx, const Tensor& a, const T
   return out;
 }
 
+// op(a, b) over `plan` for complex a and b of element type C, computed as std::complex.
+template <typename C, typename Op>
+Tensor MapComplexPairs(const Tensor& a, const Tensor& b, const BroadcastPlan& plan, const Op& op) {
+  using Z = StdComplexOf<C>;
+  Tensor out(a.dtype(), plan.output_shape());
+  BinaryMap(plan, AsStdComplex<C>(a), AsStdComplex<C>(b), AsStdComplex<C>(out),
+            [&op](const Z& x, const Z& y) { return static_cast<Z>(op(x, y)); });
+  return out;
+}
+
 // op(a, b) over `plan`: a tensor of a's dtype, or of bool when `op` returns bool.
 template <unsigned kTypes, typename Op, typename Check>
 StatusOr<Tensor> MapPairs(const OpKernelContext& ctx, const Tensor& a, const Tensor& b,
                           const BroadcastPlan& plan, const Op& op, const Check& check) {
   StatusOr<Tensor> result = UnsupportedDtype(ctx.node().op, a.dtype());
+  if (IsComplex(a.dtype())) {
+    if constexpr ((kTypes & kComplex) != 0) {
+      VisitType(ComplexTypes{}, a.dtype(),
+                [&]<typename C>() { result = MapComplexPairs<C>(a, b, plan, op); });
+    }
+    return result;
+  }
   if (IsFloat16(a.dtype())) {
     if constexpr ((kTypes & kFloats) != 0) {
       VisitType(TypeList<Half, BFloat16>{}, a.dtype(), [&]<typename S>() {
@@ -402,13 +422,13 @@ constexpr auto kRightShift = [](auto a, auto b) { return RightShift(a, b); };
 }  // namespace
 
 void RegisterBinaryOps(KernelRegistry& registry) {
-  registry.Register("Add", &BinaryKernel<kRealNumbers | kStrings, kAdd>);
-  registry.Register("AddV2", &BinaryKernel<kRealNumbers, kAdd>);
-  registry.Register("Sub", &BinaryKernel<kRealNumbers, kSub>);
-  registry.Register("Mul", &BinaryKernel<kRealNumbers, kMul>);
+  registry.Register("Add", &BinaryKernel<kRealNumbers | kStrings | kComplex, kAdd>);
+  registry.Register("AddV2", &BinaryKernel<kRealNumbers | kComplex, kAdd>);
+  registry.Register("Sub", &BinaryKernel<kRealNumbers | kComplex, kSub>);
+  registry.Register("Mul", &BinaryKernel<kRealNumbers | kComplex, kMul>);
   registry.Register("MulNoNan", &BinaryKernel<kFloats, kMulNoNan>);
-  registry.Register("RealDiv", &BinaryKernel<kFloats, kRealDiv>);
-  registry.Register("Div", &BinaryKernel<kRealNumbers, kDiv, kNonZeroIntDivisor>);
+  registry.Register("RealDiv", &BinaryKernel<kFloats | kComplex, kRealDiv>);
+  registry.Register("Div", &BinaryKernel<kRealNumbers | kComplex, kDiv, kNonZeroIntDivisor>);
   registry.Register("DivNoNan", &BinaryKernel<kFloats, kDivNoNan>);
   registry.Register("FloorDiv", &BinaryKernel<kRealNumbers, kFloorDiv, kNonZeroIntDivisor>);
   registry.Register("FloorMod", &BinaryKernel<kRealNumbers, kFloorMod, kNonZeroIntDivisor>);

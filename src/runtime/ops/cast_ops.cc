@@ -1,4 +1,4 @@
-// Cast between numeric and bool dtypes, Select / SelectV2, and ClipByValue.
+// Cast between numeric, complex and bool dtypes, Select / SelectV2, and ClipByValue.
 //
 // Cast reproduces what TF's CPU kernel computes, including where C++ leaves the result
 // undefined: TF's float-to-integer cast compiles to x86's truncating conversion, which
@@ -12,6 +12,7 @@
 
 #include "graph/attrs.h"
 #include "kernels/cpu/broadcast.h"
+#include "kernels/cpu/complex.h"
 #include "kernels/cpu/element_storage.h"
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
@@ -138,6 +139,38 @@ void ConvertElements(const From* in, To* out, int64_t n, bool truncate) {
   for (int64_t i = 0; i < n; ++i) out[i] = ConvertElement<From, To>(in[i]);
 }
 
+// Casts to and from complex, as TF's: a complex value becomes its real part converted as
+// that real number would be; a real value becomes (value, 0).
+template <typename From, typename To>
+void ConvertComplexElements(const From* in, To* out, int64_t n) {
+  if constexpr (kIsComplex<From> && kIsComplex<To>) {
+    for (int64_t i = 0; i < n; ++i) {
+      out[i] = To{static_cast<RealOf<To>>(in[i].re), static_cast<RealOf<To>>(in[i].im)};
+    }
+  } else if constexpr (kIsComplex<From>) {
+    for (int64_t i = 0; i < n; ++i) out[i] = ConvertElement<RealOf<From>, To>(in[i].re);
+  } else {
+    for (int64_t i = 0; i < n; ++i) out[i] = To{ConvertElement<From, RealOf<To>>(in[i]), 0};
+  }
+}
+
+// Cast where either side is complex; an invalid Tensor when neither is.
+Tensor CastComplex(const Tensor& x, DataType dst_dtype) {
+  using WithComplex = TypeList<float, double, Half, BFloat16, int8_t, int16_t, int32_t, int64_t,
+                               uint8_t, uint16_t, uint32_t, uint64_t, bool, Complex64, Complex128>;
+  Tensor result;
+  if (!IsComplex(x.dtype()) && !IsComplex(dst_dtype)) return result;
+  VisitType(WithComplex{}, x.dtype(), [&]<typename From>() {
+    VisitType(WithComplex{}, dst_dtype, [&]<typename To>() {
+      if constexpr (kIsComplex<From> || kIsComplex<To>) {
+        result = Tensor(dst_dtype, x.shape());
+        ConvertComplexElements(x.flat<From>(), result.flat<To>(), x.NumElements());
+      }
+    });
+  });
+  return result;
+}
+
 Status CastKernel(OpKernelContext& ctx) {
   TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 1));
   TFTRT_ASSIGN_OR_RETURN(const DataType dst_dtype, GetTypeAttr(ctx.node(), "DstT"));
@@ -154,6 +187,7 @@ Status CastKernel(OpKernelContext& ctx) {
       ConvertElements(x.flat<From>(), result.flat<To>(), x.NumElements(), truncate);
     });
   });
+  if (!result.is_valid()) result = CastComplex(x, dst_dtype);
   if (!result.is_valid()) {
     return Status::Unimplemented("Cast " + std::string(DataTypeName(x.dtype())) + " to " +
                                  std::string(DataTypeName(dst_dtype)) + " is not supported");

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 
+#include "common/optional_library.h"
 #include "runtime/ops/image_decode_internal.h"
 
 #ifdef TFTRT_HAVE_JPEG
@@ -23,9 +24,7 @@ namespace tftrt::image_decode {
 #ifndef TFTRT_HAVE_JPEG
 
 StatusOr<DecodedImage> DecodeJpeg(std::string_view, const JpegOptions&) {
-  return Status::Unimplemented(
-      "decoding JPEG needs libjpeg-turbo, which this build of tftrt was made without "
-      "(install libjpeg62-turbo-dev and rebuild)");
+  return MissingLibrary("decoding JPEG", "libjpeg-turbo", "libjpeg62-turbo-dev");
 }
 
 #else

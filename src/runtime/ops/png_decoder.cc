@@ -4,6 +4,7 @@
 // given, gray to RGB, 16-bit narrowed by libpng (strip_16) or 8-bit widened by x * 257.
 #include <string>
 
+#include "common/optional_library.h"
 #include "runtime/ops/image_decode_internal.h"
 
 #ifdef TFTRT_HAVE_PNG
@@ -20,9 +21,7 @@ namespace tftrt::image_decode {
 #ifndef TFTRT_HAVE_PNG
 
 StatusOr<DecodedImage> DecodePng(std::string_view, int, int) {
-  return Status::Unimplemented(
-      "decoding PNG needs libpng, which this build of tftrt was made without (install "
-      "libpng-dev and rebuild)");
+  return MissingLibrary("decoding PNG", "libpng", "libpng-dev");
 }
 
 #else

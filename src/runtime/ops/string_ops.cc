@@ -24,6 +24,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/optional_library.h"
 #include "graph/attrs.h"
 #include "kernels/cpu/string_hash.h"
 #include "runtime/kernel.h"
@@ -116,7 +117,7 @@ Status StringCaseKernel(OpKernelContext& ctx) {
                  }));
   return Status::Ok();
 #else
-  return OpUnimplemented(ctx, "encoding 'utf-8' needs ICU (libicu), which this build lacks");
+  return OpUnimplemented(ctx, MissingLibraryMessage("encoding 'utf-8'", "ICU", "libicu-dev"));
 #endif
 }
 
@@ -175,7 +176,7 @@ Status RegexReplace(OpKernelContext& ctx, const std::string& pattern, const std:
 }
 #else
 Status RegexReplace(OpKernelContext& ctx, const std::string&, const std::string&, bool) {
-  return OpUnimplemented(ctx, "regular expressions need RE2 (libre2), which this build lacks");
+  return OpUnimplemented(ctx, MissingLibraryMessage("a regular expression", "RE2", "libre2-dev"));
 }
 #endif
 

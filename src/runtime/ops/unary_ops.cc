@@ -1,5 +1,8 @@
 // Elementwise unary math: Neg, Abs, Exp, Tanh, Relu, IsNan, LogicalNot, ...
 //
+// Neg, Square, Reciprocal, Exp, Log, Sqrt, Tanh, Sin and Cos also take complex64 /
+// complex128, computed as std::complex.
+//
 // Each op is one table line: the element type classes it takes and a generic lambda for
 // one element. Results keep the input's dtype (bool for predicates such as IsNan); half
 // and bfloat16 are computed through float, as TF's Eigen does, and ops that TF computes
@@ -9,6 +12,7 @@
 #include <type_traits>
 
 #include "graph/attrs.h"
+#include "kernels/cpu/complex.h"
 #include "kernels/cpu/elementwise.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_checks.h"
@@ -17,6 +21,7 @@ namespace tftrt {
 namespace {
 
 using type_class::kBools;
+using type_class::kComplex;
 using type_class::kFloats;
 using type_class::kInts;
 using type_class::kRealNumbers;
@@ -38,6 +43,17 @@ Tensor MapAs(const Tensor& x, const Op& op) {
 template <unsigned kTypes, typename Op>
 Tensor MapElements(const Tensor& x, const Op& op) {
   Tensor result;
+  if (IsComplex(x.dtype())) {
+    if constexpr ((kTypes & kComplex) != 0) {
+      VisitType(ComplexTypes{}, x.dtype(), [&]<typename C>() {
+        using Z = StdComplexOf<C>;
+        result = Tensor(x.dtype(), x.shape());
+        UnaryMap(AsStdComplex<C>(x), AsStdComplex<C>(result), x.NumElements(),
+                 [&op](const Z& z) { return static_cast<Z>(ApplyOp<Z>(op, z)); });
+      });
+    }
+    return result;
+  }
   if (IsFloat16(x.dtype())) {
     if constexpr ((kTypes & kFloats) != 0) {
       VisitType(TypeList<Half, BFloat16>{}, x.dtype(), [&]<typename S>() {
@@ -177,24 +193,24 @@ constexpr auto kInvert = [](auto x) { return static_cast<decltype(x)>(~x); };
 }  // namespace
 
 void RegisterUnaryOps(KernelRegistry& registry) {
-  registry.Register("Neg", &UnaryKernel<kFloats | kSignedInts, kNeg>);
+  registry.Register("Neg", &UnaryKernel<kFloats | kSignedInts | kComplex, kNeg>);
   registry.Register("Abs", &UnaryKernel<kFloats | kSignedInts, kAbs>);
   registry.Register("Sign", &UnaryKernel<kFloats | kSignedInts, kSign>);
-  registry.Register("Square", &UnaryKernel<kRealNumbers, kSquare>);
-  registry.Register("Reciprocal", &UnaryKernel<kFloats, kReciprocal>);
-  registry.Register("Inv", &UnaryKernel<kFloats, kReciprocal>);
-  registry.Register("Exp", &UnaryKernel<kFloats, [](auto x) { return std::exp(x); }>);
+  registry.Register("Square", &UnaryKernel<kRealNumbers | kComplex, kSquare>);
+  registry.Register("Reciprocal", &UnaryKernel<kFloats | kComplex, kReciprocal>);
+  registry.Register("Inv", &UnaryKernel<kFloats | kComplex, kReciprocal>);
+  registry.Register("Exp", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::exp(x); }>);
   registry.Register("Expm1", &UnaryKernel<kFloats, [](auto x) { return std::expm1(x); }>);
-  registry.Register("Log", &UnaryKernel<kFloats, [](auto x) { return std::log(x); }>);
+  registry.Register("Log", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::log(x); }>);
   registry.Register("Log1p", &UnaryKernel<kFloats, [](auto x) { return std::log1p(x); }>);
-  registry.Register("Sqrt", &UnaryKernel<kFloats, [](auto x) { return std::sqrt(x); }>);
+  registry.Register("Sqrt", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::sqrt(x); }>);
   registry.Register("Rsqrt", &UnaryKernel<kFloats, kRsqrt>);
-  registry.Register("Tanh", &UnaryKernel<kFloats, [](auto x) { return std::tanh(x); }>);
+  registry.Register("Tanh", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::tanh(x); }>);
   registry.Register("Sigmoid", &UnaryKernel<kFloats, kSigmoid>);
   registry.Register("Erf", &UnaryKernel<kFloats, [](auto x) { return std::erf(x); }>);
   registry.Register("Erfc", &UnaryKernel<kFloats, [](auto x) { return std::erfc(x); }>);
-  registry.Register("Sin", &UnaryKernel<kFloats, [](auto x) { return std::sin(x); }>);
-  registry.Register("Cos", &UnaryKernel<kFloats, [](auto x) { return std::cos(x); }>);
+  registry.Register("Sin", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::sin(x); }>);
+  registry.Register("Cos", &UnaryKernel<kFloats | kComplex, [](auto x) { return std::cos(x); }>);
   registry.Register("Tan", &UnaryKernel<kFloats, [](auto x) { return std::tan(x); }>);
   registry.Register("Asin", &UnaryKernel<kFloats, [](auto x) { return std::asin(x); }>);
   registry.Register("Acos", &UnaryKernel<kFloats, [](auto x) { return std::acos(x); }>);
