@@ -196,8 +196,9 @@ add("conv3d_same", conv3d(), [randn(2, 4, 5, 6, 3), randn(3, 3, 3, 3, 4)])
 add("conv3d_valid_strided", conv3d((1, 2, 1, 2, 1), "VALID"),
     [randn(1, 7, 6, 8, 2), randn(3, 2, 3, 2, 5)])
 add("conv3d_same_strided", conv3d((1, 2, 2, 2, 1)), [randn(1, 5, 6, 7, 3), randn(2, 3, 2, 3, 2)])
-add("conv3d_dilated", conv3d(dilations=(1, 2, 2, 1, 1)),
-    [randn(1, 6, 7, 5, 2), randn(2, 3, 2, 2, 3)])
+# No dilated case: the op cases come from TF's reference CPU kernels (oneDNN off, as
+# scripts/test.sh makes them), which refuse Conv3D dilations; the video_conv3d fixture
+# (oneDNN on, TF's default) checks dilated Conv3D against TF.
 # 1600 output voxels of an 864-wide receptive field: the im2col buffer fills more than once.
 add("conv3d_chunks", conv3d(), [randn(1, 4, 20, 20, 32), randn(3, 3, 3, 32, 4) * 0.1])
 add("conv3d_float64", conv3d(), [randn(1, 3, 4, 4, 2, dtype=np.float64),
