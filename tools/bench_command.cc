@@ -3,6 +3,8 @@
 #include <chrono>
 #include <cstdio>
 #include <numeric>
+#include <optional>
+#include <vector>
 
 #include "commands.h"
 #include "model_flags.h"
@@ -12,6 +14,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 using Ms = std::chrono::duration<double, std::milli>;
+
+// The nearest-rank percentile `p` (0 < p <= 100) of sorted, non-empty `values`.
+double Percentile(const std::vector<double>& sorted, int p) {
+  const size_t rank = (sorted.size() * p + 99) / 100;  // ceil(n p / 100), at least 1
+  return sorted[std::max<size_t>(rank, 1) - 1];
+}
 
 Status Bench(const ParsedFlags& flags) {
   const int runs = std::stoi(flags.Get("runs", "20"));
@@ -31,9 +39,16 @@ Status Bench(const ParsedFlags& flags) {
   }
   std::sort(times.begin(), times.end());
   const double mean = std::accumulate(times.begin(), times.end(), 0.0) / times.size();
-  std::printf("load %.1f ms; %d runs: median %.3f ms, mean %.3f ms, min %.3f ms, max %.3f ms\n",
-              load_ms, runs, times[times.size() / 2], mean, times.front(), times.back());
+  std::printf(
+      "load %.1f ms; %d runs: median %.3f ms, p99 %.3f ms, mean %.3f ms, min %.3f ms, max %.3f "
+      "ms\n",
+      load_ms, runs, Percentile(times, 50), Percentile(times, 99), mean, times.front(),
+      times.back());
   PrintEngineReports(*model, after_warmup);
+  if (const std::optional<int64_t> peak = model->PeakDeviceMemoryBytes()) {
+    std::printf("peak device memory %.1f MiB (engine weights, activations, workspace, staging)\n",
+                *peak / 1048576.0);
+  }
   return Status::Ok();
 }
 
@@ -46,7 +61,8 @@ Command BenchCommand() {
            "DIR (--inputs FILE.npz | --input NAME=FILE.npy ...) [--runs N] [--warmup N] [options]",
        .summary = "Times a SavedModel signature on tftrt's runtime. Loads the model once, "
                   "runs it --warmup times untimed, then --runs times, and prints the median, "
-                  "mean, min and max latency.",
+                  "p99, mean, min and max latency (host to host), each engine's device "
+                  "compute time, and the device memory the engines held at most.",
        .flags = WithModelFlags({{"runs", "N", "timed runs (default 20)"},
                                 {"warmup", "N", "untimed runs first (default 3)"}}),
        .min_positional = 1,

@@ -132,8 +132,8 @@ def notes(records):
             "all" if r["batch"] is None else r["batch"], r["reason"]))
     lines.append("- tftrt items/s: batch / the engines' device compute per run (`tftrt bench`, "
                  "inputs on the device); its latency is host to host (with the copies of inputs "
-                 "and outputs), median only: tftrt bench prints no p99 and no peak GPU memory. "
-                 "Peers: inputs on the device; PyTorch memory is max_memory_allocated, JAX's is "
+                 "and outputs); its memory is the most device memory its engines held (weights, "
+                 "activation arena, workspace, staging; `tftrt bench`). Peers: inputs on the device; PyTorch memory is max_memory_allocated, JAX's is "
                  "XLA's memory analysis of the program (arguments + outputs + temporaries).")
     return lines
 

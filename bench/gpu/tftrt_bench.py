@@ -59,14 +59,18 @@ def native_ops(summary):
 
 def bench_figures(output, batch):
     """items/s from the engines' device compute (summed over engine nodes), the
-    host-to-host median as latency."""
+    host-to-host median and p99 as latency, the engines' peak device memory."""
     host_ms = float(re.search(r"median ([\d.]+) ms", output).group(1))
+    host_p99_ms = float(re.search(r"p99 ([\d.]+) ms", output).group(1))
     device_ms = sum(float(m) for m in re.findall(r"device compute ([\d.]+) ms per run", output))
     figures = dict(host_to_host_ms=host_ms)
     if device_ms > 0:
         figures.update(batch_ms=device_ms, items_per_s=batch / device_ms * 1e3)
     if batch == 1:
-        figures["latency_ms_median"] = host_ms
+        figures.update(latency_ms_median=host_ms, latency_ms_p99=host_p99_ms)
+    peak = re.search(r"peak device memory ([\d.]+) MiB", output)
+    if peak:
+        figures["peak_mem_mib"] = float(peak.group(1))
     return figures
 
 

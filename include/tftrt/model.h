@@ -11,6 +11,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -79,6 +80,11 @@ class Model {
 
   // Per engine node of the model (nodes that have not run yet included), by node name.
   std::vector<EngineNodeReport> EngineReports() const;
+
+  // The most device memory that the engines of this process's backend (the one this model
+  // runs its engines on) held at once: weights, activation arenas, workspaces and staging
+  // buffers; nullopt for a backend whose engines run in host memory (cpu).
+  std::optional<int64_t> PeakDeviceMemoryBytes() const;
 
  private:
   friend class ModelFactory;

@@ -11,6 +11,7 @@
 #ifndef TFTRT_BACKENDS_BACKEND_H_
 #define TFTRT_BACKENDS_BACKEND_H_
 
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,6 +93,11 @@ class EngineBackend {
   // InvalidArgument for a malformed plan; Unimplemented for a layer this backend does not
   // run; ResourceExhausted when memory runs out.
   virtual StatusOr<std::unique_ptr<Engine>> Compile(EngineNetwork plan) const = 0;
+
+  // The most device memory this backend's engines held at once since the process started
+  // (weights, activation arenas, workspaces, staging); nullopt where engines run in host
+  // memory.
+  virtual std::optional<int64_t> PeakDeviceMemoryBytes() const { return std::nullopt; }
 };
 
 // What every backend checks before it allocates per tensor: the plan has one tensor record

@@ -101,6 +101,10 @@ std::vector<EngineNodeReport> Model::EngineReports() const {
   return reports;
 }
 
+std::optional<int64_t> Model::PeakDeviceMemoryBytes() const {
+  return state_->engine_caches->runtime().backend->PeakDeviceMemoryBytes();
+}
+
 StatusOr<std::map<std::string, Tensor>> Model::Run(const std::map<std::string, Tensor>& inputs) {
   std::vector<Tensor> args;
   for (const TensorSpec& spec : signature_.inputs) {

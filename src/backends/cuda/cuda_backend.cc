@@ -5,6 +5,7 @@
 
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cuda_engine.h"
+#include "backends/cuda/device_memory.h"
 #include "backends/cuda/kernels/elementwise.h"
 
 namespace tftrt::cuda {
@@ -69,6 +70,10 @@ class CudaBackend : public EngineBackend {
     TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<CudaEngine> engine,
                            CudaEngine::Create(std::move(plan), target_));
     return std::unique_ptr<Engine>(std::move(engine));
+  }
+
+  std::optional<int64_t> PeakDeviceMemoryBytes() const override {
+    return CountedDeviceMemory().peak_bytes;
   }
 
  private:

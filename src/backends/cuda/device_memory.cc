@@ -1,11 +1,15 @@
 #include "backends/cuda/device_memory.h"
 
+#include <atomic>
 #include <utility>
 
 #include "backends/cuda/cuda_check.h"
 
 namespace tftrt::cuda {
 namespace {
+
+std::atomic<int64_t> held_device_bytes{0};
+std::atomic<int64_t> peak_device_bytes{0};
 
 Status AllocationFailure(Status status, size_t bytes, const std::string& what) {
   return status.WithContext("while allocating " + std::to_string(bytes) + " bytes (" +
@@ -20,9 +24,14 @@ template <>
 struct Memory<MemoryKind::kDevice> {
   static constexpr const char* kWhere = " on the GPU";
   static Status Allocate(void** data, size_t bytes) {
-    return TFTRT_CUDA_STATUS(cudaMalloc(data, bytes));
+    TFTRT_CUDA_CHECK(cudaMalloc(data, bytes));
+    CountDeviceMemory(static_cast<int64_t>(bytes));
+    return Status::Ok();
   }
-  static Status Free(void* data) { return TFTRT_CUDA_STATUS(cudaFree(data)); }
+  static Status Free(void* data, size_t bytes) {
+    CountDeviceMemory(-static_cast<int64_t>(bytes));
+    return TFTRT_CUDA_STATUS(cudaFree(data));
+  }
 };
 
 template <>
@@ -31,14 +40,25 @@ struct Memory<MemoryKind::kPinnedHost> {
   static Status Allocate(void** data, size_t bytes) {
     return TFTRT_CUDA_STATUS(cudaMallocHost(data, bytes));
   }
-  static Status Free(void* data) { return TFTRT_CUDA_STATUS(cudaFreeHost(data)); }
+  static Status Free(void* data, size_t) { return TFTRT_CUDA_STATUS(cudaFreeHost(data)); }
 };
 
 }  // namespace
 
+DeviceMemoryUse CountedDeviceMemory() {
+  return {held_device_bytes.load(), peak_device_bytes.load()};
+}
+
+void CountDeviceMemory(int64_t bytes) {
+  const int64_t held = held_device_bytes.fetch_add(bytes) + bytes;
+  int64_t peak = peak_device_bytes.load();
+  while (held > peak && !peak_device_bytes.compare_exchange_weak(peak, held)) {
+  }
+}
+
 template <MemoryKind kKind>
 CudaBuffer<kKind>::~CudaBuffer() {
-  if (data_ != nullptr) Memory<kKind>::Free(data_).IgnoreError();
+  if (data_ != nullptr) Memory<kKind>::Free(data_, bytes_).IgnoreError();
 }
 
 template <MemoryKind kKind>

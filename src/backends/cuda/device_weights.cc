@@ -6,19 +6,28 @@
 #include <utility>
 
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_memory.h"
 
 namespace tftrt::cuda {
 
-DeviceWeights::~DeviceWeights() {
-  if (data_ != nullptr) TFTRT_CUDA_STATUS(cudaFree(data_)).IgnoreError();
+namespace {
+
+void Free(void* data, size_t bytes) {
+  if (data == nullptr) return;
+  CountDeviceMemory(-static_cast<int64_t>(bytes));
+  TFTRT_CUDA_STATUS(cudaFree(data)).IgnoreError();
 }
+
+}  // namespace
+
+DeviceWeights::~DeviceWeights() { Free(data_, bytes_); }
 
 DeviceWeights::DeviceWeights(DeviceWeights&& other) noexcept
     : data_(std::exchange(other.data_, nullptr)), bytes_(std::exchange(other.bytes_, 0)) {}
 
 DeviceWeights& DeviceWeights::operator=(DeviceWeights&& other) noexcept {
   if (this != &other) {
-    if (data_ != nullptr) TFTRT_CUDA_STATUS(cudaFree(data_)).IgnoreError();
+    Free(data_, bytes_);
     data_ = std::exchange(other.data_, nullptr);
     bytes_ = std::exchange(other.bytes_, 0);
   }
@@ -35,6 +44,7 @@ StatusOr<DeviceWeights> DeviceWeights::Upload(const void* host, size_t bytes) {
                               " bytes of device memory for weights");
   }
   weights.bytes_ = bytes;
+  CountDeviceMemory(static_cast<int64_t>(bytes));
   TFTRT_CUDA_CHECK(cudaMemcpy(weights.data_, host, bytes, cudaMemcpyHostToDevice));
   return weights;
 }
