@@ -17,6 +17,7 @@
 #   BENCH_MODELS    comma-separated subset (default: resnet50,mobilenet_v2,bert_base)
 #   BENCH_BATCHES   comma-separated batch sizes (default: each model's own; tftrt's check
 #                   runs at batch 1, so keep 1 in the list)
+#   BENCH_PRECISIONS comma-separated subset of each model's precisions (FP16, TF32)
 #   BENCH_PHASES    the phases to run (default: tftrt torch jax torch-compile)
 #   OUT             where results.jsonl, bench.md and the phases' logs go (default /tmp/bench)
 # Phases, most important first; each gets a share of the time left when it starts and
@@ -55,7 +56,8 @@ phase() {  # phase NAME SHARE COMMAND...: runs COMMAND with --budget-s SHARE x t
   local budget
   budget=$(python3 -c "print(int($left * $share))")
   timeout $((left + 30)) "$@" --deadline "$deadline" --budget-s "$budget" \
-    --models "$model_list" ${BENCH_BATCHES:+--batches "$BENCH_BATCHES"} >> "$results" \
+    --models "$model_list" ${BENCH_BATCHES:+--batches "$BENCH_BATCHES"} \
+    ${BENCH_PRECISIONS:+--precisions "$BENCH_PRECISIONS"} >> "$results" \
     2> "$out/$name.log"
   echo "$name: exit $? in $((SECONDS - started)) s (budget $budget s; log $out/$name.log)"
 }
