@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "common/memory_limit.h"
 
 namespace {
 
@@ -57,7 +58,9 @@ int main(int argc, char** argv) {
       std::fputs(tftrt::cli::HelpText(command.spec).c_str(), stdout);
       return 0;
     }
-    const tftrt::Status status = command.run(*flags);
+    // The last line of defence: an allocation refused (or failed) where no caller turned it
+    // into a Status still ends as an error message, not std::terminate.
+    const tftrt::Status status = tftrt::CatchAllocationFailure([&] { return command.run(*flags); });
     if (!status.ok()) {
       std::fprintf(stderr, "tftrt %s: %s\n", name.c_str(), status.ToString().c_str());
       return 1;

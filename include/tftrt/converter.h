@@ -29,6 +29,8 @@
 
 namespace tftrt {
 
+class Env;
+
 // One set of inputs, by signature input name (the dict form of the seed's generators).
 using InputSet = std::map<std::string, Tensor>;
 // A generator: each call yields the next input set, nullopt when exhausted.
@@ -44,6 +46,10 @@ struct ConverterOptions {
   // tftrt extensions: where Build() and the converted function build and run engines,
   // and strict mode (see ModelOptions).
   ModelOptions model_options;
+  // tftrt-internal: the file system the input is read from and Save() writes to (an Env of
+  // src/common/env.h; tests pass an in-memory one to inject I/O faults). nullptr: the
+  // local file system.
+  Env* env = nullptr;
 };
 
 // What summary() reports: per engine, and for the nodes left native.

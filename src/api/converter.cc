@@ -81,7 +81,8 @@ Converter::~Converter() = default;
 StatusOr<Converter> Converter::Create(ConverterOptions options) {
   TFTRT_RETURN_IF_ERROR(ValidateConversionParams(options.conversion_params));
   TFTRT_RETURN_IF_ERROR(CheckPassOptions({options.disabled_passes}));
-  if (!Env::Default()->IsDirectory(options.input_saved_model_dir)) {
+  if (options.env == nullptr) options.env = Env::Default();
+  if (!options.env->IsDirectory(options.input_saved_model_dir)) {
     return Status::InvalidArgument("input_saved_model_dir '" + options.input_saved_model_dir +
                                    "' is not a directory");
   }
@@ -89,11 +90,12 @@ StatusOr<Converter> Converter::Create(ConverterOptions options) {
   TFTRT_ASSIGN_OR_RETURN(state->precision,
                          ParsePrecision(options.conversion_params.precision_mode));
   auto imported =
-      LoadSignature(Env::Default(), options.input_saved_model_dir,
+      LoadSignature(options.env, options.input_saved_model_dir,
                     options.input_saved_model_signature_key, options.input_saved_model_tags);
   if (!imported.ok()) return AsInvalidArgument(imported.status());
-  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(
-      options.input_saved_model_dir, options.input_saved_model_tags, imported->graph.get()));
+  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(options.env, options.input_saved_model_dir,
+                                                options.input_saved_model_tags,
+                                                imported->graph.get()));
   state->imported = std::move(imported).value();
   TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options.model_options));
   state->engine_caches = std::make_shared<EngineCaches>(runtime);
@@ -206,7 +208,7 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   what.tensorflow_version = state_->imported.tensorflow_version;
   what.tables = AttachedTableContents(*graph);
   TFTRT_RETURN_IF_ERROR_CTX(
-      ExportSignature(Env::Default(), output_saved_model_dir, what, {.overwrite = overwrite}),
+      ExportSignature(state_->options.env, output_saved_model_dir, what, {.overwrite = overwrite}),
       "while saving the converted model to " + output_saved_model_dir);
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -206,6 +207,32 @@ class PosixEnv : public Env {
       return IoError("cannot rename '" + from + "' to", to, error_number);
     }
     return Status::Ok();
+  }
+
+  Status ExchangePaths(const std::string& a, const std::string& b) override {
+    if (::renameat2(AT_FDCWD, a.c_str(), AT_FDCWD, b.c_str(), RENAME_EXCHANGE) != 0) {
+      const int error_number = errno;
+      // Kernels before 3.15 (ENOSYS) and file systems without the flag (EINVAL: NFS, some
+      // FUSE and overlay mounts) cannot swap atomically.
+      if (error_number == ENOSYS || error_number == EINVAL) {
+        return Status::Unimplemented(
+            "cannot exchange '" + a + "' and '" + b +
+            "' atomically on this file system: " + std::strerror(error_number));
+      }
+      return IoError("cannot exchange '" + a + "' and", b, error_number);
+    }
+    return Status::Ok();
+  }
+
+  Status SyncDirectory(const std::string& dir) override {
+    const std::string path = dir.empty() ? "." : dir;
+    const int fd = ::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return IoError("cannot open directory", path, errno);
+    Status status = Status::Ok();
+    // EINVAL: a file system that cannot sync directories (some FUSE mounts); nothing to do.
+    if (::fsync(fd) != 0 && errno != EINVAL) status = IoError("cannot sync directory", path, errno);
+    ::close(fd);
+    return status;
   }
 
   Status DeleteFile(const std::string& path) override {

@@ -82,6 +82,14 @@ class Env {
   virtual Status CreateDir(const std::string& path) = 0;
   // Renames a file or a directory, as rename(2): replaces a file, or an empty directory.
   virtual Status RenameFile(const std::string& from, const std::string& to) = 0;
+  // Swaps two existing directories (or files) in one atomic step, as Linux's
+  // renameat2(RENAME_EXCHANGE): a process killed at any moment leaves either both old
+  // names or both new ones, never one path missing. Unimplemented where the file system
+  // cannot (then callers fall back to two renames).
+  virtual Status ExchangePaths(const std::string& a, const std::string& b) = 0;
+  // Makes the entries of directory `dir` (files created, renamed or deleted in it) durable,
+  // as fsync(2) on the directory: a file's own Sync() does not cover its name.
+  virtual Status SyncDirectory(const std::string& dir) = 0;
   // Deletes one file (not a directory).
   virtual Status DeleteFile(const std::string& path) = 0;
   // Deletes `path` and everything below it. OK if it does not exist.

@@ -6,8 +6,11 @@
 namespace tftrt {
 namespace {
 
-// "a//b/" -> "a/b"; "/" stays "/"; "./" prefixes are kept as they are (tests use plain paths).
+// "a//b/" -> "a/b"; "/" stays "/"; "." (the working directory, as POSIX callers name it) and
+// leading "./" are the root "".
 std::string Normalize(std::string_view path) {
+  while (path.starts_with("./")) path.remove_prefix(2);
+  if (path == ".") return "";
   std::string out;
   out.reserve(path.size());
   for (char c : path) {
@@ -41,11 +44,19 @@ class MemEnv::MemWritableFile : public WritableFile {
     contents_->append(data);
     return Status::Ok();
   }
-  Status Flush() override { return Status::Ok(); }
-  Status Sync() override { return env_->Fault("sync", path_); }
+  Status Flush() override {
+    if (closed_) return Status::FailedPrecondition("flush of closed file '" + path_ + "'");
+    return env_->Fault("flush", path_);
+  }
+  Status Sync() override {
+    if (closed_) return Status::FailedPrecondition("sync of closed file '" + path_ + "'");
+    return env_->Fault("sync", path_);
+  }
+  // As close(2), the file is closed even when closing reports an error.
   Status Close() override {
+    if (closed_) return Status::Ok();
     closed_ = true;
-    return Status::Ok();
+    return env_->Fault("close", path_);
   }
   const std::string& path() const override { return path_; }
 
@@ -84,6 +95,11 @@ class MemEnv::MemRandomAccessFile : public RandomAccessFile {
 void MemEnv::SetFaultHook(FaultHook hook) {
   std::lock_guard<std::mutex> lock(mutex_);
   hook_ = std::move(hook);
+}
+
+void MemEnv::SetExchangeSupported(bool supported) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  exchange_supported_ = supported;
 }
 
 Status MemEnv::Fault(std::string_view operation, const std::string& path) const {
@@ -261,17 +277,55 @@ Status MemEnv::RenameFile(const std::string& raw_from, const std::string& raw_to
   if (IsDirLocked(to) && HasChildrenLocked(to)) {
     return Status::AlreadyExists(error("Directory not empty"));
   }
+  MoveTreeLocked(from, to);
+  return Status::Ok();
+}
+
+void MemEnv::MoveTreeLocked(const std::string& from, const std::string& to) {
   auto moved = [&](const std::string& p) { return to + p.substr(from.size()); };
+  auto inside = [&](const std::string& p) { return p == from || IsUnder(p, from); };
   std::map<std::string, Contents> files;
-  for (auto& [path, contents] : files_) {
-    files[IsUnder(path, from) ? moved(path) : path] = contents;
-  }
+  for (auto& [path, contents] : files_) files[inside(path) ? moved(path) : path] = contents;
   std::set<std::string> dirs;
-  for (const auto& path : dirs_) {
-    dirs.insert(path == from || IsUnder(path, from) ? moved(path) : path);
-  }
+  for (const auto& path : dirs_) dirs.insert(inside(path) ? moved(path) : path);
   files_ = std::move(files);
   dirs_ = std::move(dirs);
+}
+
+Status MemEnv::ExchangePaths(const std::string& raw_a, const std::string& raw_b) {
+  const std::string a = Normalize(raw_a);
+  const std::string b = Normalize(raw_b);
+  TFTRT_RETURN_IF_ERROR(Fault("exchange", a));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!exchange_supported_) {
+    return Status::Unimplemented("cannot exchange '" + a + "' and '" + b +
+                                 "' atomically on this file system");
+  }
+  auto exists = [&](const std::string& p) { return files_.count(p) > 0 || IsDirLocked(p); };
+  if (!exists(a) || !exists(b) || IsRoot(a) || IsRoot(b)) {
+    return Status::NotFound("cannot exchange '" + a + "' and '" + b +
+                            "': No such file or directory");
+  }
+  if (a == b) return Status::Ok();
+  if (IsUnder(a, b) || IsUnder(b, a)) {
+    return Status::InvalidArgument("cannot exchange '" + a + "' and '" + b +
+                                   "': one holds the other");
+  }
+  // Through a name no path uses ('\0' cannot occur in a path).
+  const std::string parked = std::string(1, '\0');
+  MoveTreeLocked(a, parked);
+  MoveTreeLocked(b, a);
+  MoveTreeLocked(parked, b);
+  return Status::Ok();
+}
+
+Status MemEnv::SyncDirectory(const std::string& raw_dir) {
+  const std::string dir = Normalize(raw_dir);
+  TFTRT_RETURN_IF_ERROR(Fault("sync_dir", dir));
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (!IsDirLocked(dir)) {
+    return Status::NotFound("cannot sync directory '" + dir + "': No such file or directory");
+  }
   return Status::Ok();
 }
 

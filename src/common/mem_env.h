@@ -4,8 +4,8 @@
 //
 // Semantics follow POSIX where tftrt relies on them: a file's parent directory must exist,
 // rename replaces a file or an empty directory, and directories are real entries (created
-// with CreateDir). Paths are plain strings; "a/b/" and "a//b" mean "a/b". The root ("/" or
-// "") always exists.
+// with CreateDir). Paths are plain strings; "a/b/" and "a//b" mean "a/b", "./a" means "a".
+// The root ("/", "" or ".") always exists.
 //
 // Thread safety: all methods may be called concurrently.
 #ifndef TFTRT_COMMON_MEM_ENV_H_
@@ -25,10 +25,12 @@ namespace tftrt {
 
 class MemEnv : public Env {
  public:
-  // Called before every operation with its name and path; a non-OK result is returned by
-  // the operation instead of performing it. Names: "read" (open for reading, read),
-  // "write" (create, append), "stat" (size), "list", "create_dir", "rename" (path = from),
-  // "delete".
+  // Called before every operation that can fail, with its name and path; a non-OK result
+  // is returned by the operation instead of performing it. Names: "read" (open for
+  // reading, read), "write" (create, append), "flush", "sync", "close" (of a file being
+  // written), "stat" (size), "list", "create_dir", "rename" and "exchange" (path = the
+  // first), "sync_dir", "delete". FileExists, IsDirectory and RandomAccessFile::Size
+  // cannot fail and are not reported.
   using FaultHook = std::function<Status(std::string_view operation, const std::string& path)>;
 
   MemEnv() = default;
@@ -37,6 +39,8 @@ class MemEnv : public Env {
 
   // Replaces the fault hook (nullptr: no faults).
   void SetFaultHook(FaultHook hook);
+  // false: ExchangePaths is Unimplemented, as on file systems without RENAME_EXCHANGE.
+  void SetExchangeSupported(bool supported);
 
   // Direct access for corruption tests; the parent directory need not exist.
   // NotFound if there is no such file.
@@ -53,6 +57,8 @@ class MemEnv : public Env {
   StatusOr<uint64_t> GetFileSize(const std::string& path) override;
   Status CreateDir(const std::string& path) override;
   Status RenameFile(const std::string& from, const std::string& to) override;
+  Status ExchangePaths(const std::string& a, const std::string& b) override;
+  Status SyncDirectory(const std::string& dir) override;
   Status DeleteFile(const std::string& path) override;
   Status DeleteRecursively(const std::string& path) override;
 
@@ -66,9 +72,12 @@ class MemEnv : public Env {
   bool IsDirLocked(const std::string& path) const;
   bool HasChildrenLocked(const std::string& path) const;
   Status CheckParentLocked(const std::string& path) const;
+  // Moves every file and directory at or below `from` to the same place below `to`.
+  void MoveTreeLocked(const std::string& from, const std::string& to);
 
   mutable std::mutex mutex_;
   FaultHook hook_;
+  bool exchange_supported_ = true;
   // Normalized path -> contents. Writers hold the shared_ptr, so a file renamed or deleted
   // while open keeps receiving what is appended, as on POSIX.
   std::map<std::string, Contents> files_;

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "common/env.h"
+#include "common/memory_limit.h"
 #include "common/npy_header.h"
 
 namespace tftrt {
@@ -74,9 +75,8 @@ StatusOr<std::string> Utf8FromUcs4(const char* data, size_t width) {
   return out;
 }
 
-}  // namespace
-
-StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
+// ParseNpy, where a tensor over the memory limit throws AllocationRefused.
+StatusOr<Tensor> ParseNpyUnguarded(const std::string& bytes, const std::string& name) {
   if (bytes.size() < 10 || bytes.compare(0, 6, kMagic, 6) != 0) {
     return Status::DataLoss(name + ": not a .npy file (bad magic)");
   }
@@ -170,6 +170,20 @@ StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
     return t;
   }
   return Status::Unimplemented(name + ": unsupported .npy element type '" + descr + "'");
+}
+
+}  // namespace
+
+// The data size is checked against the file before anything is allocated; a shape that the
+// file holds can still ask too much (an "|S1" string is 1 byte in the file, a std::string
+// in memory): the memory limit refuses it.
+StatusOr<Tensor> ParseNpy(const std::string& bytes, const std::string& name) {
+  try {
+    return ParseNpyUnguarded(bytes, name);
+  } catch (const std::bad_alloc& error) {
+    const Status status = AllocationFailureStatus(error);
+    return Status(status.code(), name + ": " + status.message());
+  }
 }
 
 StatusOr<std::string> SerializeNpy(const Tensor& tensor) {

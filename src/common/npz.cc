@@ -8,6 +8,7 @@
 
 #include "common/checksum.h"
 #include "common/env.h"
+#include "common/memory_limit.h"
 #include "common/npy.h"
 
 namespace tftrt {
@@ -153,6 +154,7 @@ StatusOr<std::vector<Member>> ReadDirectory(std::string_view bytes, const Direct
 
 StatusOr<std::string> Inflate(std::string_view compressed, uint64_t size,
                               const std::string& where) {
+  TFTRT_RETURN_IF_ERROR(CheckMemoryLimit(size, where + " (inflated)"));
   std::string out(size, '\0');
   z_stream stream{};
   if (inflateInit2(&stream, -MAX_WBITS) != Z_OK) {  // raw deflate: zip has no zlib header

@@ -4,6 +4,7 @@
 #include <sstream>
 
 #include "common/check.h"
+#include "common/memory_limit.h"
 
 namespace tftrt {
 
@@ -218,9 +219,25 @@ std::string PartialShape::ToString() const {
   return unknown_rank ? "<unknown rank>" : ShapeToString(dims);
 }
 
-Tensor::Tensor(DataType dtype, Shape shape)
-    : dtype_(dtype), shape_(std::move(shape)), num_elements_(tftrt::NumElements(shape_)) {
+namespace {
+
+// Refuses a tensor larger than the memory limit before its element count is even taken
+// (the count of a hostile shape overflows int64): the caller gets AllocationRefused, a
+// std::bad_alloc with the error to report (see common/memory_limit.h).
+Shape CheckedShape(DataType dtype, Shape shape) {
   TFTRT_CHECK_MSG(dtype != DataType::kInvalid, "a Tensor needs a dtype");
+  for (int64_t d : shape) TFTRT_CHECK_MSG(d >= 0, "a Tensor's dimensions must be known");
+  Status status = CheckTensorAllocation(dtype, shape);
+  if (!status.ok()) throw AllocationRefused(std::move(status));
+  return shape;
+}
+
+}  // namespace
+
+Tensor::Tensor(DataType dtype, Shape shape)
+    : dtype_(dtype),
+      shape_(CheckedShape(dtype, std::move(shape))),
+      num_elements_(tftrt::NumElements(shape_)) {
   if (dtype == DataType::kString) {
     strings_ = std::make_shared<std::vector<std::string>>(num_elements_);
   } else if (dtype == DataType::kVariant || dtype == DataType::kResource) {

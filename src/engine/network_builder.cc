@@ -3,10 +3,11 @@
 #include <algorithm>
 #include <map>
 
+#include "common/memory_limit.h"
+#include "engine/attention_folding.h"
 #include "engine/fusion.h"
 #include "engine/gelu_folding.h"
 #include "engine/int8_precision.h"
-#include "engine/attention_folding.h"
 #include "engine/layer_norm_folding.h"
 #include "engine/ops/op_converter.h"
 #include "engine/ops/shape_helpers.h"
@@ -186,7 +187,8 @@ class Lowering {
     std::vector<Tensor> constants;
     for (const Value* input : inputs) constants.push_back(input->constant);
     OpKernelContext ctx(node, std::move(constants), nullptr);
-    TFTRT_RETURN_IF_ERROR_CTX(kernel(ctx), "while folding constants");
+    TFTRT_RETURN_IF_ERROR_CTX(CatchAllocationFailure([&] { return kernel(ctx); }),
+                              "while folding constants");
     for (size_t i = 0; i < ctx.outputs().size(); ++i) {
       values_[{&node, static_cast<int>(i)}].constant = ctx.outputs()[i];
     }

@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 
+#include "common/memory_limit.h"
 #include "graph/attrs.h"
 #include "passes/graph_edits.h"
 #include "passes/op_properties.h"
@@ -99,7 +100,8 @@ std::optional<std::vector<Tensor>> Evaluate(const Node& node, const std::vector<
     input_bytes += inputs.back().ByteSize();
   }
   OpKernelContext ctx(node, std::move(inputs), /*functions=*/nullptr);
-  if (!kernel(ctx).ok()) return std::nullopt;
+  // An output over the memory limit is not folded (the node stays, and fails when run).
+  if (!CatchAllocationFailure([&] { return kernel(ctx); }).ok()) return std::nullopt;
   std::vector<Tensor>& outputs = ctx.outputs();
   size_t output_bytes = 0;
   for (int index : used) {

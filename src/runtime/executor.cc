@@ -2,6 +2,7 @@
 
 #include <set>
 
+#include "common/memory_limit.h"
 #include "graph/attrs.h"
 #include "runtime/engine_op.h"
 
@@ -125,7 +126,9 @@ StatusOr<std::vector<Tensor>> Executor::RunGraph(const Graph& graph, std::vector
       inputs.push_back(take(producer, output));
     }
     OpKernelContext ctx(*step.node, std::move(inputs), this);
-    Status status = step.kernel(ctx);
+    // A kernel whose output would exceed the memory limit (Fill, Tile, a broadcast to a huge
+    // shape) is refused by Tensor's constructor: its error, not a std::bad_alloc.
+    Status status = CatchAllocationFailure([&] { return step.kernel(ctx); });
     if (!status.ok()) {
       return status.WithContext("while running node " + step.node->Describe() +
                                 (graph.name().empty() ? "" : " in '" + graph.name() + "'"));

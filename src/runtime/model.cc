@@ -50,7 +50,7 @@ StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& saved_model_dir,
   TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options));
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
                          LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
-  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(saved_model_dir, tags, imported.graph.get()));
+  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(Env::Default(), saved_model_dir, tags, imported.graph.get()));
   auto engine_caches = std::make_shared<EngineCaches>(runtime);
   LoadEngineAssets(Env::Default(), saved_model_dir, *imported.graph, engine_caches.get());
   auto model = ModelFactory::FromGraph(signature_key, imported.graph, imported.functions,

@@ -12,7 +12,7 @@ namespace tftrt {
 
 bool IsTableOp(const std::string& op) { return op == "HashTableV2" || op == "MutableHashTableV2"; }
 
-Status AttachInitializedTables(const std::string& saved_model_dir,
+Status AttachInitializedTables(Env* env, const std::string& saved_model_dir,
                                const std::set<std::string>& tags, Graph* graph) {
   std::map<std::string, Node*> tables;
   for (Node* node : graph->nodes()) {
@@ -22,7 +22,7 @@ Status AttachInitializedTables(const std::string& saved_model_dir,
   std::vector<std::string> names;
   for (const auto& [name, node] : tables) names.push_back(name);
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature initializer,
-                         LoadTableInitializer(Env::Default(), saved_model_dir, tags, names));
+                         LoadTableInitializer(env, saved_model_dir, tags, names));
   const std::string context = "while running the init op of SavedModel " + saved_model_dir;
   Executor executor(initializer.graph, initializer.functions);
   TFTRT_RETURN_IF_ERROR_CTX(executor.Prepare(), context);

@@ -10,6 +10,7 @@
 #include <set>
 #include <string>
 
+#include "common/env.h"
 #include "graph/graph.h"
 #include "graph/signature_export.h"
 #include "tftrt/status.h"
@@ -19,10 +20,10 @@ namespace tftrt {
 // Whether `op` makes a lookup table resource.
 bool IsTableOp(const std::string& op);
 
-// Runs the init op of the SavedModel in `saved_model_dir` and attaches the tables it fills
-// to the table nodes of `graph` (a signature imported from that model). Nothing to do
-// when the graph has no table nodes.
-Status AttachInitializedTables(const std::string& saved_model_dir,
+// Runs the init op of the SavedModel in `saved_model_dir` (read through `env`) and attaches the
+// tables it fills to the table nodes of `graph` (a signature imported from that model). Nothing to
+// do when the graph has no table nodes.
+Status AttachInitializedTables(Env* env, const std::string& saved_model_dir,
                                const std::set<std::string>& tags, Graph* graph);
 
 // The contents of the tables attached to `graph`'s table nodes, by node name: what a

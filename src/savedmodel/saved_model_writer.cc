@@ -37,13 +37,17 @@ std::string UniqueSuffix() {
          std::to_string(counter.fetch_add(1));
 }
 
+// Sibling names of a save in progress: "<hidden>.tftrt-tmp-<suffix>" holds the model being
+// written, "<hidden>.tftrt-old-<suffix>" the previous model while it is swapped out (only
+// where the file system cannot exchange two directories atomically).
 constexpr std::string_view kTempInfix = ".tftrt-tmp-";
+constexpr std::string_view kOldInfix = ".tftrt-old-";
 
-// The pid of the writer that named temporary directory `name` "<hidden>.tftrt-tmp-<pid>-
-// <time>-<n>" (hidden: ".<name of the target>"), or 0 if `name` is not exactly that.
-pid_t TempDirWriterPid(std::string_view name, std::string_view hidden) {
-  if (!name.starts_with(hidden) || !name.substr(hidden.size()).starts_with(kTempInfix)) return 0;
-  const std::string_view suffix = name.substr(hidden.size() + kTempInfix.size());
+// The pid of the writer that named directory `name` "<hidden><infix><pid>-<time>-<n>"
+// (hidden: ".<name of the target>"), or 0 if `name` is not exactly that.
+pid_t LeftoverWriterPid(std::string_view name, std::string_view hidden, std::string_view infix) {
+  if (!name.starts_with(hidden) || !name.substr(hidden.size()).starts_with(infix)) return 0;
+  const std::string_view suffix = name.substr(hidden.size() + infix.size());
   int64_t numbers[3] = {};
   const char* next = suffix.data();
   const char* const end = suffix.data() + suffix.size();
@@ -57,22 +61,54 @@ pid_t TempDirWriterPid(std::string_view name, std::string_view hidden) {
   return static_cast<pid_t>(numbers[0]);
 }
 
-// Removes the temporary directories of `dir` that writers killed mid-write (a convert
-// stopped by a signal or the OOM killer) left in `parent`, saying so. Only those whose
-// writer is gone: the name holds the writer's pid, and a pid for which kill(pid, 0) fails
-// with ESRCH is no process that could still be writing. A live pid keeps its directory:
-// another process saving the same output right now, or an unrelated process that reuses
-// the pid (then the leftover goes at a later save). An age threshold was the alternative,
-// but a save of a large model can take longer than any fixed age. Limitation: writers on
-// other hosts sharing `parent` over a network file system are not told apart.
-void RemoveStaleTempDirs(Env* env, const std::string& parent, const std::string& dir) {
+bool ProcessIsGone(pid_t pid) { return ::kill(pid, 0) != 0 && errno == ESRCH; }
+
+// Puts back the previous model that a writer killed between its two renames left aside
+// (the target is then missing), or removes it if the target is there.
+void RecoverMovedAside(Env* env, const std::string& path, const std::string& dir, pid_t pid) {
+  const std::string who =
+      "an earlier save of '" + dir + "' (process " + std::to_string(pid) + ", no longer running)";
+  if (!env->FileExists(dir)) {
+    const Status status = env->RenameFile(path, dir);
+    if (status.ok()) {
+      LogInfo("restored '" + dir + "' from '" + path + "', moved aside by " + who);
+    } else {
+      LogWarning("cannot restore '" + dir + "' from '" + path + "', moved aside by " + who + ": " +
+                 status.ToString());
+    }
+    return;
+  }
+  const Status status = env->DeleteRecursively(path);
+  if (status.ok()) {
+    LogInfo("removed '" + path + "', the previous model kept by " + who);
+  } else {
+    LogWarning("cannot remove '" + path + "', left by " + who + ": " + status.ToString());
+  }
+}
+
+// Cleans up after writers of `dir` killed mid-save (a convert stopped by a signal or the
+// OOM killer), saying so: removes their temporary directories from `parent`, and restores
+// a previous model they had moved aside. Only those whose writer is gone: the name holds
+// the writer's pid, and a pid for which kill(pid, 0) fails with ESRCH is no process that
+// could still be writing. A live pid keeps its directory: another process saving the same
+// output right now, or an unrelated process that reuses the pid (then the leftover goes at
+// a later save). An age threshold was the alternative, but a save of a large model can take
+// longer than any fixed age. Limitation: writers on other hosts sharing `parent` over a
+// network file system are not told apart.
+// An unreadable `parent` is an error (the save could not go on either); a leftover that
+// cannot be removed is only a warning.
+Status RecoverInterruptedSaves(Env* env, const std::string& parent, const std::string& dir) {
   const std::string hidden = "." + BaseName(dir);
-  auto children = env->GetChildren(parent.empty() ? "." : parent);
-  if (!children.ok()) return;  // the save itself reports an unreadable parent
-  for (const std::string& name : *children) {
-    const pid_t pid = TempDirWriterPid(name, hidden);
-    if (pid == 0 || ::kill(pid, 0) == 0 || errno != ESRCH) continue;
+  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children,
+                         env->GetChildren(parent.empty() ? "." : parent));
+  for (const std::string& name : children) {
     const std::string path = JoinPath(parent, name);
+    if (const pid_t pid = LeftoverWriterPid(name, hidden, kOldInfix); pid && ProcessIsGone(pid)) {
+      RecoverMovedAside(env, path, dir, pid);
+      continue;
+    }
+    const pid_t pid = LeftoverWriterPid(name, hidden, kTempInfix);
+    if (pid == 0 || !ProcessIsGone(pid)) continue;
     const Status status = env->DeleteRecursively(path);
     if (status.ok()) {
       LogInfo("removed '" + path + "', left by an earlier save of '" + dir + "' (process " +
@@ -82,6 +118,19 @@ void RemoveStaleTempDirs(Env* env, const std::string& parent, const std::string&
                  "': " + status.ToString());
     }
   }
+  return Status::Ok();
+}
+
+// Makes the names of everything below `dir` durable: each file was synced when written,
+// but its directory entry is only durable once its directory is (fsync(2) on a file does
+// not cover the name that points to it).
+Status SyncDirectoryTree(Env* env, const std::string& dir) {
+  TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
+  for (const std::string& name : children) {
+    const std::string path = JoinPath(dir, name);
+    if (env->IsDirectory(path)) TFTRT_RETURN_IF_ERROR(SyncDirectoryTree(env, path));
+  }
+  return env->SyncDirectory(dir);
 }
 
 // A relative path that stays inside the directory: not empty, not absolute, no "." / ".."
@@ -175,6 +224,29 @@ Status WriteContents(Env* env, const std::string& dir, const SavedModelContents&
   return Status::Ok();
 }
 
+// Puts the complete model in `temp_dir` at `dir` in place of the directory there, leaving
+// the previous contents at `*previous` for the caller to delete. The commit is one atomic
+// exchange where the file system has it; elsewhere the old directory is renamed aside first
+// (a writer killed between the two renames leaves `dir` missing: the next save of `dir`
+// restores it) and moved back if the second rename fails.
+Status ReplaceDirectory(Env* env, const std::string& temp_dir, const std::string& dir,
+                        const std::string& hidden, std::string* previous) {
+  const Status exchanged = env->ExchangePaths(temp_dir, dir);
+  if (exchanged.code() != StatusCode::kUnimplemented) {
+    if (exchanged.ok()) *previous = temp_dir;
+    return exchanged;
+  }
+  const std::string old_dir = hidden + std::string(kOldInfix) + UniqueSuffix();
+  TFTRT_RETURN_IF_ERROR(env->RenameFile(dir, old_dir));
+  const Status status = env->RenameFile(temp_dir, dir);
+  if (!status.ok()) {
+    env->RenameFile(old_dir, dir).IgnoreError();
+    return status;
+  }
+  *previous = old_dir;
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status WriteDirectoryAtomically(Env* env, const std::string& dir_in, bool overwrite,
@@ -183,6 +255,11 @@ Status WriteDirectoryAtomically(Env* env, const std::string& dir_in, bool overwr
   std::string dir = dir_in;
   while (dir.size() > 1 && dir.back() == '/') dir.pop_back();
   if (dir.empty()) return Status::InvalidArgument("empty SavedModel export directory");
+  const std::string parent = DirName(dir);
+  const std::string what = "while writing SavedModel '" + dir + "'";
+  if (!parent.empty()) TFTRT_RETURN_IF_ERROR_CTX(env->CreateDir(parent), what);
+  // Before looking at the target: an interrupted save may have left it moved aside.
+  TFTRT_RETURN_IF_ERROR_CTX(RecoverInterruptedSaves(env, parent, dir), what);
 
   bool replace = false;
   if (env->FileExists(dir)) {
@@ -190,50 +267,43 @@ Status WriteDirectoryAtomically(Env* env, const std::string& dir_in, bool overwr
       return Status::FailedPrecondition("cannot write a SavedModel to '" + dir +
                                         "': a file is in the way");
     }
-    TFTRT_ASSIGN_OR_RETURN(std::vector<std::string> children, env->GetChildren(dir));
-    if (!children.empty() && !overwrite) {
+    auto children = env->GetChildren(dir);
+    if (!children.ok()) return children.status().WithContext(what);
+    if (!children->empty() && !overwrite) {
       return Status::AlreadyExists("SavedModel directory '" + dir +
                                    "' already exists and is not empty; set overwrite to "
                                    "replace it");
     }
     replace = true;
   }
-  const std::string parent = DirName(dir);
-  if (!parent.empty()) TFTRT_RETURN_IF_ERROR(env->CreateDir(parent));
 
-  RemoveStaleTempDirs(env, parent, dir);
   const std::string hidden = JoinPath(parent, "." + BaseName(dir));
   const std::string temp_dir = hidden + std::string(kTempInfix) + UniqueSuffix();
+  const std::string context = "while writing SavedModel '" + dir + "' (in '" + temp_dir + "')";
   Status status = env->CreateDir(temp_dir);
   if (status.ok()) status = fill(temp_dir);
+  if (status.ok()) status = SyncDirectoryTree(env, temp_dir);
+  // The commit point: before it `dir` is untouched, after it `dir` is the new model.
+  std::string previous;
+  if (status.ok()) {
+    status = replace ? ReplaceDirectory(env, temp_dir, dir, hidden, &previous)
+                     : env->RenameFile(temp_dir, dir);
+  }
   if (!status.ok()) {
     env->DeleteRecursively(temp_dir).IgnoreError();
-    return status.WithContext("while writing SavedModel '" + dir + "' (in '" + temp_dir + "')");
+    return status.WithContext(context);
   }
 
-  if (!replace) {
-    status = env->RenameFile(temp_dir, dir);
-    if (!status.ok()) env->DeleteRecursively(temp_dir).IgnoreError();
-    return status;
-  }
-  // Move the old directory aside first, so the swap can be undone if the second rename
-  // fails: the target is never left missing.
-  const std::string old_dir = hidden + ".tftrt-old-" + UniqueSuffix();
-  status = env->RenameFile(dir, old_dir);
+  const std::string written = "SavedModel '" + dir + "' was written, but ";
+  status = env->SyncDirectory(parent.empty() ? "." : parent);
   if (!status.ok()) {
-    env->DeleteRecursively(temp_dir).IgnoreError();
-    return status;
+    if (!previous.empty()) env->DeleteRecursively(previous).IgnoreError();
+    return status.WithContext(written + "the change of its directory may not survive a crash");
   }
-  status = env->RenameFile(temp_dir, dir);
-  if (!status.ok()) {
-    env->RenameFile(old_dir, dir).IgnoreError();
-    env->DeleteRecursively(temp_dir).IgnoreError();
-    return status;
-  }
-  status = env->DeleteRecursively(old_dir);
-  if (!status.ok()) {
-    return status.WithContext("SavedModel '" + dir +
-                              "' was written, but its previous contents could not be removed");
+  if (!previous.empty()) {
+    status = env->DeleteRecursively(previous);
+    if (!status.ok())
+      return status.WithContext(written + "its previous contents could not be removed");
   }
   return Status::Ok();
 }

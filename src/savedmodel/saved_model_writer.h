@@ -2,12 +2,16 @@
 // variables/ bundle, assets/ and any extra files (assets.extra/, keras_metadata.pb, ...).
 //
 // The directory appears atomically: everything is written into a temporary sibling
-// directory, synced, and renamed into place, so a failure (full disk, bad tensor) leaves
-// either no directory or the previous one, never a half-written model. An existing
-// non-empty target is refused unless `overwrite` is set; with it, the old directory is
-// renamed aside, replaced, then deleted. A writer killed mid-write leaves its temporary
-// directory behind: the next write of the same target removes it (once that process is
-// gone) and logs that it did.
+// directory, synced (files and directories), and renamed into place, then the parent
+// directory is synced, so a failure (full disk, I/O error, a crash) leaves either no
+// directory or the previous one, never a half-written model. An existing non-empty target
+// is refused unless `overwrite` is set; with it, the new directory is exchanged with the old
+// one in one atomic step (renameat2 RENAME_EXCHANGE; where the file system lacks it, the
+// old directory is renamed aside, replaced, and put back if that fails), then the old one
+// is deleted. A writer killed mid-write leaves its temporary directory behind (and, without
+// the atomic exchange, possibly the old model moved aside): the next write of the same
+// target removes the former and restores the latter (once that process is gone), and logs
+// what it did.
 #ifndef TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 #define TFTRT_SAVEDMODEL_SAVED_MODEL_WRITER_H_
 
@@ -47,7 +51,9 @@ struct WriteSavedModelOptions {
 // AlreadyExists if `export_dir` is a non-empty directory and !options.overwrite;
 // FailedPrecondition if it is a file; InvalidArgument for asset / extra-file paths that are
 // absolute, contain "..", or collide with the model's own files; any I/O error names the
-// path. On error the target is unchanged and the temporary directory is removed.
+// path. On error the target is unchanged and the temporary directory is removed, except
+// for errors after the commit (syncing the parent directory, removing the previous model),
+// which say that the model was written.
 Status WriteSavedModel(Env* env, const std::string& export_dir, const SavedModelContents& contents,
                        const WriteSavedModelOptions& options = {});
 

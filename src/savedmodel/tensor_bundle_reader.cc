@@ -5,6 +5,7 @@
 
 #include "common/checksum.h"
 #include "common/logging.h"
+#include "common/memory_limit.h"
 #include "savedmodel/crc32c.h"
 #include "savedmodel/sstable_reader.h"
 #include "savedmodel/tensor_bundle_format.h"
@@ -174,6 +175,9 @@ StatusOr<Tensor> TensorBundleReader::Read(std::string_view key_view) const {
                             std::to_string(n * DataTypeSize(dtype)));
   }
 
+  // Even a size that the shard holds can ask too much: a string is 1 byte in the shard and a
+  // std::string in memory.
+  TFTRT_RETURN_IF_ERROR_CTX(CheckTensorAllocation(dtype, shape), where);
   Tensor tensor(dtype, shape);
   uint32_t actual_crc;
   if (dtype == DataType::kString) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/check.h"
+#include "common/memory_limit.h"
 
 namespace tftrt {
 namespace {
@@ -54,12 +55,14 @@ Status CheckRepeatedValuesSize(const tensorflow::TensorProto& proto, DataType dt
   }
   const size_t proto_bytes = proto.ByteSizeLong();
   if (static_cast<uint64_t>(n) <= proto_bytes) return Status::Ok();
+  const std::string asked = __builtin_mul_overflow(n, element_bytes, &bytes)
+                                ? "more than 16.0 EiB"
+                                : HumanBytes(static_cast<uint64_t>(bytes));
   return Status::InvalidArgument(
       "TensorProto " + std::string(DataTypeName(dtype)) + ShapeToString(shape) + " asks for " +
-      std::to_string(n) + " elements of " + std::to_string(element_bytes) + " bytes from a " +
-      std::to_string(proto_bytes) + "-byte proto: more than the " +
-      std::to_string(kMaxRepeatedTensorBytes) +
-      " bytes of repeated values tftrt accepts (a corrupt shape?)");
+      std::to_string(n) + " elements of " + std::to_string(element_bytes) + " bytes (" + asked +
+      ") from a " + std::to_string(proto_bytes) + "-byte proto: more than the " +
+      HumanBytes(kMaxRepeatedTensorBytes) + " of repeated values tftrt accepts (a corrupt shape?)");
 }
 
 // TF's FromProtoField rule: copy min(n, in_n) values, repeat the last one to fill, leave the
@@ -296,9 +299,10 @@ StatusOr<Tensor> TensorFromProto(const tensorflow::TensorProto& proto) {
   Tensor tensor;
   try {
     tensor = Tensor(dtype, shape);
-  } catch (const std::bad_alloc&) {
-    return Status::InvalidArgument("TensorProto " + std::string(DataTypeName(dtype)) +
-                                   ShapeToString(shape) + " is too large to allocate");
+  } catch (const std::bad_alloc& error) {
+    const Status status = AllocationFailureStatus(error);
+    return Status(status.code(), "TensorProto " + std::string(DataTypeName(dtype)) +
+                                     ShapeToString(shape) + ": " + status.message());
   }
   if (n == 0) return tensor;
 

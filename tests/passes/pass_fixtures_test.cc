@@ -89,7 +89,7 @@ TEST_P(PassFixture, PassesKeepTensorFlowsOutputs) {
   }
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   // Lookup tables are filled by the model's init op, as Model::Load and the converter do.
-  const Status tables = AttachInitializedTables(c.model_dir, {"serve"}, imported->graph.get());
+  const Status tables = AttachInitializedTables(Env::Default(), c.model_dir, {"serve"}, imported->graph.get());
   ASSERT_TRUE(tables.ok()) << tables.ToString();
 
   std::shared_ptr<Graph> optimized = CopyGraph(*imported->graph);

@@ -487,7 +487,7 @@ TEST_P(FixtureExport, LoadsBackAndMatchesTensorFlow) {
   auto imported = LoadSignature(Env::Default(), f.model_dir, f.signature, {kServeTag});
   ASSERT_TRUE(imported.ok()) << imported.status().ToString();
   // Lookup tables are filled by the model's init op, as Model::Load and the converter do.
-  const Status tables = AttachInitializedTables(f.model_dir, {kServeTag}, imported->graph.get());
+  const Status tables = AttachInitializedTables(Env::Default(), f.model_dir, {kServeTag}, imported->graph.get());
   ASSERT_TRUE(tables.ok()) << tables.ToString();
   TempDir temp;
   SignatureExport what;

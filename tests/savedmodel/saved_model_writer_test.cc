@@ -132,12 +132,16 @@ TEST(SavedModelWriterTest, FailedOverwriteKeepsTheOldModel) {
   EXPECT_FALSE(WriteSavedModel(&env, "m", contents, {.overwrite = true}).ok());
   EXPECT_EQ(env.ListAllFiles(), before);
 
-  // Fails at the second rename of the swap: the old model is moved back.
+  // Fails at the swap: the atomic exchange, or (where the file system lacks it) the second
+  // rename, after which the old model is moved back.
   env.SetFaultHook([](std::string_view op, const std::string& path) {
-    return op == "rename" && path.find(".tftrt-tmp-") != std::string::npos
+    return (op == "exchange" || op == "rename") && path.find(".tftrt-tmp-") != std::string::npos
                ? Status::Internal("injected rename failure")
                : Status::Ok();
   });
+  EXPECT_FALSE(WriteSavedModel(&env, "m", contents, {.overwrite = true}).ok());
+  EXPECT_EQ(env.ListAllFiles(), before);
+  env.SetExchangeSupported(false);
   EXPECT_FALSE(WriteSavedModel(&env, "m", contents, {.overwrite = true}).ok());
   EXPECT_EQ(env.ListAllFiles(), before);
   env.SetFaultHook(nullptr);

@@ -1,5 +1,7 @@
 #include "backends/cpu/layer_kernel.h"
 
+#include "common/memory_limit.h"
+
 namespace tftrt {
 
 StatusOr<Node> MakeLayerNode(const std::string& name, const std::string& op,
@@ -17,7 +19,7 @@ StatusOr<Node> MakeLayerNode(const std::string& name, const std::string& op,
 StatusOr<std::vector<Tensor>> RunLayerKernel(const Node& node, KernelFn kernel,
                                              std::vector<Tensor> inputs) {
   OpKernelContext ctx(node, std::move(inputs), nullptr);
-  TFTRT_RETURN_IF_ERROR_CTX(kernel(ctx),
+  TFTRT_RETURN_IF_ERROR_CTX(CatchAllocationFailure([&] { return kernel(ctx); }),
                             "while running engine layer '" + node.name + "' (" + node.op + ")");
   return std::move(ctx.outputs());
 }

@@ -6,6 +6,7 @@
 #include <limits>
 #include <set>
 
+#include "common/memory_limit.h"
 #include "graph/attrs.h"
 #include "kernels/cpu/reshape.h"
 #include "runtime/ops/array_ops_internal.h"
@@ -48,22 +49,14 @@ StatusOr<int64_t> ReadIndexScalar(const OpKernelContext& ctx, int index, std::st
   return values[0];
 }
 
+// Before an op computes a shape-sized output: the memory limit (common/memory_limit.h),
+// checked here to name the op; Tensor's constructor would refuse it as well.
 Status CheckAllocatable(const OpKernelContext& ctx, DataType dtype, const Shape& shape) {
-  constexpr int64_t kMaxBytes = int64_t{1} << 40;
-  // Strings and objects are counted at a nominal 32 bytes each.
-  const int64_t element_size = IsPodDataType(dtype) ? DataTypeSize(dtype) : 32;
-  int64_t elements = 1;
   for (int64_t d : shape) {
     if (d < 0) return OpError(ctx, "negative dimension in output shape " + ShapeToString(shape));
-    if (d == 0) return Status::Ok();
   }
-  for (int64_t d : shape) {
-    if (elements > kMaxBytes / element_size / d) {
-      return OpError(ctx, "output shape " + ValuesToString(shape) + " of " +
-                              std::string(DataTypeName(dtype)) + " is too large to allocate");
-    }
-    elements *= d;
-  }
+  const Status status = CheckTensorAllocation(dtype, shape);
+  if (!status.ok()) return Status(status.code(), ctx.node().op + ": " + status.message());
   return Status::Ok();
 }
 
