@@ -1032,9 +1032,11 @@ TEST(CudaSoftmaxTest, SoftmaxAndLogSoftmaxMatchCpu) {
 
 // A warp per row (7, 768 columns) and a block per row (3000), float32 and half storage,
 // against the cpu kernel that the folded layer runs there.
+// 16 to 2048 columns: the register path (one to eight 8-element vectors per lane); 7 and
+// 3000: the three-pass kernel, a warp and a block per row.
 TEST(CudaLayerNormTest, MatchesCpuForShortAndLongRows) {
   TFTRT_SKIP_WITHOUT_GPU();
-  for (int64_t cols : {7, 768, 3000}) {
+  for (int64_t cols : {7, 16, 256, 768, 2048, 3000}) {
     const int64_t rows = 33;
     const auto x = RandomFloats(rows * cols, -3, 5, 140 + cols, false);
     const auto gamma = RandomFloats(cols, 0.5f, 2, 141, false);

@@ -165,6 +165,65 @@ __device__ __forceinline__ int32_t LoadAs<int32_t>(const void* base, DType dtype
   return 0;
 }
 
+// ---- Vectors of 8 elements: one 16-byte access for half, two for 4-byte types ----
+//
+// Memory-bound kernels reach the bandwidth with 16-byte accesses; one 2- or 4-byte access
+// per element and thread reaches a fraction of it. The values are unpacked with shifts and
+// register moves (a union or an array cast would put them in local memory).
+// REQUIRES: p is 16-byte aligned (8-byte for bool).
+
+inline constexpr int kVector8 = 8;
+
+__device__ __forceinline__ float HalfBitsToFloat(uint32_t bits) {
+  return __half2float(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
+}
+__device__ __forceinline__ uint32_t FloatToHalfBits(float v) {
+  return __half_as_ushort(__float2half_rn(v));
+}
+
+__device__ __forceinline__ void LoadVector8(const float* p, float (&x)[kVector8]) {
+  const float4 a = reinterpret_cast<const float4*>(p)[0];
+  const float4 b = reinterpret_cast<const float4*>(p)[1];
+  x[0] = a.x, x[1] = a.y, x[2] = a.z, x[3] = a.w, x[4] = b.x, x[5] = b.y, x[6] = b.z, x[7] = b.w;
+}
+__device__ __forceinline__ void LoadVector8(const __half* p, float (&x)[kVector8]) {
+  const uint4 u = *reinterpret_cast<const uint4*>(p);
+  const uint32_t words[4] = {u.x, u.y, u.z, u.w};
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    x[2 * k] = HalfBitsToFloat(words[k]);
+    x[2 * k + 1] = HalfBitsToFloat(words[k] >> 16);
+  }
+}
+__device__ __forceinline__ void LoadVector8(const int32_t* p, float (&x)[kVector8]) {
+  const int4 a = reinterpret_cast<const int4*>(p)[0];
+  const int4 b = reinterpret_cast<const int4*>(p)[1];
+  const int32_t values[kVector8] = {a.x, a.y, a.z, a.w, b.x, b.y, b.z, b.w};
+#pragma unroll
+  for (int k = 0; k < kVector8; ++k) x[k] = __int2float_rn(values[k]);
+}
+__device__ __forceinline__ void LoadVector8(const bool* p, float (&x)[kVector8]) {
+  const uint2 u = *reinterpret_cast<const uint2*>(p);
+#pragma unroll
+  for (int k = 0; k < kVector8; ++k) {
+    x[k] = (((k < 4 ? u.x : u.y) >> (8 * (k % 4))) & 0xffu) != 0 ? 1.0f : 0.0f;
+  }
+}
+
+// Stores with ConvertForStore's rounding.
+__device__ __forceinline__ void StoreVector8(const float (&y)[kVector8], float* p) {
+  reinterpret_cast<float4*>(p)[0] = make_float4(y[0], y[1], y[2], y[3]);
+  reinterpret_cast<float4*>(p)[1] = make_float4(y[4], y[5], y[6], y[7]);
+}
+__device__ __forceinline__ void StoreVector8(const float (&y)[kVector8], __half* p) {
+  uint32_t words[4];
+#pragma unroll
+  for (int k = 0; k < 4; ++k) {
+    words[k] = FloatToHalfBits(y[2 * k]) | (FloatToHalfBits(y[2 * k + 1]) << 16);
+  }
+  *reinterpret_cast<uint4*>(p) = make_uint4(words[0], words[1], words[2], words[3]);
+}
+
 // ---- Reductions across a warp and a block ----
 
 // Combines `value` over the 32 lanes of the warp with `combine` (associative); every lane

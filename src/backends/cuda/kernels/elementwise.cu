@@ -548,71 +548,36 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 //
 // Where every input is read densely, as a broadcast scalar or as a row-constant / repeating
 // block of whole vectors (Access kDense, kScalar, kOuter, kInner with n a multiple of
-// kVector), the tensors are aligned and the element count is a multiple of kVector, a
-// thread handles kVector consecutive elements: one to two 16-byte loads per dense input
+// kVector8), the tensors are aligned and the element count is a multiple of kVector8, a
+// thread handles kVector8 consecutive elements: one to two 16-byte loads per dense input
 // and one to two 16-byte stores, instead of one 2- or 4-byte access per element. Only the
 // float compute type with float32 / float16 outputs takes it (what activations are).
 
-constexpr int kVector = 8;
 constexpr int kVectorAlignment = 16;  // bytes: the widest load and store
 
-// kVector values of T from `p` (16-byte aligned when T is 2 or 4 bytes wide; 8-byte
-// aligned for 1-byte T), widened to float.
-template <typename T>
-__device__ __forceinline__ void LoadVector(const T* p, float (&x)[kVector]) {
-  constexpr int kBytes = kVector * sizeof(T);
-  union {
-    uint4 chunks[(kBytes + 15) / 16];
-    uint2 half_chunk;
-    T values[kVector];
-  } raw;
-  if constexpr (kBytes >= 16) {
-#pragma unroll
-    for (int c = 0; c < kBytes / 16; ++c) raw.chunks[c] = reinterpret_cast<const uint4*>(p)[c];
-  } else {
-    raw.half_chunk = *reinterpret_cast<const uint2*>(p);
-  }
-#pragma unroll
-  for (int j = 0; j < kVector; ++j) x[j] = LoadFloat(&raw.values[j]);
-}
-
 __device__ __forceinline__ void LoadVectorAs(const void* base, DType dtype, uint32_t offset,
-                                             float (&x)[kVector]) {
+                                             float (&x)[kVector8]) {
   switch (dtype) {
     case DType::kFloat32:
-      return LoadVector(static_cast<const float*>(base) + offset, x);
+      return LoadVector8(static_cast<const float*>(base) + offset, x);
     case DType::kFloat16:
-      return LoadVector(static_cast<const __half*>(base) + offset, x);
+      return LoadVector8(static_cast<const __half*>(base) + offset, x);
     case DType::kInt32:
-      return LoadVector(static_cast<const int32_t*>(base) + offset, x);
+      return LoadVector8(static_cast<const int32_t*>(base) + offset, x);
     case DType::kBool:
-      return LoadVector(static_cast<const bool*>(base) + offset, x);
+      return LoadVector8(static_cast<const bool*>(base) + offset, x);
   }
 }
 
-template <typename Out>
-__device__ __forceinline__ void StoreVector(const float (&y)[kVector], Out* p) {
-  constexpr int kBytes = kVector * sizeof(Out);
-  static_assert(kBytes % 16 == 0, "vector stores are whole 16-byte chunks");
-  union {
-    uint4 chunks[kBytes / 16];
-    Out values[kVector];
-  } raw;
-#pragma unroll
-  for (int j = 0; j < kVector; ++j) raw.values[j] = ConvertForStore<Out, float>(y[j]);
-#pragma unroll
-  for (int c = 0; c < kBytes / 16; ++c) reinterpret_cast<uint4*>(p)[c] = raw.chunks[c];
-}
-
-// The kVector elements from output index i (a multiple of kVector) of each of the first
+// The kVector8 elements from output index i (a multiple of kVector8) of each of the first
 // kInputs inputs: x[j][k] is input k's value for element i + j.
 template <int kInputs>
 __device__ __forceinline__ void LoadInputVectors(const ChainParams& p, uint32_t i,
-                                                 float (&x)[kVector][kInputs]) {
+                                                 float (&x)[kVector8][kInputs]) {
 #pragma unroll
   for (int k = 0; k < kInputs; ++k) {
     if (k >= p.num_inputs) break;
-    float values[kVector];
+    float values[kVector8];
     switch (p.access[k]) {
       case Access::kDense:
         LoadVectorAs(p.data[k], p.dtype[k], i, values);
@@ -624,11 +589,11 @@ __device__ __forceinline__ void LoadInputVectors(const ChainParams& p, uint32_t 
         const uint32_t offset = p.access[k] == Access::kOuter ? p.fast_block[k].Div(i) : 0;
         const float value = LoadAs<float>(p.data[k], p.dtype[k], offset);
 #pragma unroll
-        for (int j = 0; j < kVector; ++j) values[j] = value;
+        for (int j = 0; j < kVector8; ++j) values[j] = value;
       }
     }
 #pragma unroll
-    for (int j = 0; j < kVector; ++j) x[j][k] = values[j];
+    for (int j = 0; j < kVector8; ++j) x[j][k] = values[j];
   }
 }
 
@@ -636,22 +601,22 @@ __device__ __forceinline__ void LoadInputVectors(const ChainParams& p, uint32_t 
 template <typename Out, int kInputs>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     ElementwiseVectorKernel(const __grid_constant__ ChainParams p, Out* __restrict__ out) {
-  const uint32_t vectors = static_cast<uint32_t>(p.num_elements / kVector);
+  const uint32_t vectors = static_cast<uint32_t>(p.num_elements / kVector8);
   const uint32_t stride = static_cast<uint32_t>(GridStride());
   for (uint32_t v = static_cast<uint32_t>(GlobalThreadIndex()); v < vectors; v += stride) {
-    const uint32_t i = v * kVector;
-    float x[kVector][kInputs];
+    const uint32_t i = v * kVector8;
+    float x[kVector8][kInputs];
     LoadInputVectors(p, i, x);
-    float y[kVector];
+    float y[kVector8];
 #pragma unroll
-    for (int j = 0; j < kVector; ++j) y[j] = Evaluate(p.program, x[j]);
-    StoreVector(y, out + i);
+    for (int j = 0; j < kVector8; ++j) y[j] = Evaluate(p.program, x[j]);
+    StoreVector8(y, out + i);
   }
 }
 
 template <typename Out>
 void LaunchVectorChain(const ChainParams& params, Out* out, cudaStream_t stream) {
-  const unsigned blocks = GridStrideBlocks(params.num_elements / kVector);
+  const unsigned blocks = GridStrideBlocks(params.num_elements / kVector8);
   if (params.num_inputs <= 2) {
     ElementwiseVectorKernel<Out, 2><<<blocks, kThreadsPerBlock, 0, stream>>>(params, out);
   } else if (params.num_inputs <= 4) {
@@ -666,7 +631,7 @@ bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % kVectorAli
 
 // Whether the vector path can run `params` (classified, 32-bit) writing to `out`.
 bool VectorPathApplies(const ChainParams& params, const void* out, DType out_dtype) {
-  if (params.program.compute != DType::kFloat32 || params.num_elements % kVector != 0 ||
+  if (params.program.compute != DType::kFloat32 || params.num_elements % kVector8 != 0 ||
       (out_dtype != DType::kFloat32 && out_dtype != DType::kFloat16) || !Aligned(out)) {
     return false;
   }
@@ -675,10 +640,10 @@ bool VectorPathApplies(const ChainParams& params, const void* out, DType out_dty
       case Access::kScalar:
         break;
       case Access::kOuter:
-        if (params.block[k] % kVector != 0) return false;
+        if (params.block[k] % kVector8 != 0) return false;
         break;
       case Access::kInner:
-        if (params.block[k] % kVector != 0) return false;
+        if (params.block[k] % kVector8 != 0) return false;
         [[fallthrough]];
       case Access::kDense:
         if (!Aligned(params.data[k])) return false;
