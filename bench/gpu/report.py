@@ -120,8 +120,9 @@ def notes(records):
         if r["native_ops"]:  # tftrt's figure then leaves out the native ops' time
             native = "; *left native (device compute excludes them): " + ", ".join(
                 "%s (%s)" % item for item in r["native_ops"].items())
-        lines.append("- tftrt convert + build %s %s (engines for batches %s): %.1f s%s" % (
-            r["model"], r["precision"], r["batches"], r["seconds"], native))
+        warm = " cold, %.1f s with a warm timing cache" % r["warm_seconds"] if "warm_seconds" in r else ""
+        lines.append("- tftrt convert + build %s %s (engines for batches %s): %.1f s%s%s" % (
+            r["model"], r["precision"], r["batches"], r["seconds"], warm, native))
     for r in index(records, "check", "model", "precision").values():
         lines.append("- check %s %s batch 1, %s: relative error %s (tolerance %g) %s"
                      % (r["model"], r["precision"], r["against"], fmt(r["relative_error"], "%.2g"),
