@@ -118,9 +118,12 @@ class Fuser {
   // along that dim (a unary step; a binary one with a scalar weight, or a weight over the
   // dims the last one was split into: TF's Tensordot is MatMul -> Reshape -> BiasAdd, Keras'
   // EinsumDense BatchMatMulV2 -> Reshape [.., heads, head_dim] -> Add(bias [heads,
-  // head_dim])), folds the step into that layer, before the reshape, with the weight as one
-  // vector along the last dim. The reshape then moves no data (the cuda engine aliases it)
-  // and the matmul fuses the bias.
+  // head_dim])), or adds a tensor of the reshape's whole shape (the residual add after
+  // Tensordot), folds the step into that layer, before the reshape, with the weight as one
+  // vector along the last dim. A whole-shape tensor operand is then read in the running
+  // value's shape: an epilogue operand with as many elements as the running value always is
+  // (docs/engine-format.md, `epilogue`). The reshape then moves no data (the cuda engine aliases
+  // it) and the matmul fuses the bias and the residual.
   bool FoldThroughReshape(int reshape_index, const EngineLayer& layer, EngineEpilogueStep& step) {
     const EngineLayer& reshape = network_->layer(reshape_index);
     if (reshape.op() != "Reshape" || reshape.epilogue_size() > 0 ||
@@ -131,7 +134,12 @@ class Fuser {
     const int target = FoldTarget(source);
     const int split = SplitOfLastDim(source, reshape.output(0));
     if (target < 0 || split < 0) return false;
-    if (step.has_operand() && !FlattenSplitWeight(split, reshape.output(0), step)) return false;
+    if (step.has_operand()) {
+      const EngineOperand& operand = step.operand();
+      const bool whole_tensor = operand.has_tensor() && AvailableAt(operand, target) &&
+                                SameTensorType(operand.tensor(), reshape.output(0));
+      if (!whole_tensor && !FlattenSplitWeight(split, reshape.output(0), step)) return false;
+    }
     EngineLayer* host = network_->mutable_layer(target);
     *host->add_epilogue() = std::move(step);
     host->add_fused_node(layer.name());

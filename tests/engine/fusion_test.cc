@@ -226,6 +226,42 @@ TEST(FusionTest, TensordotBiasFoldsThroughTheReshapeIntoTheMatMul) {
   EXPECT_EQ(network.layer(1).output(0), network.output(0).tensor());
 }
 
+// A transformer block's output projection: Tensordot (MatMul [6, 4] -> Reshape [2, 3, 4])
+// -> BiasAdd -> AddV2 with the block's input [2, 3, 4]. The residual has the reshape's whole
+// shape, so it folds into the matmul too (read in the matmul's [6, 4]), and the reshape is
+// left without an epilogue; a residual of another shape ([3, 4], broadcast) stays after it.
+TEST(FusionTest, TensordotResidualFoldsThroughTheReshapeIntoTheMatMul) {
+  for (bool whole_residual : {true, false}) {
+    SCOPED_TRACE(whole_residual ? "residual [2, 3, 4]" : "residual [3, 4]");
+    Graph graph("segment");
+    const Shape residual_shape = whole_residual ? Shape{2, 3, 4} : Shape{3, 4};
+    Node* x = AddArg(graph, "x", DataType::kFloat, {6, 5});
+    Node* residual = AddArg(graph, "residual", DataType::kFloat, residual_shape);
+    Node* w = AddConstNode(graph, "w", RandomTensor({5, 4}, 71));
+    Node* shape = AddConstNode(graph, "shape", Tensor::FromVector<int32_t>({2, 3, 4}));
+    Node* bias = AddConstNode(graph, "bias", RandomTensor({4}, 72));
+    Node* matmul = AddFloatOp(graph, "matmul", "MatMul", {{x, 0}, {w, 0}});
+    Node* reshaped = AddFloatOp(graph, "reshaped", "Reshape", {{matmul, 0}, {shape, 0}},
+                                {{"Tshape", TypeAttr(DataType::kInt32)}});
+    Node* biased = AddFloatOp(graph, "biased", "BiasAdd", {{reshaped, 0}, {bias, 0}});
+    Node* sum = AddFloatOp(graph, "sum", "AddV2", {{residual, 0}, {biased, 0}});
+    AddRet(graph, "out", {sum, 0});
+    EngineNetwork network = ExpectRewritesKeepResults(
+        graph, {RandomTensor({6, 5}, 73), RandomTensor(residual_shape, 74)});
+    ASSERT_EQ(network.layer_size(), 2);
+    EXPECT_EQ(network.layer(0).op(), "MatMul");
+    ASSERT_EQ(network.layer(0).epilogue_size(), whole_residual ? 2 : 1);
+    EXPECT_EQ(network.layer(1).op(), "Reshape");
+    EXPECT_EQ(network.layer(1).epilogue_size(), whole_residual ? 0 : 1);
+    if (whole_residual) {
+      const EngineEpilogueStep& add = network.layer(0).epilogue(1);
+      EXPECT_EQ(add.op(), "AddV2");
+      EXPECT_TRUE(add.operand().has_tensor());
+      EXPECT_TRUE(add.operand_first());
+    }
+  }
+}
+
 // A reshape that changes the last dim, or an operand that is not a vector along it, keeps
 // the step after the reshape.
 TEST(FusionTest, StepsThatDependOnTheReshapedLayoutStayAfterTheReshape) {

@@ -147,6 +147,18 @@ const Tensor& OperandValue(const Operand& operand, const std::vector<Tensor>& va
   return operand.tensor >= 0 ? values[operand.tensor] : operand.weight;
 }
 
+// The value of an epilogue step's operand for running value `v`: a tensor with as many
+// elements as `v` is read in v's shape (the fuser may move a step ahead of a reshape;
+// docs/engine-format.md, `epilogue`), anything else as it is (TF broadcasting).
+Tensor StepOperandValue(const Operand& operand, const Tensor& v,
+                        const std::vector<Tensor>& values) {
+  const Tensor& value = OperandValue(operand, values);
+  if (operand.tensor < 0) return value;
+  if (value.shape() == v.shape() || value.NumElements() != v.NumElements()) return value;
+  StatusOr<Tensor> reshaped = value.Reshaped(v.shape());
+  return reshaped.ok() ? *std::move(reshaped) : value;
+}
+
 // The layer's op on its inputs (before the epilogue): its kernel, or its INT8 runner.
 StatusOr<std::vector<Tensor>> RunLayer(const CpuEngine::Layer& layer, std::vector<Tensor> inputs) {
   if (layer.int8 == nullptr) return RunLayerKernel(layer.node, layer.kernel, std::move(inputs));
@@ -162,7 +174,7 @@ bool Blockable(const std::vector<Step>& steps, const Tensor& v, const std::vecto
   const int64_t columns = v.dim(v.rank() - 1);
   for (const Step& step : steps) {
     if (step.unary) continue;
-    const Tensor& operand = OperandValue(step.operand, values);
+    const Tensor operand = StepOperandValue(step.operand, v, values);
     if (operand.dtype() != v.dtype()) return false;
     if (step.operand.tensor >= 0) {
       if (operand.shape() != v.shape()) return false;
@@ -179,7 +191,8 @@ StatusOr<Tensor> RunEpilogue(const std::vector<Step>& steps, Tensor v,
   if (steps.empty()) return v;
   if (!Blockable(steps, v, values)) {
     for (const Step& step : steps) {
-      TFTRT_ASSIGN_OR_RETURN(v, ApplyStep(step, std::move(v), OperandValue(step.operand, values)));
+      Tensor operand = StepOperandValue(step.operand, v, values);
+      TFTRT_ASSIGN_OR_RETURN(v, ApplyStep(step, std::move(v), operand));
     }
     return v;
   }
@@ -191,7 +204,7 @@ StatusOr<Tensor> RunEpilogue(const std::vector<Step>& steps, Tensor v,
     const int64_t n = std::min(block_rows, rows - row);
     Tensor block = CopyRows(v, row, n, columns);
     for (const Step& step : steps) {
-      Tensor operand = OperandValue(step.operand, values);
+      Tensor operand = StepOperandValue(step.operand, v, values);
       if (step.operand.tensor >= 0) operand = CopyRows(operand, row, n, columns);
       TFTRT_ASSIGN_OR_RETURN(block, ApplyStep(step, std::move(block), operand));
     }

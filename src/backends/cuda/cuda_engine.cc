@@ -326,6 +326,20 @@ class CudaExecutionContext : public ExecutionContext {
   std::vector<DeviceBuffer> float_staging_;
 };
 
+// An epilogue operand tensor with as many elements as the layer's output is read in that
+// shape: the fuser may move a step (a residual add) ahead of a reshape
+// (docs/engine-format.md, `epilogue`).
+void ReadInRunningShape(const EngineLayer& layer, const std::vector<DeviceTensor>& tensors,
+                        DeviceOperand& operand) {
+  if (operand.is_constant() || layer.output_size() != 1) return;
+  const int output = layer.output(0);
+  if (output < 0 || output >= static_cast<int>(tensors.size())) return;
+  const Shape& shape = tensors[output].shape;
+  if (operand.shape != shape && tftrt::NumElements(operand.shape) == tftrt::NumElements(shape)) {
+    operand.shape = shape;
+  }
+}
+
 }  // namespace
 
 CudaEngine::CudaEngine(EngineNetwork plan, std::string target)
@@ -404,6 +418,7 @@ Status CudaEngine::Compile() {
       DeviceOperand operand;
       if (step.has_operand()) {
         TFTRT_ASSIGN_OR_RETURN(operand, Operand(step.operand()));
+        ReadInRunningShape(layer, tensors_, operand);
       }
       spec.epilogue_operands.push_back(std::move(operand));
     }

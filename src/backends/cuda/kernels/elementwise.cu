@@ -106,57 +106,86 @@ const OpInfo* FindOp(Op op) {
 
 __device__ __forceinline__ float Bool(bool b) { return b ? 1.0f : 0.0f; }
 
-__device__ float FloatBinary(Op op, float a, float b) {
+// Float ops on L lanes at once: the op's switch is taken once for all of them, and the
+// lanes' math interleaves (one element per dispatch made a long activation such as GELU
+// bound by instruction issue rather than by memory).
+template <int L, typename F>
+__device__ __forceinline__ void EachLane(float (&v)[L], F f) {
+#pragma unroll
+  for (int j = 0; j < L; ++j) v[j] = f(v[j]);
+}
+template <int L, typename F>
+__device__ __forceinline__ void EachLane(const float (&a)[L], const float (&b)[L], float (&out)[L],
+                                         F f) {
+#pragma unroll
+  for (int j = 0; j < L; ++j) out[j] = f(a[j], b[j]);
+}
+
+// FloorMod: the remainder takes the divisor's sign (TF's FloorMod).
+__device__ __forceinline__ float FloatFloorMod(float a, float b) {
+  float r = fmodf(a, b);
+  if (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) r = __fadd_rn(r, b);
+  return r;
+}
+// Maximum / Minimum propagate a NaN from either side.
+__device__ __forceinline__ float FloatMaximum(float a, float b) {
+  if (isnan(a)) return a;
+  if (isnan(b)) return b;
+  return a < b ? b : a;
+}
+__device__ __forceinline__ float FloatMinimum(float a, float b) {
+  if (isnan(a)) return a;
+  if (isnan(b)) return b;
+  return b < a ? b : a;
+}
+
+// out = op(a, b), lane by lane (out may be a or b).
+template <int L>
+__device__ __forceinline__ void FloatBinary(Op op, const float (&a)[L], const float (&b)[L],
+                                            float (&out)[L]) {
   switch (op) {
     case Op::kAdd:
-      return __fadd_rn(a, b);
+      return EachLane(a, b, out, [](float a, float b) { return __fadd_rn(a, b); });
     case Op::kSub:
-      return __fsub_rn(a, b);
+      return EachLane(a, b, out, [](float a, float b) { return __fsub_rn(a, b); });
     case Op::kMul:
-      return __fmul_rn(a, b);
+      return EachLane(a, b, out, [](float a, float b) { return __fmul_rn(a, b); });
     case Op::kRealDiv:
     case Op::kDiv:
-      return __fdiv_rn(a, b);
+      return EachLane(a, b, out, [](float a, float b) { return __fdiv_rn(a, b); });
     case Op::kFloorDiv:
-      return floorf(__fdiv_rn(a, b));
-    case Op::kFloorMod: {
-      // The remainder takes the divisor's sign (TF's FloorMod).
-      float r = fmodf(a, b);
-      if (r != 0.0f && ((r < 0.0f) != (b < 0.0f))) r = __fadd_rn(r, b);
-      return r;
-    }
+      return EachLane(a, b, out, [](float a, float b) { return floorf(__fdiv_rn(a, b)); });
+    case Op::kFloorMod:
+      return EachLane(a, b, out, FloatFloorMod);
     case Op::kPow:
-      return powf(a, b);
+      return EachLane(a, b, out, [](float a, float b) { return powf(a, b); });
     case Op::kMaximum:
-      if (isnan(a)) return a;
-      if (isnan(b)) return b;
-      return a < b ? b : a;
+      return EachLane(a, b, out, FloatMaximum);
     case Op::kMinimum:
-      if (isnan(a)) return a;
-      if (isnan(b)) return b;
-      return b < a ? b : a;
-    case Op::kSquaredDifference: {
-      const float d = __fsub_rn(a, b);
-      return __fmul_rn(d, d);
-    }
+      return EachLane(a, b, out, FloatMinimum);
+    case Op::kSquaredDifference:
+      return EachLane(a, b, out, [](float a, float b) {
+        const float d = __fsub_rn(a, b);
+        return __fmul_rn(d, d);
+      });
     case Op::kGreater:
-      return Bool(a > b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a > b); });
     case Op::kGreaterEqual:
-      return Bool(a >= b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a >= b); });
     case Op::kLess:
-      return Bool(a < b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a < b); });
     case Op::kLessEqual:
-      return Bool(a <= b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a <= b); });
     case Op::kEqual:
-      return Bool(a == b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a == b); });
     case Op::kNotEqual:
-      return Bool(a != b);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a != b); });
     case Op::kLogicalAnd:
-      return Bool(a != 0.0f && b != 0.0f);
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a != 0.0f && b != 0.0f); });
     case Op::kLogicalOr:
-      return Bool(a != 0.0f || b != 0.0f);
-    default:
-      return 0.0f;  // not binary: ValidateElementwiseProgram rejects it
+      return EachLane(a, b, out, [](float a, float b) { return Bool(a != 0.0f || b != 0.0f); });
+    default:  // not binary: ValidateElementwiseProgram rejects it
+      return EachLane(a, b, out, [](float, float) { return 0.0f; });
   }
 }
 
@@ -164,104 +193,121 @@ __device__ float FloatBinary(Op op, float a, float b) {
 // (-13.942384719848633).
 constexpr float kSoftplusThreshold = -0x1.be2804p+3f;
 
-__device__ float FloatUnary(const ElementwiseInstruction& ins, float x) {
+__device__ __forceinline__ float FloatSign(float x) {
+  if (isnan(x)) return x;
+  return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
+}
+// TF's stable Softplus: x where log1p(exp(x)) == x in float, exp(x) where it is tiny.
+__device__ __forceinline__ float FloatSoftplus(float x) {
+  if (x > -kSoftplusThreshold) return x;
+  const float e = expf(x);
+  return x < kSoftplusThreshold ? e : log1pf(e);
+}
+__device__ __forceinline__ float FloatCast(float x, DType to) {
+  switch (to) {
+    case DType::kFloat32:
+      return x;
+    case DType::kFloat16:
+      return __half2float(__float2half_rn(x));
+    case DType::kInt32:
+      return static_cast<float>(TfFloatToInt32(x));  // exact: |result| <= 2^31
+    case DType::kBool:
+      return Bool(x != 0.0f);
+  }
+  return x;
+}
+
+// v = op(v), lane by lane.
+template <int L>
+__device__ __forceinline__ void FloatUnary(const ElementwiseInstruction& ins, float (&v)[L]) {
+  const float alpha = ins.alpha;
+  const DType cast_to = ins.cast_to;
   switch (ins.op) {
     case Op::kIdentity:
-      return x;
+      return;
     case Op::kNeg:
-      return -x;
+      return EachLane(v, [](float x) { return -x; });
     case Op::kAbs:
-      return fabsf(x);
+      return EachLane(v, [](float x) { return fabsf(x); });
     case Op::kSquare:
-      return __fmul_rn(x, x);
+      return EachLane(v, [](float x) { return __fmul_rn(x, x); });
     case Op::kSign:
-      if (isnan(x)) return x;
-      return x > 0.0f ? 1.0f : (x < 0.0f ? -1.0f : 0.0f);
+      return EachLane(v, FloatSign);
     case Op::kExp:
-      return expf(x);
+      return EachLane(v, [](float x) { return expf(x); });
     case Op::kLog:
-      return logf(x);
+      return EachLane(v, [](float x) { return logf(x); });
     case Op::kLog1p:
-      return log1pf(x);
+      return EachLane(v, [](float x) { return log1pf(x); });
     case Op::kSqrt:
-      return __fsqrt_rn(x);
-    case Op::kRsqrt:
-      return __fdiv_rn(1.0f, __fsqrt_rn(x));  // rsqrtf is approximate; TF computes 1/sqrt
+      return EachLane(v, [](float x) { return __fsqrt_rn(x); });
+    case Op::kRsqrt:  // rsqrtf is approximate; TF computes 1/sqrt
+      return EachLane(v, [](float x) { return __fdiv_rn(1.0f, __fsqrt_rn(x)); });
     case Op::kReciprocal:
-      return __fdiv_rn(1.0f, x);
+      return EachLane(v, [](float x) { return __fdiv_rn(1.0f, x); });
     case Op::kSin:
-      return sinf(x);
+      return EachLane(v, [](float x) { return sinf(x); });
     case Op::kCos:
-      return cosf(x);
+      return EachLane(v, [](float x) { return cosf(x); });
     case Op::kTan:
-      return tanf(x);
+      return EachLane(v, [](float x) { return tanf(x); });
     case Op::kSinh:
-      return sinhf(x);
+      return EachLane(v, [](float x) { return sinhf(x); });
     case Op::kCosh:
-      return coshf(x);
+      return EachLane(v, [](float x) { return coshf(x); });
     case Op::kAsin:
-      return asinf(x);
+      return EachLane(v, [](float x) { return asinf(x); });
     case Op::kAcos:
-      return acosf(x);
+      return EachLane(v, [](float x) { return acosf(x); });
     case Op::kAtan:
-      return atanf(x);
+      return EachLane(v, [](float x) { return atanf(x); });
     case Op::kAsinh:
-      return asinhf(x);
+      return EachLane(v, [](float x) { return asinhf(x); });
     case Op::kAcosh:
-      return acoshf(x);
+      return EachLane(v, [](float x) { return acoshf(x); });
     case Op::kAtanh:
-      return atanhf(x);
+      return EachLane(v, [](float x) { return atanhf(x); });
     case Op::kErf:
-      return erff(x);
+      return EachLane(v, [](float x) { return erff(x); });
     case Op::kErfc:
-      return erfcf(x);
+      return EachLane(v, [](float x) { return erfcf(x); });
     case Op::kGelu:  // tf.nn.gelu's ops in its order: (0.5 * x) * erfc((-x) * 1/sqrt(2))
-      return __fmul_rn(__fmul_rn(0.5f, x), erfcf(__fmul_rn(-x, 0.70710677f)));
+      return EachLane(v, [](float x) {
+        return __fmul_rn(__fmul_rn(0.5f, x), erfcf(__fmul_rn(-x, 0.70710677f)));
+      });
     case Op::kFloor:
-      return floorf(x);
+      return EachLane(v, [](float x) { return floorf(x); });
     case Op::kCeil:
-      return ceilf(x);
-    case Op::kRound:
-      return rintf(x);  // round to nearest even in the default rounding mode
-    case Op::kRelu:
-      return x < 0.0f ? 0.0f : x;  // NaN passes, as TF
+      return EachLane(v, [](float x) { return ceilf(x); });
+    case Op::kRound:  // round to nearest even in the default rounding mode
+      return EachLane(v, [](float x) { return rintf(x); });
+    case Op::kRelu:  // NaN passes, as TF
+      return EachLane(v, [](float x) { return x < 0.0f ? 0.0f : x; });
     case Op::kRelu6:
-      return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x);
+      return EachLane(v, [](float x) { return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x); });
     case Op::kLeakyRelu:
-      return x > 0.0f ? x : __fmul_rn(x, ins.alpha);
+      return EachLane(v, [alpha](float x) { return x > 0.0f ? x : __fmul_rn(x, alpha); });
     case Op::kSigmoid:
-      return __fdiv_rn(1.0f, __fadd_rn(1.0f, expf(-x)));
+      return EachLane(v, [](float x) { return __fdiv_rn(1.0f, __fadd_rn(1.0f, expf(-x))); });
     case Op::kTanh:
-      return tanhf(x);
-    case Op::kElu:
-      return x < 0.0f ? __fsub_rn(expf(x), 1.0f) : x;  // TF uses exp(x) - 1, not expm1
+      return EachLane(v, [](float x) { return tanhf(x); });
+    case Op::kElu:  // TF uses exp(x) - 1, not expm1
+      return EachLane(v, [](float x) { return x < 0.0f ? __fsub_rn(expf(x), 1.0f) : x; });
     case Op::kSelu:
-      return x < 0.0f ? __fmul_rn(1.7580993408473768599402175208123f, __fsub_rn(expf(x), 1.0f))
-                      : __fmul_rn(1.0507009873554804934193349852946f, x);
+      return EachLane(v, [](float x) {
+        return x < 0.0f ? __fmul_rn(1.7580993408473768599402175208123f, __fsub_rn(expf(x), 1.0f))
+                        : __fmul_rn(1.0507009873554804934193349852946f, x);
+      });
     case Op::kSoftsign:
-      return __fdiv_rn(x, __fadd_rn(fabsf(x), 1.0f));
-    case Op::kSoftplus: {
-      // TF's stable form: x where log1p(exp(x)) == x in float, exp(x) where it is tiny.
-      if (x > -kSoftplusThreshold) return x;
-      const float e = expf(x);
-      return x < kSoftplusThreshold ? e : log1pf(e);
-    }
+      return EachLane(v, [](float x) { return __fdiv_rn(x, __fadd_rn(fabsf(x), 1.0f)); });
+    case Op::kSoftplus:
+      return EachLane(v, FloatSoftplus);
     case Op::kLogicalNot:
-      return Bool(x == 0.0f);
+      return EachLane(v, [](float x) { return Bool(x == 0.0f); });
     case Op::kCast:
-      switch (ins.cast_to) {
-        case DType::kFloat32:
-          return x;
-        case DType::kFloat16:
-          return __half2float(__float2half_rn(x));
-        case DType::kInt32:
-          return static_cast<float>(TfFloatToInt32(x));  // exact: |result| <= 2^31
-        case DType::kBool:
-          return Bool(x != 0.0f);
-      }
-      return x;
-    default:
-      return 0.0f;  // not unary: ValidateElementwiseProgram rejects it
+      return EachLane(v, [cast_to](float x) { return FloatCast(x, cast_to); });
+    default:  // not unary: ValidateElementwiseProgram rejects it
+      return EachLane(v, [](float) { return 0.0f; });
   }
 }
 
@@ -373,15 +419,27 @@ __device__ int32_t IntUnary(const ElementwiseInstruction& ins, int32_t x) {
   }
 }
 
-__device__ __forceinline__ float Binary(Op op, float a, float b) { return FloatBinary(op, a, b); }
-__device__ __forceinline__ int32_t Binary(Op op, int32_t a, int32_t b) {
-  return IntBinary(op, a, b);
+// The ops on L lanes of the compute type (the int32 ones dispatch per lane: integer chains
+// are index arithmetic, short and rare).
+template <int L>
+__device__ __forceinline__ void Binary(Op op, const float (&a)[L], const float (&b)[L],
+                                       float (&out)[L]) {
+  FloatBinary(op, a, b, out);
 }
-__device__ __forceinline__ float Unary(const ElementwiseInstruction& ins, float x) {
-  return FloatUnary(ins, x);
+template <int L>
+__device__ __forceinline__ void Binary(Op op, const int32_t (&a)[L], const int32_t (&b)[L],
+                                       int32_t (&out)[L]) {
+#pragma unroll
+  for (int j = 0; j < L; ++j) out[j] = IntBinary(op, a[j], b[j]);
 }
-__device__ __forceinline__ int32_t Unary(const ElementwiseInstruction& ins, int32_t x) {
-  return IntUnary(ins, x);
+template <int L>
+__device__ __forceinline__ void Unary(const ElementwiseInstruction& ins, float (&v)[L]) {
+  FloatUnary(ins, v);
+}
+template <int L>
+__device__ __forceinline__ void Unary(const ElementwiseInstruction& ins, int32_t (&v)[L]) {
+#pragma unroll
+  for (int j = 0; j < L; ++j) v[j] = IntUnary(ins, v[j]);
 }
 
 template <typename C>
@@ -490,30 +548,44 @@ __device__ __forceinline__ void LoadInputs(const ChainParams& p, Index i,
   }
 }
 
-// The program on one element's inputs.
-// x: the inputs' values (N >= the program's inputs).
-template <typename C, int N>
-__device__ __forceinline__ C Evaluate(const ElementwiseProgram& program, const C (&x)[N]) {
+// The program on L elements at once: x[j][k] is input k's value for lane j (K >= the
+// program's inputs); v[j] is lane j's result.
+template <typename C, int L, int K>
+__device__ __forceinline__ void Evaluate(const ElementwiseProgram& program, const C (&x)[L][K],
+                                         C (&v)[L]) {
   const ElementwiseInstruction& first = program.first;
-  C v;
+  C operand[L];
+#pragma unroll
+  for (int j = 0; j < L; ++j) operand[j] = Pick(x[j], first.operands[0]);
   if (IsTernary(first.op)) {
-    v = Ternary(first.op, Pick(x, first.operands[0]), Pick(x, first.operands[1]),
-                Pick(x, first.operands[2]));
+#pragma unroll
+    for (int j = 0; j < L; ++j) {
+      v[j] = Ternary(first.op, operand[j], Pick(x[j], first.operands[1]),
+                     Pick(x[j], first.operands[2]));
+    }
   } else if (IsBinary(first.op)) {
-    v = Binary(first.op, Pick(x, first.operands[0]), Pick(x, first.operands[1]));
+#pragma unroll
+    for (int j = 0; j < L; ++j) v[j] = Pick(x[j], first.operands[1]);
+    Binary(first.op, operand, v, v);
   } else {
-    v = Unary(first, Pick(x, first.operands[0]));
+#pragma unroll
+    for (int j = 0; j < L; ++j) v[j] = operand[j];
+    Unary(first, v);
   }
   for (int s = 0; s < program.num_steps; ++s) {
     const ElementwiseInstruction& step = program.steps[s];
     if (IsBinary(step.op)) {
-      const C operand = Pick(x, step.operands[0]);
-      v = step.operand_first ? Binary(step.op, operand, v) : Binary(step.op, v, operand);
+#pragma unroll
+      for (int j = 0; j < L; ++j) operand[j] = Pick(x[j], step.operands[0]);
+      if (step.operand_first) {
+        Binary(step.op, operand, v, v);
+      } else {
+        Binary(step.op, v, operand, v);
+      }
     } else {
-      v = Unary(step, v);
+      Unary(step, v);
     }
   }
-  return v;
 }
 
 // Elements a thread has in flight: its loads for all of them are issued before the first
@@ -530,16 +602,20 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   const Index stride = static_cast<Index>(GridStride());
   for (Index base = static_cast<Index>(GlobalThreadIndex()); base < n;
        base += stride * kElementsInFlight) {
-    C x[kElementsInFlight][kMaxElementwiseInputs];
+    C x[kElementsInFlight][1][kMaxElementwiseInputs];
 #pragma unroll
     for (int j = 0; j < kElementsInFlight; ++j) {
       const Index i = base + j * stride;
-      if (i < n) LoadInputs<C, kStrided>(p, i, x[j]);
+      if (i < n) LoadInputs<C, kStrided>(p, i, x[j][0]);
     }
 #pragma unroll
     for (int j = 0; j < kElementsInFlight; ++j) {
       const Index i = base + j * stride;
-      if (i < n) out[i] = ConvertForStore<Out, C>(Evaluate(p.program, x[j]));
+      C v[1];
+      if (i < n) {
+        Evaluate(p.program, x[j], v);
+        out[i] = ConvertForStore<Out, C>(v[0]);
+      }
     }
   }
 }
@@ -608,8 +684,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
     float x[kVector8][kInputs];
     LoadInputVectors(p, i, x);
     float y[kVector8];
-#pragma unroll
-    for (int j = 0; j < kVector8; ++j) y[j] = Evaluate(p.program, x[j]);
+    Evaluate(p.program, x, y);
     StoreVector8(y, out + i);
   }
 }
