@@ -143,14 +143,10 @@ Status AttentionRunner::ChoosePlan(const DnnHandles& handles, const TacticOption
     const size_t q_bytes = d.batch * d.queries * d.heads * d.head_dim * sizeof(uint16_t);
     const size_t kv_bytes = d.batch * d.keys * d.heads * d.head_dim * sizeof(uint16_t);
     const size_t bias_bytes = d.has_bias ? d.batch * d.queries * d.keys * sizeof(float) : 0;
-    auto scratch = std::make_shared<std::array<DeviceBuffer, 6>>();
-    const std::array<size_t, 6> sizes = {q_bytes,    kv_bytes, kv_bytes,
-                                         bias_bytes, q_bytes,  static_cast<size_t>(most_workspace)};
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      TFTRT_ASSIGN_OR_RETURN((*scratch)[i],
-                             DeviceBuffer::Allocate(sizes[i], "attention timing operands"));
-      TFTRT_CUDA_CHECK(cudaMemset((*scratch)[i].data(), 0, sizes[i]));
-    }
+    TFTRT_ASSIGN_OR_RETURN(auto scratch,
+                           TimingOperands<6>({q_bytes, kv_bytes, kv_bytes, bias_bytes, q_bytes,
+                                              static_cast<size_t>(most_workspace)},
+                                             "attention timing operands"));
     return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
       auto& [q, k, v, bias, out, workspace] = *scratch;
       return Execute(handles, stream, q.data(), k.data(), v.data(),

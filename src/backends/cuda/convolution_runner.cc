@@ -423,14 +423,9 @@ Status ConvolutionRunner::ChoosePlan(const DnnHandles& handles, const TacticOpti
     const size_t element = DataTypeSize(d.dtype);
     const size_t x_bytes = d.batch * d.input_rows * d.input_cols * d.input_channels * element;
     const size_t y_bytes = d.batch * d.output_rows * d.output_cols * d.output_channels * element;
-    auto scratch = std::make_shared<std::array<DeviceBuffer, 4>>();
-    const std::array<size_t, 4> sizes = {x_bytes, y_bytes, y_bytes,
-                                         static_cast<size_t>(most_workspace)};
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      TFTRT_ASSIGN_OR_RETURN((*scratch)[i],
-                             DeviceBuffer::Allocate(sizes[i], "convolution timing operands"));
-      TFTRT_CUDA_CHECK(cudaMemset((*scratch)[i].data(), 0, sizes[i]));
-    }
+    TFTRT_ASSIGN_OR_RETURN(auto scratch, TimingOperands<4>({x_bytes, y_bytes, y_bytes,
+                                                            static_cast<size_t>(most_workspace)},
+                                                           "convolution timing operands"));
     return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
       auto& [x, y, residual, workspace] = *scratch;
       return Execute(handles, stream, x.data(), y.data(), residual.data(), workspace.data(),

@@ -3,6 +3,7 @@
 // that the runner accepts is fused into the product (bias, channel scale, one residual add,
 // activations); the rest runs as one elementwise pass after it.
 #include "backends/cuda/batched_product.h"
+#include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/depthwise_runner.h"
@@ -85,20 +86,26 @@ DataType IoDataType(DType dtype) {
   return dtype == DType::kFloat16 ? DataType::kHalf : DataType::kFloat;
 }
 
+// A convolution on cuDNN, on its own input channels or on zero-padded ones
+// (channel_padding.h).
 class ConvolutionLayerRunner : public LayerRunner {
  public:
-  ConvolutionLayerRunner(std::unique_ptr<ConvolutionRunner> runner, DeviceOperand x,
+  ConvolutionLayerRunner(std::unique_ptr<ChannelPaddedConvolution> convolution, DeviceOperand x,
                          DeviceOperand residual, int out)
-      : runner_(std::move(runner)), x_(std::move(x)), residual_(std::move(residual)), out_(out) {}
-  size_t workspace_bytes() const override { return runner_->workspace_bytes(); }
+      : convolution_(std::move(convolution)),
+        x_(std::move(x)),
+        residual_(std::move(residual)),
+        out_(out) {}
+  size_t workspace_bytes() const override { return convolution_->workspace_bytes(); }
   Status Enqueue(const RunBuffers& b) const override {
-    const bool residual = PrefixHasResidual(runner_->epilogue(), runner_->fused_steps());
-    return runner_->Run(b.handles(), b.stream(), b.operand(x_), b.tensor(out_),
-                        residual ? b.operand(residual_) : nullptr, b.workspace());
+    const ConvolutionRunner& runner = convolution_->runner();
+    const bool residual = PrefixHasResidual(runner.epilogue(), runner.fused_steps());
+    return convolution_->Run(b.handles(), b.stream(), b.operand(x_), b.tensor(out_),
+                             residual ? b.operand(residual_) : nullptr, b.workspace());
   }
 
  private:
-  std::unique_ptr<ConvolutionRunner> runner_;
+  std::unique_ptr<ChannelPaddedConvolution> convolution_;
   DeviceOperand x_, residual_;
   int out_;
 };
@@ -304,12 +311,12 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
         new DepthwiseLayerRunner(std::move(runner), x, epilogue.residual, spec.outputs[0]));
     return WithEpilogue(std::move(main), spec, fused);
   }
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<ConvolutionRunner> runner,
-                         ConvolutionRunner::Create(spec.handles, desc, *filter.host,
-                                                   std::move(epilogue.steps), spec.tactics));
-  const int fused = runner->fused_steps();
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<ChannelPaddedConvolution> convolution,
+                         ChannelPaddedConvolution::Create(spec.handles, desc, *filter.host,
+                                                          epilogue.steps, spec.tactics));
+  const int fused = convolution->runner().fused_steps();
   std::unique_ptr<LayerRunner> main(
-      new ConvolutionLayerRunner(std::move(runner), x, epilogue.residual, spec.outputs[0]));
+      new ConvolutionLayerRunner(std::move(convolution), x, epilogue.residual, spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, fused);
 }
 

@@ -362,13 +362,9 @@ Status MatMulRunner::ChooseAlgorithm(const DnnHandles& handles, const TacticOpti
     const size_t a_bytes = static_cast<size_t>(Product(d.batch_dims_a)) * d.m * d.k * element;
     const size_t b_bytes = static_cast<size_t>(Product(d.batch_dims_b)) * d.k * d.n * element;
     const size_t d_bytes = batch * d.m * d.n * element;
-    auto scratch = std::make_shared<std::array<DeviceBuffer, 5>>();
-    const std::array<size_t, 5> sizes = {a_bytes, b_bytes, d_bytes, d_bytes, most_workspace};
-    for (size_t i = 0; i < sizes.size(); ++i) {
-      TFTRT_ASSIGN_OR_RETURN((*scratch)[i],
-                             DeviceBuffer::Allocate(sizes[i], "matmul timing operands"));
-      TFTRT_CUDA_CHECK(cudaMemset((*scratch)[i].data(), 0, sizes[i]));
-    }
+    TFTRT_ASSIGN_OR_RETURN(auto scratch,
+                           TimingOperands<5>({a_bytes, b_bytes, d_bytes, d_bytes, most_workspace},
+                                             "matmul timing operands"));
     return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
       auto& [a, b, residual, out, workspace] = *scratch;
       const cublasLtMatmulHeuristicResult_t& candidate = plan_->candidates[index];

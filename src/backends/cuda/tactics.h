@@ -7,12 +7,16 @@
 
 #include <cuda_runtime_api.h>
 
+#include <array>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "backends/cuda/cuda_check.h"
+#include "backends/cuda/device_memory.h"
 #include "backends/timing_cache.h"
 #include "tftrt/status.h"
 
@@ -52,6 +56,19 @@ StatusOr<TimedCandidate> FastestCandidate(int count, const CandidateLaunch& laun
 // Prepares a timing session (scratch buffers for the layer's operands, sized for every
 // candidate) and returns the launch that uses them; called only when timing is needed.
 using TimingSetup = std::function<StatusOr<CandidateLaunch>()>;
+
+// Zero-filled device buffers of `sizes` (0: an empty one), shared by a timing session's
+// launch; `what` names them in errors ("convolution timing operands").
+template <size_t N>
+StatusOr<std::shared_ptr<std::array<DeviceBuffer, N>>> TimingOperands(
+    const std::array<size_t, N>& sizes, const std::string& what) {
+  auto buffers = std::make_shared<std::array<DeviceBuffer, N>>();
+  for (size_t i = 0; i < N; ++i) {
+    TFTRT_ASSIGN_OR_RETURN((*buffers)[i], DeviceBuffer::Allocate(sizes[i], what));
+    TFTRT_CUDA_CHECK(cudaMemset((*buffers)[i].data(), 0, sizes[i]));
+  }
+  return buffers;
+}
 
 // Which of `names` (the built candidates' identities, heuristics order) a runner keeps: the
 // timing cache's winner for `signature` when it is one of them; else, with more than one
