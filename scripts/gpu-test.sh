@@ -4,7 +4,8 @@
 #   device run: scripts/gpu-test.sh        (carry: .debs third_party .gpu)
 # It builds tftrt with the cuda backend for the GPU it runs on, then runs:
 #   1. the GPU unit tests: tftrt's own kernels (the depthwise convolution apart, with its
-#      MobileNetV2 times against cuDNN), the cuDNN and cuBLASLt runners, the fused attention;
+#      MobileNetV2 times against cuDNN), the cuDNN and cuBLASLt runners, the fused attention,
+#      channel padding, the Hopper GELU matmul;
 #   2. the engine conformance harness: every converter op case as a one-layer engine on
 #      the cpu and cuda backends at FP32, TF32 and FP16, against TF's outputs and the cpu
 #      backend (it prints the op x backend x precision table);
@@ -35,7 +36,8 @@ step() {  # step NAME COMMAND...: runs it, logs to $out/NAME.log, records the re
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
 targets=(tftrt_cli cuda_kernels_test depthwise_test convolution_runner_test matmul_runner_test
-         attention_test cuda_engine_test engine_conformance_test converted_fixtures_test)
+         attention_test cuda_engine_test channel_padding_test gelu_matmul_test
+         engine_conformance_test converted_fixtures_test)
 step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
   TFTRT_CUDA_ARCHITECTURES="${arch}-real" scripts/device-build.sh "$build" ||
   { tail -40 "$out/build.log"; exit 1; }
@@ -53,6 +55,8 @@ if [ "${TFTRT_GPU_TEST_QUICK:-0}" != 1 ]; then
 fi
 step attention "$build/attention_test" || status=1
 step engine "$build/cuda_engine_test" || status=1
+step padding "$build/channel_padding_test" || status=1
+step gelu-matmul "$build/gelu_matmul_test" || status=1
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
 if [ -f .gpu/bench_models.tgz ]; then

@@ -25,15 +25,16 @@ if [ ${#missing[@]} -gt 0 ]; then
     "${missing[@]}" >/dev/null
 fi
 
-# cudnn-frontend's headers for the cuda backend (scripts/fetch_cudnn_frontend.py: a pinned,
-# hash-checked wheel from PyPI; into third_party/, gitignored, never committed): only when
-# the CUDA build is wanted (nvcc found, TFTRT_CUDA not turned off).
+# cudnn-frontend's and CUTLASS's headers for the cuda backend (scripts/fetch_headers.py:
+# pinned, hash-checked wheels from PyPI; into third_party/, gitignored, never committed):
+# only when the CUDA build is wanted (nvcc found, TFTRT_CUDA not turned off).
 cuda_wanted() {
   case " ${TFTRT_CMAKE_ARGS:-} " in *TFTRT_CUDA=OFF*|*TFTRT_CUDA=0*) return 1 ;; esac
   command -v nvcc >/dev/null 2>&1 || [ -x "${CUDACXX:-/usr/local/cuda/bin/nvcc}" ]
 }
 if cuda_wanted; then
-  python3 scripts/fetch_cudnn_frontend.py third_party/cudnn-frontend
+  python3 scripts/fetch_headers.py cudnn-frontend third_party/cudnn-frontend
+  python3 scripts/fetch_headers.py cutlass third_party/cutlass
 fi
 
 build_dir=${TFTRT_BUILD_DIR:-build}

@@ -337,11 +337,13 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
   TFTRT_ASSIGN_OR_RETURN(
       std::unique_ptr<BatchedProduct> product,
       BatchedProduct::Create(spec.handles, shape, IoDataType(spec.output().dtype), spec.allow_tf32,
-                             std::move(epilogue.steps), spec.tactics));
+                             epilogue.steps, spec.tactics));
   const int fused = product->fused_steps();
   std::unique_ptr<LayerRunner> main(new MatMulLayerRunner(
       std::move(product), a, b, fused > 0 ? epilogue.residual : DeviceOperand(), spec.outputs[0]));
-  return WithEpilogue(std::move(main), spec, fused);
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> library,
+                         WithEpilogue(std::move(main), spec, fused));
+  return WithGeluMatMulCandidates(spec, epilogue.steps, std::move(library));
 }
 
 }  // namespace tftrt::cuda

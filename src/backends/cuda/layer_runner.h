@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "backends/cuda/dnn_handles.h"
+#include "backends/cuda/epilogue.h"
 #include "backends/cuda/kernels/kernel_types.h"
 #include "backends/cuda/tactics.h"
 #include "proto/engine.pb.h"
@@ -119,6 +120,14 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeReductionRunner(const LayerSpec& spec
 StatusOr<std::unique_ptr<LayerRunner>> MakeSoftmaxRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeDataMovementRunner(const LayerSpec& spec);
 StatusOr<std::unique_ptr<LayerRunner>> MakeResizeRunner(const LayerSpec& spec);
+
+// `library` (a MatMul on cuBLASLt, its epilogue after it), or, where it is an fp16 MatMul
+// whose epilogue `steps` start with a bias and the exact GELU and Hopper's fused kernel takes
+// its shape, that kernel with the rest of the epilogue, whichever timing finds faster
+// (gelu_matmul_layer.cc).
+StatusOr<std::unique_ptr<LayerRunner>> WithGeluMatMulCandidates(
+    const LayerSpec& spec, const std::vector<EpilogueStep>& steps,
+    std::unique_ptr<LayerRunner> library);
 
 // Runs `main`, then epilogue steps [first_step, end) of spec.layer in place on its output
 // (one elementwise pass); `main` alone when there are none.

@@ -69,6 +69,13 @@ __device__ __forceinline__ NhwcIndex UnravelNhwc(int64_t i, int64_t height, int6
 
 // ---- Conversions with TensorFlow's Cast rules ----
 
+// tf.nn.gelu(approximate=False) with its ops in TF's order: (0.5 * x) * erfc((-x) * 1/sqrt(2)),
+// each rounded (no contraction into FMAs), as the elementwise chain and the fused GELU
+// matmul compute it.
+__device__ __forceinline__ float TfGelu(float x) {
+  return __fmul_rn(__fmul_rn(0.5f, x), erfcf(__fmul_rn(-x, 0.70710677f)));
+}
+
 // TF's CPU float-to-int32 cast is x86's truncating conversion: truncation toward zero,
 // INT32_MIN for NaN and out-of-range values.
 __device__ __forceinline__ int32_t TfFloatToInt32(float x) {

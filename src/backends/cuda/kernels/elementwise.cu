@@ -271,10 +271,8 @@ __device__ __forceinline__ void FloatUnary(const ElementwiseInstruction& ins, fl
       return EachLane(v, [](float x) { return erff(x); });
     case Op::kErfc:
       return EachLane(v, [](float x) { return erfcf(x); });
-    case Op::kGelu:  // tf.nn.gelu's ops in its order: (0.5 * x) * erfc((-x) * 1/sqrt(2))
-      return EachLane(v, [](float x) {
-        return __fmul_rn(__fmul_rn(0.5f, x), erfcf(__fmul_rn(-x, 0.70710677f)));
-      });
+    case Op::kGelu:
+      return EachLane(v, TfGelu);
     case Op::kFloor:
       return EachLane(v, [](float x) { return floorf(x); });
     case Op::kCeil:
