@@ -323,8 +323,6 @@ Status LaunchForWindow(const DepthwiseConv2DParams& p, const void* x, const void
   return LaunchDepthwise<T, kVec, 0, 0, 1, I>(p, x, filter, e, y, stream);
 }
 
-bool Aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-
 // 16-byte channel vectors where the channel count and every pointer allow, single channels
 // otherwise.
 template <typename T, typename I>

@@ -181,6 +181,9 @@ __device__ __forceinline__ int32_t LoadAs<int32_t>(const void* base, DType dtype
 
 inline constexpr int kVector8 = 8;
 
+// Host side: whether `p` may be read or written with 16-byte vector accesses.
+inline bool Aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
+
 __device__ __forceinline__ float HalfBitsToFloat(uint32_t bits) {
   return __half2float(__ushort_as_half(static_cast<unsigned short>(bits & 0xffffu)));
 }

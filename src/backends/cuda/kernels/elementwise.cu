@@ -627,8 +627,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 // and one to two 16-byte stores, instead of one 2- or 4-byte access per element. Only the
 // float compute type with float32 / float16 outputs takes it (what activations are).
 
-constexpr int kVectorAlignment = 16;  // bytes: the widest load and store
-
 __device__ __forceinline__ void LoadVectorAs(const void* base, DType dtype, uint32_t offset,
                                              float (&x)[kVector8]) {
   switch (dtype) {
@@ -700,12 +698,10 @@ void LaunchVectorChain(const ChainParams& params, Out* out, cudaStream_t stream)
   }
 }
 
-bool Aligned(const void* p) { return reinterpret_cast<uintptr_t>(p) % kVectorAlignment == 0; }
-
 // Whether the vector path can run `params` (classified, 32-bit) writing to `out`.
 bool VectorPathApplies(const ChainParams& params, const void* out, DType out_dtype) {
   if (params.program.compute != DType::kFloat32 || params.num_elements % kVector8 != 0 ||
-      (out_dtype != DType::kFloat32 && out_dtype != DType::kFloat16) || !Aligned(out)) {
+      (out_dtype != DType::kFloat32 && out_dtype != DType::kFloat16) || !Aligned16(out)) {
     return false;
   }
   for (int k = 0; k < params.num_inputs; ++k) {
@@ -719,7 +715,7 @@ bool VectorPathApplies(const ChainParams& params, const void* out, DType out_dty
         if (params.block[k] % kVector8 != 0) return false;
         [[fallthrough]];
       case Access::kDense:
-        if (!Aligned(params.data[k])) return false;
+        if (!Aligned16(params.data[k])) return false;
         break;
       case Access::kStrided:
         return false;

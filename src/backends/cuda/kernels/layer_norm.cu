@@ -108,8 +108,6 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
   }
 }
 
-bool Aligned16(const void* p) { return reinterpret_cast<uintptr_t>(p) % 16 == 0; }
-
 // The register kernel for rows of `cols` elements, or nullptr where it does not apply.
 template <typename T>
 auto RegisterKernelFor(int64_t cols, const void* x, const float* gamma, const float* beta,
