@@ -1,6 +1,8 @@
 // The engine-only _TftrtAttention (engine/attention_folding.h) on cuDNN's fused attention
 // (attention_runner.h); a boolean mask becomes the runner's float32 bias first
-// (kernels/attention_bias.h), in the front of the layer's workspace.
+// (kernels/attention_bias.h), in the front of the layer's workspace: one row for all
+// queries where the mask is the same for each (a padding mask) and cuDNN takes such a
+// bias, else a row per query.
 #include <algorithm>
 
 #include "backends/cuda/attention_runner.h"
@@ -25,9 +27,9 @@ class AttentionLayerRunner : public LayerRunner {
         out_(out) {}
 
   size_t bias_bytes() const {
-    if (inputs_.size() < 4) return 0;
-    const Shape& q = inputs_[0].shape;
-    const size_t bytes = q[0] * q[1] * inputs_[1].shape[1] * sizeof(float);
+    const AttentionDescription& d = runner_->description();
+    if (!d.has_bias) return 0;
+    const size_t bytes = d.batch * d.bias_rows * d.keys * sizeof(float);
     return (bytes + kWorkspaceAlignment - 1) / kWorkspaceAlignment * kWorkspaceAlignment;
   }
   size_t workspace_bytes() const override { return bias_bytes() + runner_->workspace_bytes(); }
@@ -35,12 +37,12 @@ class AttentionLayerRunner : public LayerRunner {
   Status Enqueue(const RunBuffers& b) const override {
     char* workspace = static_cast<char*>(b.workspace());
     float* bias = nullptr;
-    if (inputs_.size() == 4) {
-      const Shape& q = inputs_[0].shape;
+    const AttentionDescription& d = runner_->description();
+    if (d.has_bias) {
       bias = reinterpret_cast<float*>(workspace);
       TFTRT_RETURN_IF_ERROR(AttentionBias(static_cast<const bool*>(b.operand(inputs_[3])),
-                                          mask_strides_, q[0], q[1], inputs_[1].shape[1],
-                                          mask_value_, bias, b.stream()));
+                                          mask_strides_, d.batch, d.bias_rows, d.keys, mask_value_,
+                                          bias, b.stream()));
     }
     return runner_->Run(b.handles(), b.stream(), b.operand(inputs_[0]), b.operand(inputs_[1]),
                         b.operand(inputs_[2]), bias, b.tensor(out_), workspace + bias_bytes());
@@ -88,27 +90,34 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec
       return Status::Unimplemented(op + ": cuDNN's fused attention runs float16 only");
     }
   }
-  const AttentionDescription desc{.batch = q[0],
-                                  .queries = q[1],
-                                  .keys = k[1],
-                                  .heads = q[2],
-                                  .head_dim = q[3],
-                                  .scale = FloatAttr(spec.layer, "scale", 1.0f),
-                                  .has_bias = spec.inputs.size() == 4};
+  AttentionDescription desc{.batch = q[0],
+                            .queries = q[1],
+                            .keys = k[1],
+                            .heads = q[2],
+                            .head_dim = q[3],
+                            .scale = FloatAttr(spec.layer, "scale", 1.0f),
+                            .has_bias = spec.inputs.size() == 4,
+                            .bias_rows = q[1]};
   std::array<int64_t, 3> mask_strides = {0, 0, 0};
+  StatusOr<std::unique_ptr<AttentionRunner>> runner = Status::Unimplemented("not built");
   if (desc.has_bias) {
     TFTRT_ASSIGN_OR_RETURN(mask_strides,
                            MaskStrides(spec.input_shape(3), {q[0], q[2], q[1], k[1]}));
+    if (mask_strides[1] == 0) {  // the same mask row for every query
+      AttentionDescription one_row = desc;
+      one_row.bias_rows = 1;
+      runner = AttentionRunner::Create(spec.handles, one_row, spec.tactics);
+    }
   }
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<AttentionRunner> runner,
-                         AttentionRunner::Create(spec.handles, desc, spec.tactics));
+  if (!runner.ok()) runner = AttentionRunner::Create(spec.handles, desc, spec.tactics);
+  TFTRT_RETURN_IF_ERROR(runner.status());
   // cuDNN scales the biased scores by log2(e) for exp2: Keras' mask value (float32's lowest
   // / 1.43) would overflow to -inf there, and a fully masked row become NaN instead of TF's
   // uniform average. Any value at or below -1e30 gives the same softmax (exp underflows to 0
   // beside an unmasked score; a fully masked row is uniform), so the bias stops there.
   const float mask_value = std::max(FloatAttr(spec.layer, "mask_value", 0.0f), -1e30f);
   std::unique_ptr<LayerRunner> main(new AttentionLayerRunner(
-      std::move(runner), spec.inputs, mask_strides, mask_value, spec.outputs[0]));
+      std::move(*runner), spec.inputs, mask_strides, mask_value, spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, 0);
 }
 

@@ -40,6 +40,10 @@ Status Validate(const AttentionDescription& d) {
     if (v <= 0)
       return Status::InvalidArgument("invalid attention (" + d.ToString() + "): sizes must be > 0");
   }
+  if (d.has_bias && d.bias_rows != 1 && d.bias_rows != d.queries) {
+    return Status::InvalidArgument("invalid attention (" + d.ToString() +
+                                   "): the bias has 1 row or one per query");
+  }
   if (d.head_dim % 8 != 0) {
     return Status::InvalidArgument("invalid attention (" + d.ToString() +
                                    "): head_dim must be a multiple of 8");
@@ -75,8 +79,8 @@ Status BuildPlan(cudnnHandle_t handle, const AttentionDescription& d, const Tact
         graph->tensor(Tensor_attributes()
                           .set_name("bias")
                           .set_uid(kUidBias)
-                          .set_dim({d.batch, 1, d.queries, d.keys})
-                          .set_stride({d.queries * d.keys, d.queries * d.keys, d.keys, 1})
+                          .set_dim({d.batch, 1, d.bias_rows, d.keys})
+                          .set_stride({d.bias_rows * d.keys, d.bias_rows * d.keys, d.keys, 1})
                           .set_data_type(fe::DataType_t::FLOAT)));
   }
   auto [out, stats] = graph->sdpa(q, k, v, std::move(attributes));
@@ -102,7 +106,8 @@ std::string AttentionDescription::ToString() const {
   return "q[" + std::to_string(batch) + "," + std::to_string(queries) + "," +
          std::to_string(heads) + "," + std::to_string(head_dim) + "] k,v[" + std::to_string(batch) +
          "," + std::to_string(keys) + "," + std::to_string(heads) + "," + std::to_string(head_dim) +
-         "] scale " + std::to_string(scale) + (has_bias ? " with bias" : "") + " float16";
+         "] scale " + std::to_string(scale) +
+         (has_bias ? " with bias of " + std::to_string(bias_rows) + " rows" : "") + " float16";
 }
 
 struct AttentionRunner::Plan {
@@ -142,7 +147,7 @@ Status AttentionRunner::ChoosePlan(const DnnHandles& handles, const TacticOption
     const AttentionDescription& d = desc_;
     const size_t q_bytes = d.batch * d.queries * d.heads * d.head_dim * sizeof(uint16_t);
     const size_t kv_bytes = d.batch * d.keys * d.heads * d.head_dim * sizeof(uint16_t);
-    const size_t bias_bytes = d.has_bias ? d.batch * d.queries * d.keys * sizeof(float) : 0;
+    const size_t bias_bytes = d.has_bias ? d.batch * d.bias_rows * d.keys * sizeof(float) : 0;
     TFTRT_ASSIGN_OR_RETURN(auto scratch,
                            TimingOperands<6>({q_bytes, kv_bytes, kv_bytes, bias_bytes, q_bytes,
                                               static_cast<size_t>(most_workspace)},

@@ -29,6 +29,9 @@ struct AttentionDescription {
   int64_t batch = 0, queries = 0, keys = 0, heads = 0, head_dim = 0;
   float scale = 1.0f;
   bool has_bias = false;
+  // The bias is [batch, 1, bias_rows, keys]: one row per query (bias_rows = queries), or
+  // one row for every query (1: a padding mask's, 64x less to write and read at BERT's 128).
+  int64_t bias_rows = 0;
 
   std::string ToString() const;
 };
@@ -48,6 +51,7 @@ class AttentionRunner {
   Status Run(const DnnHandles& handles, cudaStream_t stream, const void* q, const void* k,
              const void* v, const float* bias, void* out, void* workspace) const;
 
+  const AttentionDescription& description() const { return desc_; }
   int64_t workspace_bytes() const { return workspace_bytes_; }
   const std::string& plan_name() const { return plan_name_; }
 
