@@ -12,6 +12,7 @@
 #include "backends/cuda/cudnn_frontend_check.h"
 #include "backends/cuda/cudnn_plans.h"
 #include "backends/cuda/device_memory.h"
+#include "backends/cuda/shared_weights.h"
 
 namespace tftrt::cuda {
 namespace {
@@ -356,9 +357,9 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
   // Constants first: the filter in KRSC, the bias / scale vectors, in the I/O dtype.
   const auto [filter_k, filter_c] = ForwardFilterChannels(d);
   TFTRT_ASSIGN_OR_RETURN(runner->filter_,
-                         DeviceWeights::UploadAs(FilterToKrsc(TensorToFloats(filter), d.kernel_rows,
-                                                              d.kernel_cols, filter_c, filter_k),
-                                                 d.dtype));
+                         UploadSharedAs(FilterToKrsc(TensorToFloats(filter), d.kernel_rows,
+                                                     d.kernel_cols, filter_c, filter_k),
+                                        d.dtype));
   runner->channel_vectors_.resize(steps.size());
   for (size_t i = 0; i < steps.size(); ++i) {
     if (steps[i].values.empty()) continue;
@@ -400,7 +401,7 @@ StatusOr<std::unique_ptr<ConvolutionRunner>> ConvolutionRunner::Create(
   for (size_t slot = 0; slot < plan->slot_uids.size(); ++slot) {
     const int64_t uid = plan->slot_uids[slot];
     if (uid == kUidW) {
-      plan->constant_pointers[slot] = const_cast<void*>(runner->filter_.data());
+      plan->constant_pointers[slot] = const_cast<void*>(runner->filter_->data());
     } else if (uid >= kUidFirstVector && uid < kUidFirstVector + fused) {
       plan->constant_pointers[slot] =
           const_cast<void*>(runner->channel_vectors_[uid - kUidFirstVector].data());

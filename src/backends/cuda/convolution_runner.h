@@ -113,8 +113,8 @@ class ConvolutionRunner {
 
   ConvolutionDescription desc_;
   std::vector<EpilogueStep> epilogue_;
-  DeviceWeights filter_;
-  std::vector<DeviceWeights> channel_vectors_;  // per epilogue step (empty for the others)
+  std::shared_ptr<const DeviceWeights> filter_;  // shared across engines (shared_weights.h)
+  std::vector<DeviceWeights> channel_vectors_;   // per epilogue step (empty for the others)
   std::unique_ptr<Plan> plan_;
   int fused_steps_ = 0;
   int64_t workspace_bytes_ = 0;

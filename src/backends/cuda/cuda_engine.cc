@@ -8,6 +8,7 @@
 #include "backends/cuda/device_memory.h"
 #include "backends/cuda/kernels/elementwise.h"
 #include "backends/cuda/layer_profiler.h"
+#include "backends/cuda/shared_weights.h"
 #include "common/logging.h"
 #include "kernels/cpu/elementwise.h"
 #include "savedmodel/tensor_proto.h"
@@ -45,18 +46,19 @@ class CudaEngine::Constants : public ConstantStore {
     }
     TFTRT_ASSIGN_OR_RETURN(DType dtype, DeviceDType(device_value.dtype(), false));
     TFTRT_ASSIGN_OR_RETURN(
-        DeviceWeights weights,
-        DeviceWeights::Upload(device_value.raw_data(),
-                              device_value.NumElements() * DataTypeSize(device_value.dtype())));
+        std::shared_ptr<const DeviceWeights> weights,
+        UploadShared(device_value.raw_data(),
+                     device_value.NumElements() * DataTypeSize(device_value.dtype())));
     DeviceOperand operand{
-        .data = weights.data(), .host = &host, .dtype = dtype, .shape = host.shape()};
+        .data = weights->data(), .host = &host, .dtype = dtype, .shape = host.shape()};
     device_.push_back(std::move(weights));
     return operand;
   }
 
  private:
   std::deque<Tensor> hosts_;
-  std::vector<DeviceWeights> device_;
+  // Shared with the other engines of the process that hold the same bytes (shared_weights.h).
+  std::vector<std::shared_ptr<const DeviceWeights>> device_;
 };
 
 namespace {

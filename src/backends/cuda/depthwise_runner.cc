@@ -3,6 +3,8 @@
 #include <string>
 #include <utility>
 
+#include "backends/cuda/shared_weights.h"
+
 namespace tftrt::cuda {
 
 bool DepthwiseRunner::Handles(const ConvolutionDescription& desc) {
@@ -31,8 +33,7 @@ StatusOr<std::unique_ptr<DepthwiseRunner>> DepthwiseRunner::Create(
   const std::vector<EpilogueStep>& steps = runner->epilogue_;
 
   // TF's [R, S, C, 1] filter is the kernel's [R, S, C] as it is.
-  TFTRT_ASSIGN_OR_RETURN(runner->filter_,
-                         DeviceWeights::UploadAs(TensorToFloats(filter), desc.dtype));
+  TFTRT_ASSIGN_OR_RETURN(runner->filter_, UploadSharedAs(TensorToFloats(filter), desc.dtype));
   DepthwiseEpilogue& e = runner->kernel_epilogue_;
   e.num_steps = static_cast<int>(steps.size());
   runner->channel_vectors_.resize(steps.size());
@@ -79,7 +80,7 @@ Status DepthwiseRunner::Run(cudaStream_t stream, const void* x, void* y,
   DepthwiseEpilogue e = kernel_epilogue_;
   e.residual = needs_residual ? residual : nullptr;
   const DType dtype = desc_.dtype == DataType::kHalf ? DType::kFloat16 : DType::kFloat32;
-  Status status = DepthwiseConv2D(params_, x, filter_.data(), dtype, e, y, stream);
+  Status status = DepthwiseConv2D(params_, x, filter_->data(), dtype, e, y, stream);
   if (!status.ok()) return status.WithContext("while running " + desc_.ToString());
   return Status::Ok();
 }

@@ -61,8 +61,8 @@ class DepthwiseRunner {
 
   ConvolutionDescription desc_;
   std::vector<EpilogueStep> epilogue_;
-  DeviceWeights filter_;
-  std::vector<DeviceWeights> channel_vectors_;  // per epilogue step (empty for the others)
+  std::shared_ptr<const DeviceWeights> filter_;  // shared across engines (shared_weights.h)
+  std::vector<DeviceWeights> channel_vectors_;   // per epilogue step (empty for the others)
   DepthwiseConv2DParams params_;
   DepthwiseEpilogue kernel_epilogue_;  // all but the residual pointer, which Run fills in
 };

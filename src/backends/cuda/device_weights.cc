@@ -49,15 +49,24 @@ StatusOr<DeviceWeights> DeviceWeights::Upload(const void* host, size_t bytes) {
   return weights;
 }
 
-StatusOr<DeviceWeights> DeviceWeights::UploadAs(const std::vector<float>& values, DataType dtype) {
-  if (dtype == DataType::kFloat) return Upload(values.data(), values.size() * sizeof(float));
+StatusOr<std::vector<char>> WeightBytesAs(const std::vector<float>& values, DataType dtype) {
+  if (dtype == DataType::kFloat) {
+    const char* data = reinterpret_cast<const char*>(values.data());
+    return std::vector<char>(data, data + values.size() * sizeof(float));
+  }
   if (dtype != DataType::kHalf) {
     return Status::InvalidArgument("weights can be uploaded as float32 or float16, not " +
                                    std::string(DataTypeName(dtype)));
   }
-  std::vector<Half> halves(values.size());
+  std::vector<char> bytes(values.size() * sizeof(Half));
+  Half* halves = reinterpret_cast<Half*>(bytes.data());
   for (size_t i = 0; i < values.size(); ++i) halves[i] = FloatToHalf(values[i]);
-  return Upload(halves.data(), halves.size() * sizeof(Half));
+  return bytes;
+}
+
+StatusOr<DeviceWeights> DeviceWeights::UploadAs(const std::vector<float>& values, DataType dtype) {
+  TFTRT_ASSIGN_OR_RETURN(std::vector<char> bytes, WeightBytesAs(values, dtype));
+  return Upload(bytes.data(), bytes.size());
 }
 
 std::vector<float> TensorToFloats(const Tensor& tensor) {

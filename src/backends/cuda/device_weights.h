@@ -41,6 +41,10 @@ class DeviceWeights {
 // The elements of a host tensor of dtype kFloat or kHalf as floats (REQUIRES: one of those).
 std::vector<float> TensorToFloats(const Tensor& tensor);
 
+// Float `values` as the bytes of `dtype` (kFloat, or kHalf rounded to nearest even), as
+// UploadAs uploads them; InvalidArgument for other dtypes.
+StatusOr<std::vector<char>> WeightBytesAs(const std::vector<float>& values, DataType dtype);
+
 }  // namespace tftrt::cuda
 
 #endif  // TFTRT_BACKENDS_CUDA_DEVICE_WEIGHTS_H_

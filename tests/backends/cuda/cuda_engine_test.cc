@@ -1,11 +1,14 @@
 // The cuda backend as a whole: its target names the GPU and library versions, several
 // threads run one engine at once (one execution context each) with the results of
-// sequential runs, and running out of device memory is an error that says how much was
-// asked for. GPU tests skip without a GPU.
+// sequential runs, engines of one graph for several shapes hold their weights once, and
+// running out of device memory is an error that says how much was asked for. GPU tests
+// skip without a GPU.
 #include <gtest/gtest.h>
 
 #include <thread>
 
+#include "backends/cpu/cpu_backend.h"
+#include "backends/cuda/shared_weights.h"
 #include "backends/registry.h"
 #include "engine/build_engine.h"
 #include "engine/engine_test_util.h"
@@ -78,6 +81,40 @@ TEST(CudaEngineTest, ConcurrentRunsGiveSequentialResults) {
   }
   for (std::thread& thread : threads) thread.join();
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
+}
+
+// x [rows, 256] -> MatMul by a 256 x 256 float weight (256 KiB): the engines for 4 and 32
+// rows upload it once; it is freed with the last of them.
+TEST(CudaEngineTest, EnginesOfOneGraphShareTheirWeights) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  Graph graph("segment");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {-1, 256});
+  Node* w = AddConstNode(graph, "w", RandomTensor({256, 256}, 3));
+  AddRet(graph, "y", {AddFloatOp(graph, "matmul", "MatMul", {{x, 0}, {w, 0}}), 0});
+  const size_t before = cuda::SharedWeightsBytes();
+  auto small = BuildEngine("dense", graph, {{DataType::kFloat, {4, 256}, nullptr}},
+                           {.allow_tf32 = false}, *Cuda());
+  ASSERT_TRUE(small.ok()) << small.status().ToString();
+  const size_t one_copy = cuda::SharedWeightsBytes() - before;
+  EXPECT_GE(one_copy, size_t{256 * 256 * 4});
+  {
+    auto large = BuildEngine("dense", graph, {{DataType::kFloat, {32, 256}, nullptr}},
+                             {.allow_tf32 = false}, *Cuda());
+    ASSERT_TRUE(large.ok()) << large.status().ToString();
+    EXPECT_EQ(cuda::SharedWeightsBytes() - before, one_copy);
+    const Tensor input = RandomTensor({32, 256}, 4);
+    auto outputs = (*large)->Run({input});
+    ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+    auto expected = BuildEngine("dense", graph, {{DataType::kFloat, {32, 256}, nullptr}}, {},
+                                CpuEngineBackend());
+    ASSERT_TRUE(expected.ok()) << expected.status().ToString();
+    auto expected_outputs = (*expected)->Run({input});
+    ASSERT_TRUE(expected_outputs.ok()) << expected_outputs.status().ToString();
+    EXPECT_TRUE(testing::TensorsMatch((*outputs)[0], (*expected_outputs)[0], 1e-5));
+  }
+  EXPECT_EQ(cuda::SharedWeightsBytes() - before, one_copy);
+  small->reset();
+  EXPECT_EQ(cuda::SharedWeightsBytes(), before);
 }
 
 TEST(CudaEngineTest, OutOfDeviceMemorySaysHowMuch) {
