@@ -62,6 +62,9 @@ class Engine {
  protected:
   Engine(EngineNetwork plan, std::string target)
       : plan_(std::move(plan)), target_(std::move(target)) {}
+  // While compiling (before the engine is shared): what the backend records in the plan
+  // for a later compile of it (EngineNetwork.kernel_choice).
+  EngineNetwork& mutable_plan() { return plan_; }
 
  private:
   EngineNetwork plan_;

@@ -403,8 +403,13 @@ Status CudaEngine::Compile() {
     tensors_.push_back(std::move(tensor));
   }
   TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<DnnHandles> handles, DnnHandles::Create());
-  TFTRT_ASSIGN_OR_RETURN(const TacticOptions tactics,
+  TFTRT_ASSIGN_OR_RETURN(TacticOptions tactics,
                          TacticOptions::ForCurrentDevice(network.workspace_size_bytes()));
+  // The choices this engine was compiled with before are taken as they are; every choice
+  // is kept in the plan, which is what the engine's file stores.
+  google::protobuf::Map<std::string, std::string> choices;
+  tactics.known_choices = &network.kernel_choice();
+  tactics.made_choices = &choices;
   for (const EngineLayer& layer : network.layer()) {
     LayerSpec spec{.layer = layer,
                    .tensors = tensors_,
@@ -447,6 +452,7 @@ Status CudaEngine::Compile() {
     runners_.push_back(std::move(runner).value());
   }
   PlanArena();
+  *mutable_plan().mutable_kernel_choice() = std::move(choices);
   if (tactics.cache != nullptr) {
     // The cache only saves time: a failure to write it costs the next build its timing.
     Status saved = tactics.cache->Save();

@@ -111,20 +111,32 @@ StatusOr<int> ChooseCandidate(const TacticOptions& tactics, const std::string& s
                               const std::vector<std::string>& names, const TimingSetup& setup) {
   if (names.empty()) return Status::Internal("ChooseCandidate: no candidates");
   const std::string key = tactics.CacheKey(signature);
-  if (tactics.cache != nullptr) {
-    if (std::optional<std::string> cached = tactics.cache->Find(key)) {
-      auto it = std::find(names.begin(), names.end(), *cached);
-      if (it != names.end()) return static_cast<int>(it - names.begin());
+  auto chosen = [&](int index) {
+    if (tactics.made_choices != nullptr) (*tactics.made_choices)[key] = names[index];
+    return index;
+  };
+  auto index_of = [&](const std::string& name) {
+    return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
+  };
+  if (tactics.known_choices != nullptr) {
+    auto known = tactics.known_choices->find(key);
+    if (known != tactics.known_choices->end() && index_of(known->second) < int(names.size())) {
+      return chosen(index_of(known->second));
     }
   }
-  if (names.size() == 1 || !tactics.timed()) return 0;
+  if (tactics.cache != nullptr) {
+    if (std::optional<std::string> cached = tactics.cache->Find(key)) {
+      if (index_of(*cached) < int(names.size())) return chosen(index_of(*cached));
+    }
+  }
+  if (names.size() == 1 || !tactics.timed()) return 0;  // no choice made: nothing to keep
   TFTRT_ASSIGN_OR_RETURN(CandidateLaunch launch, setup());
   TFTRT_ASSIGN_OR_RETURN(TimedCandidate fastest,
                          FastestCandidate(static_cast<int>(names.size()), launch));
   if (tactics.cache != nullptr) {
     TFTRT_RETURN_IF_ERROR(tactics.cache->Record(key, names[fastest.index]));
   }
-  return fastest.index;
+  return chosen(fastest.index);
 }
 
 }  // namespace tftrt::cuda

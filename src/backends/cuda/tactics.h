@@ -18,6 +18,7 @@
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/device_memory.h"
 #include "backends/timing_cache.h"
+#include "google/protobuf/map.h"
 #include "tftrt/status.h"
 
 namespace tftrt::cuda {
@@ -28,6 +29,12 @@ struct TacticOptions {
   // The most scratch memory a candidate may use (the plan's max_workspace_size_bytes).
   int64_t max_workspace_bytes = int64_t{1} << 30;
   TimingCache* cache = nullptr;  // null: no cache
+  // The choices an engine was compiled with before (EngineNetwork.kernel_choice), looked up
+  // first; null: none.
+  const google::protobuf::Map<std::string, std::string>* known_choices = nullptr;
+  // Where every choice made is recorded (found or timed), to be saved with the engine;
+  // null: not recorded.
+  google::protobuf::Map<std::string, std::string>* made_choices = nullptr;
   // What the winners depend on besides the layer: GPU model, compute capability, library
   // versions. The prefix of every cache key.
   std::string device_key;
@@ -71,8 +78,9 @@ StatusOr<std::shared_ptr<std::array<DeviceBuffer, N>>> TimingOperands(
 }
 
 // Which of `names` (the built candidates' identities, heuristics order) a runner keeps: the
-// timing cache's winner for `signature` when it is one of them; else, with more than one
-// candidate and timing on, the fastest (recorded in the cache); else the first.
+// engine's known choice for `signature`, else the timing cache's winner, when it is one of
+// them; else, with more than one candidate and timing on, the fastest (recorded in the
+// cache); else the first. Every choice of the first three kinds goes to made_choices.
 StatusOr<int> ChooseCandidate(const TacticOptions& tactics, const std::string& signature,
                               const std::vector<std::string>& names, const TimingSetup& setup);
 

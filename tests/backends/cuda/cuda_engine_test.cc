@@ -117,6 +117,25 @@ TEST(CudaEngineTest, EnginesOfOneGraphShareTheirWeights) {
   EXPECT_EQ(cuda::SharedWeightsBytes(), before);
 }
 
+// A timed build records its kernel choices in the plan (what the engine's file stores), and
+// compiling that plan again keeps them.
+TEST(CudaEngineTest, KernelChoicesAreKeptInThePlan) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  Dense dense(64);
+  auto engine = BuildEngine("dense", dense.graph, {{DataType::kFloat, {64, 64}, nullptr}},
+                            {.allow_tf32 = false}, *Cuda());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  const auto& choices = (*engine)->plan().kernel_choice();
+  ASSERT_FALSE(choices.empty()) << "the matmul's cuBLASLt algorithms were not timed";
+  auto again = Cuda()->Compile((*engine)->plan());
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  for (const auto& [key, choice] : choices) {
+    auto it = (*again)->plan().kernel_choice().find(key);
+    ASSERT_NE(it, (*again)->plan().kernel_choice().end()) << key;
+    EXPECT_EQ(it->second, choice) << key;
+  }
+}
+
 TEST(CudaEngineTest, OutOfDeviceMemorySaysHowMuch) {
   TFTRT_SKIP_WITHOUT_GPU();
   // 2^36 floats (256 GiB) per tensor: more than any GPU has, so the activation arena of
