@@ -2,6 +2,7 @@
 // save), and tftrt summary: what TF-TRT's summary() prints, for a converted SavedModel.
 #include <charconv>
 #include <cstdio>
+#include <type_traits>
 
 #include "commands.h"
 #include "common/env.h"
@@ -19,7 +20,9 @@ StatusOr<T> ParseNumber(const ParsedFlags& flags, const std::string& name, T fal
   T value{};
   auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
   if (error != std::errc() || end != text.data() + text.size()) {
-    return Status::InvalidArgument("--" + name + " must be an integer, got '" + text + "'");
+    return Status::InvalidArgument("--" + name + " must be " +
+                                   (std::is_integral_v<T> ? "an integer" : "a number") + ", got '" +
+                                   text + "'");
   }
   return value;
 }
@@ -58,6 +61,12 @@ StatusOr<std::vector<InputSet>> InputSetsInDir(const ParsedFlags& flags, const s
                                    " holds no .npz archive or subdirectory of .npy inputs");
   }
   return sets;
+}
+
+// The --evaluation-inputs-dir sets, or none.
+StatusOr<std::vector<InputSet>> EvaluationInputSets(const ParsedFlags& flags) {
+  if (!flags.Has("evaluation-inputs-dir")) return std::vector<InputSet>{};
+  return InputSetsInDir(flags, "evaluation-inputs-dir");
 }
 
 // Input sets for Build(): the --build-input groups (a repeated input name starts the next
@@ -99,6 +108,11 @@ Status Convert(const ParsedFlags& flags) {
   if (flags.Has("calibration-inputs-dir")) {
     TFTRT_ASSIGN_OR_RETURN(calibration_sets, InputSetsInDir(flags, "calibration-inputs-dir"));
   }
+  TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> evaluation_sets, EvaluationInputSets(flags));
+  TFTRT_ASSIGN_OR_RETURN(double max_error, ParseNumber(flags, "int8-max-error", 0.0));
+  if (flags.Has("int8-max-error") && evaluation_sets.empty()) {
+    return Status::InvalidArgument("--int8-max-error needs --evaluation-inputs-dir");
+  }
 
   TFTRT_ASSIGN_OR_RETURN(Converter converter, Converter::Create(std::move(options)));
   Status converted = converter.Convert(Generator(std::move(calibration_sets))).status();
@@ -110,19 +124,25 @@ Status Convert(const ParsedFlags& flags) {
         "--no-calibration turns calibration off)");
   }
   TFTRT_RETURN_IF_ERROR(converted);
+  if (flags.Has("int8-max-error")) {
+    TFTRT_RETURN_IF_ERROR(converter.LimitInt8Error(Generator(evaluation_sets), max_error));
+  }
   if (!build_sets.empty()) TFTRT_RETURN_IF_ERROR(converter.Build(Generator(std::move(build_sets))));
   TFTRT_RETURN_IF_ERROR(converter.Save(flags.positional[1], flags.Has("overwrite")));
-  TFTRT_ASSIGN_OR_RETURN(ConversionSummary summary, converter.Summary());
+  TFTRT_ASSIGN_OR_RETURN(ConversionSummary summary,
+                         converter.Summary(Generator(std::move(evaluation_sets))));
   std::printf("%s", FormatSummary(summary).c_str());
   std::printf("saved the converted model to %s\n", flags.positional[1].c_str());
   return Status::Ok();
 }
 
 Status Summarize(const ParsedFlags& flags) {
+  TFTRT_ASSIGN_OR_RETURN(std::vector<InputSet> evaluation_sets, EvaluationInputSets(flags));
   TFTRT_ASSIGN_OR_RETURN(
       ConversionSummary summary,
       SummarizeSavedModel(flags.positional[0], flags.Get("signature", "serving_default"),
-                          Tags(flags)));
+                          Tags(flags), Generator(std::move(evaluation_sets)),
+                          ModelOptionsFrom(flags)));
   std::printf("%s", FormatSummary(summary).c_str());
   return Status::Ok();
 }
@@ -149,6 +169,13 @@ Command ConvertCommand() {
                       "quantization ranges)"},
                      {"calibration-inputs-dir", "DIR",
                       "INT8 calibration data: input sets as in --build-inputs-dir"},
+                     {"evaluation-inputs-dir", "DIR",
+                      "INT8: input sets (as in --build-inputs-dir) on which the printed summary "
+                      "measures each INT8 layer's error against FP32, and --int8-max-error "
+                      "chooses"},
+                     {"int8-max-error", "E",
+                      "INT8: keep the most sensitive INT8 layers in FP16 until each engine's "
+                      "outputs are within relative L2 error E of FP32 on the evaluation inputs"},
                      {"no-build-at-runtime", "",
                       "run the native segment instead of building a missing engine at run time"},
                      {"overwrite", "", "replace OUT if it exists and is not empty"},
@@ -181,9 +208,15 @@ Command SummaryCommand() {
   return {{.name = "summary",
            .usage = "DIR [options]",
            .summary = "Prints what TF-TRT's summary() prints for a converted SavedModel: each "
-                      "engine with its node count, inputs, outputs and op types, the number of "
-                      "engines and the % of ops converted, then every node left native and why.",
-           .flags = {{"signature", "KEY", "signature (default serving_default)"},
+                      "engine with its node count, inputs, outputs and op types (and an INT8 "
+                      "engine's INT8 layers), the number of engines and the % of ops converted, "
+                      "then every node left native and why.",
+           .flags = {{"evaluation-inputs-dir", "DIR",
+                      "INT8: input sets (.npz archives or subdirectories of NAME.npy) on which "
+                      "each INT8 layer's error against FP32 is measured and printed"},
+                     {"device", "auto|cpu|cuda",
+                      "where the evaluation builds and runs engines (default auto; TFTRT_DEVICE)"},
+                     {"signature", "KEY", "signature (default serving_default)"},
                      {"tag", "TAG", "MetaGraph tag (repeatable; default serve)"}},
            .min_positional = 1,
            .max_positional = 1},

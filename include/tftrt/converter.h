@@ -17,6 +17,7 @@
 #define TFTRT_CONVERTER_H_
 
 #include <functional>
+#include <limits>
 #include <map>
 #include <memory>
 #include <optional>
@@ -52,6 +53,21 @@ struct ConverterOptions {
   Env* env = nullptr;
 };
 
+// An INT8 layer of an engine (a convolution or matmul whose inputs have ranges), as
+// summary() lists it.
+struct Int8LayerSummary {
+  std::string layer;  // the engine layer, named as the TF node it computes
+  std::string op;
+  // Kept in FP16 by an INT8 error limit (Converter::LimitInt8Error).
+  bool fp16 = false;
+  // Given evaluation inputs (NaN otherwise), relative L2 errors against an FP32 engine of
+  // the segment on the same inputs: `error`, of this layer's output in the engine (the
+  // INT8 layers before it included); `sensitivity`, of the engine's outputs when only this
+  // layer runs in INT8 (every other in FP16).
+  double error = std::numeric_limits<double>::quiet_NaN();
+  double sensitivity = std::numeric_limits<double>::quiet_NaN();
+};
+
 // What summary() reports: per engine, and for the nodes left native.
 struct EngineSummary {
   std::string name;
@@ -63,6 +79,11 @@ struct EngineSummary {
   // The targets ("cpu", "cuda:sm_90 cudnn=... cublasLt=...") of its pre-built engines;
   // empty when its engines are built at run time.
   std::vector<std::string> targets;
+  // INT8 engines: their INT8 layers (from a built engine, or with evaluation inputs from
+  // the evaluation), and with evaluation inputs the relative L2 error of the engine's
+  // outputs against FP32 (NaN otherwise).
+  std::vector<Int8LayerSummary> int8_layers;
+  double int8_output_error = std::numeric_limits<double>::quiet_NaN();
 };
 
 struct NativeNodeSummary {
@@ -91,10 +112,13 @@ struct ConversionSummary {
 // count and the % of ops converted, then each native node and its reason.
 std::string FormatSummary(const ConversionSummary& summary);
 
-// The summary of a converted SavedModel directory.
+// The summary of a converted SavedModel directory. Given `evaluation_input_fn`, its INT8
+// engines' layers come with their errors against FP32 on those inputs (as
+// Converter::Summary's), measured where `options` says engines run.
 StatusOr<ConversionSummary> SummarizeSavedModel(
     const std::string& saved_model_dir, const std::string& signature_key = "serving_default",
-    const std::set<std::string>& tags = {"serve"});
+    const std::set<std::string>& tags = {"serve"}, InputFn evaluation_input_fn = nullptr,
+    const ModelOptions& options = {});
 
 class Converter {
  public:
@@ -125,8 +149,20 @@ class Converter {
   // unless `overwrite`. FailedPrecondition before Convert.
   Status Save(const std::string& output_saved_model_dir, bool overwrite = false);
 
-  // FailedPrecondition before Convert.
-  StatusOr<ConversionSummary> Summary() const;
+  // FailedPrecondition before Convert. Given `evaluation_input_fn` (input sets of the
+  // signature, as Build takes), each INT8 engine's layers come with their errors against
+  // FP32 on those inputs (api/int8_accuracy.h says how they are measured).
+  StatusOr<ConversionSummary> Summary(InputFn evaluation_input_fn = nullptr) const;
+
+  // tftrt extension, INT8 only: measures each INT8 engine on `evaluation_input_fn`'s input
+  // sets (as Summary does) and keeps its most sensitive INT8 layers in FP16, fewest first,
+  // until the relative L2 error of its outputs against FP32 is at most `max_output_error`.
+  // The choice is kept on the engine nodes (Build(), run-time builds and saved models
+  // follow it), and each node's engine is built again for the first input set's shapes.
+  // FailedPrecondition before Convert, after Build, or when the bound is below even the
+  // FP16 engine's error; InvalidArgument for another precision, a bound that is not
+  // positive, or no input function.
+  Status LimitInt8Error(InputFn evaluation_input_fn, double max_output_error);
 
  private:
   struct State;

@@ -66,12 +66,12 @@ struct DTypeName {
   const char* numpy;
 };
 constexpr DTypeName kDTypes[] = {
-    {tftrt::DataType::kFloat, "float32"},     {tftrt::DataType::kDouble, "float64"},
-    {tftrt::DataType::kHalf, "float16"},      {tftrt::DataType::kInt8, "int8"},
-    {tftrt::DataType::kInt16, "int16"},       {tftrt::DataType::kInt32, "int32"},
-    {tftrt::DataType::kInt64, "int64"},       {tftrt::DataType::kUInt8, "uint8"},
-    {tftrt::DataType::kUInt16, "uint16"},     {tftrt::DataType::kUInt32, "uint32"},
-    {tftrt::DataType::kUInt64, "uint64"},     {tftrt::DataType::kBool, "bool"},
+    {tftrt::DataType::kFloat, "float32"},       {tftrt::DataType::kDouble, "float64"},
+    {tftrt::DataType::kHalf, "float16"},        {tftrt::DataType::kInt8, "int8"},
+    {tftrt::DataType::kInt16, "int16"},         {tftrt::DataType::kInt32, "int32"},
+    {tftrt::DataType::kInt64, "int64"},         {tftrt::DataType::kUInt8, "uint8"},
+    {tftrt::DataType::kUInt16, "uint16"},       {tftrt::DataType::kUInt32, "uint32"},
+    {tftrt::DataType::kUInt64, "uint64"},       {tftrt::DataType::kBool, "bool"},
     {tftrt::DataType::kComplex64, "complex64"}, {tftrt::DataType::kComplex128, "complex128"},
     {tftrt::DataType::kBFloat16, "bfloat16"},  // numpy has it through ml_dtypes
 };
@@ -178,7 +178,8 @@ std::map<std::string, tftrt::Tensor> TensorsFromDict(nb::dict arrays) {
 
 nb::dict DictFromTensors(const std::map<std::string, tftrt::Tensor>& tensors) {
   nb::dict arrays;
-  for (const auto& [name, tensor] : tensors) arrays[nb::str(name.c_str())] = ArrayFromTensor(tensor);
+  for (const auto& [name, tensor] : tensors)
+    arrays[nb::str(name.c_str())] = ArrayFromTensor(tensor);
   return arrays;
 }
 
@@ -225,20 +226,23 @@ struct PythonInputSource {
   }
 };
 
-// Runs `call` (which may call `source`'s InputFn) without the GIL, serialized by `mutex`,
-// then raises what the input function raised, if anything.
+// Runs `call(input_fn)` without the GIL, serialized by `mutex`, where input_fn pulls the
+// input sets from the Python callable `next` (a null InputFn for None), then raises what
+// `next` raised, if anything.
 template <typename Call>
-auto CallWithInputs(std::mutex& mutex, PythonInputSource* source, Call call) {
-  std::optional<decltype(call())> result;
+auto CallWithInputs(std::mutex& mutex, nb::object next, Call call) {
+  PythonInputSource source{next, nullptr};
+  tftrt::InputFn input_fn = next.is_none() ? nullptr : source.AsInputFn();
+  std::optional<decltype(call(std::move(input_fn)))> result;
   {
     nb::gil_scoped_release no_gil;
     std::lock_guard<std::mutex> lock(mutex);
     try {
-      result.emplace(call());
+      result.emplace(call(std::move(input_fn)));
     } catch (const InputAborted&) {
     }
   }
-  if (source != nullptr && source->error) std::rethrow_exception(source->error);
+  if (source.error) std::rethrow_exception(source.error);
   if (!result) throw std::runtime_error("tftrt: an input function was aborted");
   return std::move(*result);
 }
@@ -295,35 +299,33 @@ class PyConverter {
 
   // calibration_next: None, or a callable returning the next input set or None.
   PyModel Convert(nb::object calibration_next) {
-    std::optional<PythonInputSource> source;
-    tftrt::InputFn fn;
-    if (!calibration_next.is_none()) {
-      source.emplace(PythonInputSource{calibration_next, nullptr});
-      fn = source->AsInputFn();
-    }
-    auto result = CallWithInputs(mutex_, source ? &*source : nullptr,
-                                 [&] { return converter_->Convert(std::move(fn)); });
+    auto result = CallWithInputs(mutex_, calibration_next, [&](tftrt::InputFn fn) {
+      return converter_->Convert(std::move(fn));
+    });
     return PyModel(ValueOrThrow(std::move(result)));
   }
 
   void Build(nb::object input_next) {
-    std::optional<PythonInputSource> source;
-    tftrt::InputFn fn;
-    if (!input_next.is_none()) {
-      source.emplace(PythonInputSource{input_next, nullptr});
-      fn = source->AsInputFn();
-    }
-    ThrowIfError(CallWithInputs(mutex_, source ? &*source : nullptr,
-                                [&] { return converter_->Build(std::move(fn)); }));
+    ThrowIfError(CallWithInputs(
+        mutex_, input_next, [&](tftrt::InputFn fn) { return converter_->Build(std::move(fn)); }));
   }
 
   void Save(const std::string& dir, bool overwrite) {
-    ThrowIfError(CallWithInputs(mutex_, nullptr, [&] { return converter_->Save(dir, overwrite); }));
+    ThrowIfError(CallWithInputs(mutex_, nb::none(),
+                                [&](tftrt::InputFn) { return converter_->Save(dir, overwrite); }));
   }
 
-  std::string Summary() {
-    auto summary = CallWithInputs(mutex_, nullptr, [&] { return converter_->Summary(); });
+  std::string Summary(nb::object evaluation_next) {
+    auto summary = CallWithInputs(mutex_, evaluation_next, [&](tftrt::InputFn fn) {
+      return converter_->Summary(std::move(fn));
+    });
     return tftrt::FormatSummary(ValueOrThrow(std::move(summary)));
+  }
+
+  void LimitInt8Error(nb::object evaluation_next, double max_output_error) {
+    ThrowIfError(CallWithInputs(mutex_, evaluation_next, [&](tftrt::InputFn fn) {
+      return converter_->LimitInt8Error(std::move(fn), max_output_error);
+    }));
   }
 
  private:
@@ -341,8 +343,8 @@ NB_MODULE(_tftrt, m) {
       std::rethrow_exception(p);
     } catch (const StatusError& e) {
       nb::object errors = nb::module_::import_("tftrt.errors");
-      nb::object cls = errors.attr("error_class")(
-          std::string(tftrt::StatusCodeName(e.status.code())));
+      nb::object cls =
+          errors.attr("error_class")(std::string(tftrt::StatusCodeName(e.status.code())));
       PyErr_SetString(cls.ptr(), e.status.message().c_str());
     }
   });
@@ -370,12 +372,13 @@ NB_MODULE(_tftrt, m) {
   nb::class_<PyConverter>(m, "_Converter")
       .def(nb::init<const std::string&, const std::set<std::string>&, const std::string&,
                     const tftrt::ConversionParams&, const std::set<std::string>&>(),
-           "input_saved_model_dir"_a, "tags"_a, "signature_key"_a, "params"_a,
-           "disabled_passes"_a)
+           "input_saved_model_dir"_a, "tags"_a, "signature_key"_a, "params"_a, "disabled_passes"_a)
       .def("convert", &PyConverter::Convert, "calibration_next"_a.none())
       .def("build", &PyConverter::Build, "input_next"_a.none())
       .def("save", &PyConverter::Save, "output_saved_model_dir"_a, "overwrite"_a)
-      .def("summary", &PyConverter::Summary);
+      .def("summary", &PyConverter::Summary, "evaluation_next"_a.none())
+      .def("limit_int8_error", &PyConverter::LimitInt8Error, "evaluation_next"_a.none(),
+           "max_output_error"_a);
 
   // [(key, inputs, outputs)] with inputs/outputs as SpecList's.
   m.def("list_signatures", [](const std::string& dir, const std::set<std::string>& tags) {

@@ -64,6 +64,37 @@ def test_int8_calibration(example_input, tmp_path):
         make(precision_mode="INT8").convert(calibration_input_fn=mixed)
 
 
+def test_int8_accuracy_report_and_error_limit(example_input, tmp_path):
+    c = make(precision_mode="INT8")
+    c.convert(calibration_input_fn=repeat((example_input,), 3))
+    lines = []
+    c.summary(print_fn=lines.append, evaluation_input_fn=repeat({"image": example_input}))
+    report = lines[0]
+    assert "output error against FP32" in report
+    layer_lines = [line for line in report.splitlines() if " sensitivity " in line]
+    assert layer_lines and not any("kept in FP16" in line for line in layer_lines)
+    lines.clear()
+    c.summary(print_fn=lines.append, detailed=False)
+    assert "INT8 layers" not in lines[0]
+
+    with pytest.raises(ValueError, match="positive"):
+        c.limit_int8_error(repeat((example_input,)), 0.0)
+    with pytest.raises(ValueError, match="evaluation_input_fn"):
+        c.limit_int8_error(None, 0.1)
+    with pytest.raises(RuntimeError, match="FP16"):
+        c.limit_int8_error(repeat((example_input,)), 1e-12)
+    # A bound just below the all-INT8 error keeps at least one layer in FP16.
+    error = float(report.split("output error against FP32 ")[1].split()[0])
+    c.limit_int8_error(repeat((example_input,)), error * 0.99)
+    lines.clear()
+    c.summary(print_fn=lines.append)
+    assert "kept in FP16" in lines[0]
+    with pytest.raises(ValueError, match="INT8"):
+        fp16 = make(precision_mode="FP16")
+        fp16.convert()
+        fp16.limit_int8_error(repeat((example_input,)), 0.1)
+
+
 def test_build_errors(example_input):
     c = make()
     with pytest.raises(RuntimeError, match="Need to call convert"):

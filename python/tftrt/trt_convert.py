@@ -377,11 +377,16 @@ class Converter:
           NotImplementedError: build() was already called.
           RuntimeError: input_fn is None, or convert() was not called.
         """
-        progress = Progress("building engines")
-        puller = None if input_fn is None else _InputPuller(input_fn, self._input_specs,
-                                                           "input_fn", progress)
+        self._with_inputs(input_fn, "input_fn", "building engines", self._converter.build)
+
+    def _with_inputs(self, input_fn: Optional[Callable[[], Iterable]], what: str, label: str,
+                     call: Callable[[Optional[_InputPuller]], Any]) -> Any:
+        """Calls `call` with a puller over `input_fn` (None for None), showing progress."""
+        progress = Progress(label)
+        puller = None if input_fn is None else _InputPuller(input_fn, self._input_specs, what,
+                                                           progress)
         try:
-            self._converter.build(puller)
+            return call(puller)
         finally:
             progress.close()
 
@@ -408,15 +413,18 @@ class Converter:
         self._converter.save(os.fspath(output_saved_model_dir), bool(overwrite))
 
     def summary(self, line_length: int = 160, detailed: bool = True,
-                print_fn: Optional[Callable[[str], Any]] = None) -> None:
+                print_fn: Optional[Callable[[str], Any]] = None, *,
+                evaluation_input_fn: Optional[Callable[[], Iterable]] = None) -> None:
         """Prints a summary of the conversion: each engine with its inputs, outputs and
-        (with ``detailed``) op counts, the engine count and % of ops converted, and why the
-        other nodes stay native.
+        (with ``detailed``) op counts and INT8 layers, the engine count and % of ops
+        converted, and why the other nodes stay native.
 
         Args:
           line_length: the width of the table (at least 160).
-          detailed: also list each engine's op types.
+          detailed: also list each engine's op types and INT8 layers.
           print_fn: the print function to use (default ``print``).
+          evaluation_input_fn: (tftrt) a generator function as ``build()`` takes: each INT8
+            layer's error against FP32 is measured on its input sets and printed.
 
         Raises:
           RuntimeError: convert() was not called.
@@ -425,11 +433,32 @@ class Converter:
         if line_length < 160:
             raise ValueError(f"Invalid `line_length` value has been received: {line_length}. "
                              "Minimum: 160.")
-        text = self._converter.summary()
+        text = self._with_inputs(evaluation_input_fn, "evaluation_input_fn",
+                                 "measuring INT8 accuracy", self._converter.summary)
         if not detailed:
             text = "\n".join(line for line in text.splitlines()
-                             if not line.startswith("\t- "))
+                             if not line.startswith(("\t- ", "\tINT8 layers", "\t  ")))
         (print_fn or print)(text.rstrip("\n"))
+
+    def limit_int8_error(self, evaluation_input_fn: Callable[[], Iterable],
+                         max_output_error: float) -> None:
+        """(tftrt) Keeps the most sensitive INT8 layers of each INT8 engine in FP16, fewest
+        first, until the relative L2 error of the engine's outputs against FP32 on the
+        input sets of ``evaluation_input_fn`` is at most ``max_output_error``.
+
+        Call it after ``convert()`` and before ``build()`` and ``save()``: the choice is
+        kept on the engine nodes, so built, saved and run-time engines follow it.
+        ``summary(evaluation_input_fn=...)`` shows each layer's error and sensitivity.
+
+        Raises:
+          ValueError: precision_mode is not INT8, max_output_error is not positive, or
+            evaluation_input_fn is None or yields nothing.
+          RuntimeError: convert() was not called, build() was, or even with every INT8
+            layer in FP16 the error is above the bound.
+        """
+        self._with_inputs(evaluation_input_fn, "evaluation_input_fn", "limiting INT8 error",
+                          lambda puller: self._converter.limit_int8_error(
+                              puller, float(max_output_error)))
 
 
 TrtGraphConverterV2 = Converter

@@ -1,14 +1,20 @@
 #include "api/conversion_summary.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <set>
 #include <sstream>
 
+#include "api/int8_accuracy.h"
 #include "common/env.h"
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
 #include "graph/signature_export.h"
 #include "runtime/engine_assets.h"
+#include "runtime/engine_op.h"
+#include "runtime/model_factory.h"
+#include "runtime/table_initializer.h"
 
 namespace tftrt {
 namespace {
@@ -27,7 +33,25 @@ std::vector<TensorSpec> Specs(const Node& node, const char* types_attr, const ch
   return specs;
 }
 
-EngineSummary SummarizeEngine(const Node& engine, const FunctionGraphs& functions) {
+// The INT8 layers of `plan`, and the candidates the engine node keeps in FP16.
+std::vector<Int8LayerSummary> Int8Layers(const Node& engine, const EngineNetwork& plan) {
+  std::set<std::string> fp16;
+  if (HasAttr(engine, kInt8Fp16LayersAttr)) {
+    for (std::string& layer : GetStringListAttr(engine, kInt8Fp16LayersAttr).value()) {
+      fp16.insert(std::move(layer));
+    }
+  }
+  std::vector<Int8LayerSummary> layers;
+  for (const EngineLayer& layer : plan.layer()) {
+    const bool kept = fp16.contains(layer.name());
+    if (layer.precision() != "INT8" && !kept) continue;
+    layers.push_back({.layer = layer.name(), .op = layer.op(), .fp16 = kept});
+  }
+  return layers;
+}
+
+EngineSummary SummarizeEngine(const Node& engine, const FunctionGraphs& functions,
+                              const EngineNetwork* plan) {
   EngineSummary summary;
   // The name the converter gave it (import prefixes inlined nodes with their caller).
   summary.name = engine.name.substr(engine.name.rfind('/') + 1);
@@ -49,6 +73,8 @@ EngineSummary SummarizeEngine(const Node& engine, const FunctionGraphs& function
     summary.num_nodes += weights;
     summary.inputs.resize(summary.inputs.size() - weights);
   }
+  if (summary.precision == "INT8" && plan != nullptr)
+    summary.int8_layers = Int8Layers(engine, *plan);
   return summary;
 }
 
@@ -76,11 +102,14 @@ std::string JoinSpecs(const std::vector<TensorSpec>& specs, bool shapes) {
 
 }  // namespace
 
-ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& functions) {
+ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& functions,
+                                 const std::map<std::string, const EngineNetwork*>& plans) {
   ConversionSummary summary;
   for (const Node* node : graph.nodes()) {
     if (node->op == "TRTEngineOp") {
-      summary.engines.push_back(SummarizeEngine(*node, functions));
+      auto plan = plans.find(EngineCacheName(node->name));
+      summary.engines.push_back(
+          SummarizeEngine(*node, functions, plan == plans.end() ? nullptr : plan->second));
       summary.converted_ops += summary.engines.back().num_nodes;
       continue;
     }
@@ -108,6 +137,42 @@ std::string DeviceColumn(const EngineSummary& engine) {
   return column.empty() ? "-" : column;
 }
 
+namespace {
+
+// "0.0123", or "-" for NaN (not measured).
+std::string ErrorText(double error) {
+  if (std::isnan(error)) return "-";
+  char text[32];
+  std::snprintf(text, sizeof(text), "%.4g", error);
+  return text;
+}
+
+void FormatInt8Layers(const EngineSummary& engine, std::ostream& out) {
+  if (engine.int8_layers.empty() && std::isnan(engine.int8_output_error)) return;
+  int fp16 = 0;
+  for (const Int8LayerSummary& layer : engine.int8_layers) fp16 += layer.fp16;
+  out << "\tINT8 layers: " << engine.int8_layers.size() - fp16;
+  if (fp16 > 0) out << " (and " << fp16 << " kept in FP16)";
+  if (!std::isnan(engine.int8_output_error)) {
+    out << "; output error against FP32 " << ErrorText(engine.int8_output_error);
+  }
+  out << "\n";
+  int width = 0;
+  for (const Int8LayerSummary& layer : engine.int8_layers) {
+    width = std::max(width, static_cast<int>(layer.layer.size() + layer.op.size()) + 3);
+  }
+  char line[64];
+  for (const Int8LayerSummary& layer : engine.int8_layers) {
+    const std::string name = layer.layer + " (" + layer.op + ")";
+    out << "\t  " << name << std::string(width - name.size(), ' ');
+    std::snprintf(line, sizeof(line), " error %-10s sensitivity %-10s",
+                  ErrorText(layer.error).c_str(), ErrorText(layer.sensitivity).c_str());
+    out << line << (layer.fp16 ? "kept in FP16" : "") << "\n";
+  }
+}
+
+}  // namespace
+
 std::string FormatSummary(const ConversionSummary& summary) {
   std::ostringstream out;
   char line[512];
@@ -124,6 +189,7 @@ std::string FormatSummary(const ConversionSummary& summary) {
     out << line << "\n";
     for (const std::string& target : engine.targets) out << "\tpre-built for " << target << "\n";
     for (const auto& [op, count] : engine.op_counts) out << "\t- " << op << ": " << count << "x\n";
+    FormatInt8Layers(engine, out);
     out << "\n";
   }
   out << std::string(150, '=') << "\n";
@@ -153,12 +219,33 @@ std::string FormatSummary(const ConversionSummary& summary) {
 
 StatusOr<ConversionSummary> SummarizeSavedModel(const std::string& saved_model_dir,
                                                 const std::string& signature_key,
-                                                const std::set<std::string>& tags) {
+                                                const std::set<std::string>& tags,
+                                                InputFn evaluation_input_fn,
+                                                const ModelOptions& options) {
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
                          LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
-  ConversionSummary summary = SummarizeGraph(*imported.graph, *imported.functions);
+  std::map<std::string, std::vector<SavedEngine>> saved;
+  std::map<std::string, const EngineNetwork*> plans;
+  for (const Node* node : imported.graph->nodes()) {
+    if (node->op != "TRTEngineOp") continue;
+    const std::string name = EngineCacheName(node->name);
+    std::vector<SavedEngine>& engines = saved[name] =
+        SavedEngines(Env::Default(), saved_model_dir, name);
+    if (!engines.empty()) plans[name] = &engines.front().plan;
+  }
+  ConversionSummary summary = SummarizeGraph(*imported.graph, *imported.functions, plans);
   for (EngineSummary& engine : summary.engines) {
-    engine.targets = SavedEngineTargets(Env::Default(), saved_model_dir, engine.name);
+    for (const SavedEngine& built : saved[engine.name]) engine.targets.push_back(built.target);
+  }
+  if (evaluation_input_fn) {
+    TFTRT_RETURN_IF_ERROR(
+        AttachInitializedTables(Env::Default(), saved_model_dir, tags, imported.graph.get()));
+    TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options));
+    auto caches = std::make_shared<EngineCaches>(runtime);
+    TFTRT_ASSIGN_OR_RETURN(
+        std::unique_ptr<Model> model,
+        ModelFactory::FromGraph(signature_key, imported.graph, imported.functions, caches));
+    TFTRT_RETURN_IF_ERROR(AddInt8Accuracy(*model, *caches, evaluation_input_fn, &summary));
   }
   return summary;
 }

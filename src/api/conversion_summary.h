@@ -4,12 +4,19 @@
 #ifndef TFTRT_API_CONVERSION_SUMMARY_H_
 #define TFTRT_API_CONVERSION_SUMMARY_H_
 
+#include <map>
+#include <string>
+
 #include "graph/graph.h"
+#include "proto/engine.pb.h"
 #include "tftrt/converter.h"
 
 namespace tftrt {
 
-ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& functions);
+// `plans`: a built engine's plan per engine (cache) name, where there is one: INT8 engines
+// list their INT8 layers from it.
+ConversionSummary SummarizeGraph(const Graph& graph, const FunctionGraphs& functions,
+                                 const std::map<std::string, const EngineNetwork*>& plans = {});
 
 }  // namespace tftrt
 

@@ -1,9 +1,11 @@
 #include "tftrt/converter.h"
 
 #include <atomic>
+#include <cmath>
 
 #include "api/calibration.h"
 #include "api/conversion_summary.h"
+#include "api/int8_accuracy.h"
 #include "common/env.h"
 #include "common/logging.h"
 #include "engine/precision.h"
@@ -213,22 +215,57 @@ Status Converter::Save(const std::string& output_saved_model_dir, bool overwrite
   return Status::Ok();
 }
 
-StatusOr<ConversionSummary> Converter::Summary() const {
+StatusOr<ConversionSummary> Converter::Summary(InputFn evaluation_input_fn) const {
   if (state_->function == nullptr) {
     return Status::FailedPrecondition("Need to call convert() before summary()");
   }
-  ConversionSummary summary = SummarizeGraph(*state_->imported.graph, *state_->imported.functions);
   const auto caches = state_->engine_caches->All();
+  std::map<std::string, std::vector<std::shared_ptr<const Engine>>> built;
+  std::map<std::string, const EngineNetwork*> plans;
+  for (const auto& [name, cache] : caches) {
+    built[name] = cache->Engines();
+    if (!built[name].empty()) plans[name] = &built[name].front()->plan();
+  }
+  ConversionSummary summary =
+      SummarizeGraph(*state_->imported.graph, *state_->imported.functions, plans);
   for (EngineSummary& engine : summary.engines) {
-    auto cache = caches.find(EngineCacheName(engine.name));
-    if (cache == caches.end()) continue;
-    for (const auto& built : cache->second->Engines()) engine.targets.push_back(built->target());
+    for (const auto& engine_built : built[engine.name]) {
+      engine.targets.push_back(engine_built->target());
+    }
   }
   for (const PassRun& run : state_->passes) {
     summary.passes.push_back(
         {run.name, run.ran, run.milliseconds, run.nodes_before, run.nodes_after});
   }
+  if (evaluation_input_fn) {
+    TFTRT_RETURN_IF_ERROR(
+        AddInt8Accuracy(*state_->function, *state_->engine_caches, evaluation_input_fn, &summary));
+  }
   return summary;
+}
+
+Status Converter::LimitInt8Error(InputFn evaluation_input_fn, double max_output_error) {
+  if (state_->function == nullptr) {
+    return Status::FailedPrecondition("Need to call convert() before limit_int8_error()");
+  }
+  if (state_->built) {
+    return Status::FailedPrecondition(
+        "limit_int8_error() after build(): call it before build(), which then builds engines "
+        "with the layers it keeps in FP16");
+  }
+  if (state_->precision != Precision::kINT8) {
+    return Status::InvalidArgument("limit_int8_error() needs precision_mode='INT8', not '" +
+                                   state_->options.conversion_params.precision_mode + "'");
+  }
+  if (!(max_output_error > 0) || !std::isfinite(max_output_error)) {
+    return Status::InvalidArgument("the INT8 error bound must be a positive number, not " +
+                                   std::to_string(max_output_error));
+  }
+  if (!evaluation_input_fn) {
+    return Status::InvalidArgument("limit_int8_error() needs evaluation_input_fn");
+  }
+  return LimitInt8EngineErrors(*state_->function, *state_->engine_caches, *state_->imported.graph,
+                               evaluation_input_fn, max_output_error);
 }
 
 }  // namespace tftrt

@@ -42,6 +42,27 @@ StatusOr<std::string_view> TakeHeader(std::string_view* blob) {
   return target;
 }
 
+// The network of a blob's payload (the part after its header).
+StatusOr<EngineNetwork> ParsePayload(std::string_view blob) {
+  uint64_t payload_size = 0;
+  uint32_t masked_crc = 0;
+  std::string_view payload;
+  if (!TakeFixed64(&blob, &payload_size) || !GetFixed32(&blob, &masked_crc) ||
+      !TakeBytes(&blob, payload_size, &payload)) {
+    return Status::DataLoss("truncated engine (payload shorter than its header says)");
+  }
+  if (!blob.empty()) return Status::DataLoss("trailing bytes after the engine payload");
+  if (!ChecksumMatches(crc32c::Unmask(masked_crc), crc32c::Value(payload))) {
+    return Status::DataLoss("engine checksum mismatch (the engine is damaged)");
+  }
+  RouteProtobufLogs();
+  EngineNetwork network;
+  if (!network.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
+    return Status::DataLoss("engine payload does not parse");
+  }
+  return network;
+}
+
 }  // namespace
 
 std::string SerializeEngine(const EngineNetwork& network, std::string_view target) {
@@ -69,23 +90,12 @@ StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBac
                                       "', which the backend here ('" + backend.target() +
                                       "') does not run");
   }
-  uint64_t payload_size = 0;
-  uint32_t masked_crc = 0;
-  std::string_view payload;
-  if (!TakeFixed64(&blob, &payload_size) || !GetFixed32(&blob, &masked_crc) ||
-      !TakeBytes(&blob, payload_size, &payload)) {
-    return Status::DataLoss("truncated engine (payload shorter than its header says)");
-  }
-  if (!blob.empty()) return Status::DataLoss("trailing bytes after the engine payload");
-  if (!ChecksumMatches(crc32c::Unmask(masked_crc), crc32c::Value(payload))) {
-    return Status::DataLoss("engine checksum mismatch (the engine is damaged)");
-  }
-  RouteProtobufLogs();
-  EngineNetwork network;
-  if (!network.ParseFromArray(payload.data(), static_cast<int>(payload.size()))) {
-    return Status::DataLoss("engine payload does not parse");
-  }
-  return network;
+  return ParsePayload(blob);
+}
+
+StatusOr<EngineNetwork> EngineBlobPlan(std::string_view blob) {
+  TFTRT_RETURN_IF_ERROR(TakeHeader(&blob).status());
+  return ParsePayload(blob);
 }
 
 }  // namespace tftrt

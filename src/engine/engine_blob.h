@@ -25,6 +25,10 @@ StatusOr<std::string> EngineBlobTarget(std::string_view blob);
 // FailedPrecondition: another format version, or a target that `backend` does not accept.
 StatusOr<EngineNetwork> DeserializeEngine(std::string_view blob, const EngineBackend& backend);
 
+// The plan of a blob built for any target (what summaries read): DataLoss as above,
+// FailedPrecondition for another format version.
+StatusOr<EngineNetwork> EngineBlobPlan(std::string_view blob);
+
 }  // namespace tftrt
 
 #endif  // TFTRT_ENGINE_ENGINE_BLOB_H_

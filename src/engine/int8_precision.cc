@@ -164,11 +164,13 @@ std::vector<std::string> Int8CalibrationTensors(const EngineNetwork& network) {
   return {names.begin(), names.end()};
 }
 
-int ApplyInt8Precision(const CalibrationTable& given_ranges, EngineNetwork* network) {
+int ApplyInt8Precision(const CalibrationTable& given_ranges,
+                       const std::set<std::string>& fp16_layers, EngineNetwork* network) {
   const CalibrationTable ranges = PropagateRanges(given_ranges, *network);
   int count = 0;
   for (EngineLayer& layer : *network->mutable_layer()) {
-    if (!IsInt8Candidate(layer, *network) || !AllInputsHaveRanges(layer, ranges, *network)) {
+    if (!IsInt8Candidate(layer, *network) || fp16_layers.contains(layer.name()) ||
+        !AllInputsHaveRanges(layer, ranges, *network)) {
       continue;
     }
     count += MakeInt8(ranges, &layer, network);

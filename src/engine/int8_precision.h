@@ -11,6 +11,7 @@
 #ifndef TFTRT_ENGINE_INT8_PRECISION_H_
 #define TFTRT_ENGINE_INT8_PRECISION_H_
 
+#include <set>
 #include <string>
 #include <vector>
 
@@ -29,11 +30,13 @@ bool IsInt8Candidate(const EngineLayer& layer, const EngineNetwork& network);
 std::vector<std::string> Int8CalibrationTensors(const EngineNetwork& network);
 
 // Runs the candidate layers whose tensor inputs all have a usable range (> 0, finite) in
-// `ranges` in INT8, as described above. A range also holds after layers that only move
+// `ranges` in INT8, as described above, but those named in `fp16_layers` (layers an INT8
+// error limit keeps in FP16: api/int8_accuracy.h). A range also holds after layers that only move
 // values (Reshape, Transpose, MaxPool, ...) where the table has none for their output.
 // Returns how many layers run in INT8.
 // REQUIRES: `network` is lowered with float32 weights (not yet narrowed to half).
-int ApplyInt8Precision(const CalibrationTable& ranges, EngineNetwork* network);
+int ApplyInt8Precision(const CalibrationTable& ranges, const std::set<std::string>& fp16_layers,
+                       EngineNetwork* network);
 
 }  // namespace tftrt
 

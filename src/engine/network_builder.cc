@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/memory_limit.h"
 #include "engine/attention_folding.h"
@@ -337,6 +338,28 @@ void StoreWeightsAsHalf(EngineNetwork* network) {
   }
 }
 
+// Adds the probed tensors `network` still has (a network input, or written by a layer) as
+// outputs after its own, named as the tensors.
+void AddProbedOutputs(const std::vector<std::string>& probed, EngineNetwork* network) {
+  std::set<int> present;
+  for (const EngineBinding& input : network->input()) present.insert(input.tensor());
+  for (const EngineLayer& layer : network->layer()) {
+    present.insert(layer.output().begin(), layer.output().end());
+  }
+  std::map<std::string, int> by_name;
+  for (int tensor : present) by_name.emplace(network->tensor(tensor).name(), tensor);
+  for (const std::string& name : probed) {
+    auto it = by_name.find(name);
+    if (it == by_name.end()) continue;
+    const EngineTensor& tensor = network->tensor(it->second);
+    EngineBinding* binding = network->add_output();
+    binding->set_name(name);
+    binding->set_tensor(it->second);
+    binding->set_dtype(tensor.dtype());
+    for (int64_t d : tensor.dim()) binding->mutable_shape()->add_dim()->set_size(d);
+  }
+}
+
 }  // namespace
 
 std::string EngineInputTensorName(int index) {
@@ -369,10 +392,11 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
     if (FloatStorage(options.precision) == Precision::kFP16) FoldAttentions(&network);
     FuseEpilogues(&network);
   }
+  AddProbedOutputs(options.probed_tensors, &network);
   if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {
     CalibrationTable ranges = lowering.quantization_ranges();
     for (const auto& [tensor, amax] : *options.int8_ranges) ranges[tensor] = amax;
-    ApplyInt8Precision(ranges, &network);
+    ApplyInt8Precision(ranges, options.int8_fp16_layers, &network);
   }
   if (FloatStorage(options.precision) == Precision::kFP16) StoreWeightsAsHalf(&network);
   return network;

@@ -14,6 +14,8 @@
 #ifndef TFTRT_ENGINE_NETWORK_BUILDER_H_
 #define TFTRT_ENGINE_NETWORK_BUILDER_H_
 
+#include <set>
+#include <string>
 #include <vector>
 
 #include "engine/calibration/calibration_table.h"
@@ -43,6 +45,13 @@ struct BuildOptions {
   // (engine/quantization_ranges.h; calibrated ones win) decide which layers run in INT8.
   // Null: none do (the plan calibration observes).
   const CalibrationTable* int8_ranges = nullptr;
+  // INT8: candidate layers kept in FP16 whatever their ranges, by layer name (what an INT8
+  // error limit chose: the engine node's _tftrt_int8_fp16_layers).
+  std::set<std::string> int8_fp16_layers;
+  // Tensors (by TF name) the network also outputs, after its own outputs, where it still
+  // has them after fusion: what an accuracy report compares layer by layer. They are
+  // outputs before the precision is applied, so INT8 layers store them as half.
+  std::vector<std::string> probed_tensors;
 };
 
 // The name of the tensor of the segment's arg `index` (an engine input):

@@ -123,6 +123,11 @@ StatusOr<std::vector<float>> GetFloatListAttr(const Node& node, std::string_view
   return std::vector<float>(value->list().f().begin(), value->list().f().end());
 }
 
+StatusOr<std::vector<std::string>> GetStringListAttr(const Node& node, std::string_view name) {
+  TFTRT_ASSIGN_OR_RETURN(const AttrValue* value, Find(node, name, AttrValue::kList));
+  return std::vector<std::string>(value->list().s().begin(), value->list().s().end());
+}
+
 StatusOr<std::vector<DataType>> GetTypeListAttr(const Node& node, std::string_view name) {
   TFTRT_ASSIGN_OR_RETURN(const AttrValue* value, Find(node, name, AttrValue::kList));
   std::vector<DataType> types;
@@ -209,6 +214,12 @@ AttrValue IntListAttr(const std::vector<int64_t>& values) {
   AttrValue a;
   auto* list = a.mutable_list();
   for (int64_t v : values) list->add_i(v);
+  return a;
+}
+AttrValue StringListAttr(const std::vector<std::string>& values) {
+  AttrValue a;
+  auto* list = a.mutable_list();
+  for (const std::string& v : values) list->add_s(v);
   return a;
 }
 AttrValue TypeListAttr(const std::vector<DataType>& values) {

@@ -25,6 +25,7 @@ StatusOr<Tensor> GetTensorAttr(const Node& node, std::string_view name);
 StatusOr<std::string> GetFuncAttr(const Node& node, std::string_view name);
 StatusOr<std::vector<int64_t>> GetIntListAttr(const Node& node, std::string_view name);
 StatusOr<std::vector<float>> GetFloatListAttr(const Node& node, std::string_view name);
+StatusOr<std::vector<std::string>> GetStringListAttr(const Node& node, std::string_view name);
 StatusOr<std::vector<DataType>> GetTypeListAttr(const Node& node, std::string_view name);
 StatusOr<std::vector<PartialShape>> GetShapeListAttr(const Node& node, std::string_view name);
 
@@ -53,6 +54,7 @@ tensorflow::AttrValue ShapeAttr(const PartialShape& value);
 tensorflow::AttrValue TensorAttr(const Tensor& value);
 tensorflow::AttrValue FuncAttr(std::string function_name);
 tensorflow::AttrValue IntListAttr(const std::vector<int64_t>& values);
+tensorflow::AttrValue StringListAttr(const std::vector<std::string>& values);
 tensorflow::AttrValue TypeListAttr(const std::vector<DataType>& values);
 tensorflow::AttrValue ShapeListAttr(const std::vector<PartialShape>& values);
 

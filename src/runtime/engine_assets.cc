@@ -54,20 +54,21 @@ void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph&
   }
 }
 
-std::vector<std::string> SavedEngineTargets(Env* env, const std::string& saved_model_dir,
-                                            const std::string& engine_name) {
+std::vector<SavedEngine> SavedEngines(Env* env, const std::string& saved_model_dir,
+                                      const std::string& engine_name) {
   const std::string path = JoinPath(JoinPath(saved_model_dir, "assets"),
                                     std::string(kEngineCacheFilePrefix) + engine_name);
-  std::vector<std::string> targets;
+  std::vector<SavedEngine> engines;
   auto contents = env->ReadFileToString(path);
-  if (!contents.ok()) return targets;
+  if (!contents.ok()) return engines;
   auto blobs = ParseEngineCacheFile(*contents);
-  if (!blobs.ok()) return targets;
+  if (!blobs.ok()) return engines;
   for (const std::string& blob : *blobs) {
     auto target = EngineBlobTarget(blob);
-    if (target.ok()) targets.push_back(*target);
+    auto plan = EngineBlobPlan(blob);
+    if (target.ok() && plan.ok()) engines.push_back({*target, *std::move(plan)});
   }
-  return targets;
+  return engines;
 }
 
 std::vector<std::pair<std::string, std::string>> EngineAssetFiles(const EngineCaches& caches) {

@@ -22,10 +22,16 @@ namespace tftrt {
 void LoadEngineAssets(Env* env, const std::string& saved_model_dir, const Graph& graph,
                       EngineCaches* caches);
 
-// The targets of the engines saved for engine node `engine_name` (the part after its last
-// '/'), least recently used first; empty when it has none or they cannot be read.
-std::vector<std::string> SavedEngineTargets(Env* env, const std::string& saved_model_dir,
-                                            const std::string& engine_name);
+// An engine saved with a model, built for any target.
+struct SavedEngine {
+  std::string target;
+  EngineNetwork plan;
+};
+
+// The engines saved for engine node `engine_name` (the part after its last '/'), least
+// recently used first; empty when it has none or they cannot be read.
+std::vector<SavedEngine> SavedEngines(Env* env, const std::string& saved_model_dir,
+                                      const std::string& engine_name);
 
 // (asset file name, contents) for every cache that holds engines.
 std::vector<std::pair<std::string, std::string>> EngineAssetFiles(const EngineCaches& caches);

@@ -104,6 +104,21 @@ std::shared_ptr<CalibrationSession> EngineCaches::calibration() const {
   return calibration_;
 }
 
+void EngineCaches::SetInt8Evaluation(std::shared_ptr<Int8EvaluationRecorder> recorder) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  int8_evaluation_ = std::move(recorder);
+}
+
+std::shared_ptr<Int8EvaluationRecorder> EngineCaches::int8_evaluation() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return int8_evaluation_;
+}
+
+void EngineCaches::Drop(const std::string& node_name) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  caches_.erase(EngineCacheName(node_name));
+}
+
 std::string EngineCacheName(const std::string& node_name) {
   const size_t slash = node_name.rfind('/');
   return slash == std::string::npos ? node_name : node_name.substr(slash + 1);

@@ -52,7 +52,8 @@ struct EngineNodeStats {
   int64_t calibration_batches = 0;
 };
 
-class CalibrationSession;  // runtime/calibration_session.h
+class CalibrationSession;      // runtime/calibration_session.h
+class Int8EvaluationRecorder;  // runtime/int8_evaluation_recorder.h
 
 class EngineCache {
  public:
@@ -115,10 +116,20 @@ class EngineCaches {
   void SetCalibration(std::shared_ptr<CalibrationSession> session);
   std::shared_ptr<CalibrationSession> calibration() const;
 
+  // INT8 accuracy evaluation (api/int8_accuracy.h): while a recorder is set, INT8 engine
+  // nodes run their native segment and record their args in it. Null (the default) ends it.
+  void SetInt8Evaluation(std::shared_ptr<Int8EvaluationRecorder> recorder);
+  std::shared_ptr<Int8EvaluationRecorder> int8_evaluation() const;
+
+  // Forgets the engines of engine node `node_name` (its engines are now built otherwise);
+  // its next Get makes a new, empty cache.
+  void Drop(const std::string& node_name);
+
  private:
   const EngineRuntime runtime_;
   mutable std::mutex mutex_;
-  std::shared_ptr<CalibrationSession> calibration_;  // guarded by mutex_
+  std::shared_ptr<CalibrationSession> calibration_;          // guarded by mutex_
+  std::shared_ptr<Int8EvaluationRecorder> int8_evaluation_;  // guarded by mutex_
   std::map<std::string, std::shared_ptr<EngineCache>> caches_;
 };
 

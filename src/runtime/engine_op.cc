@@ -9,7 +9,9 @@
 // INT8 with use_calibration: engines take their ranges from the calibration table in
 // `calibration_data`; while the model's EngineCaches hold a calibration session (during
 // Converter::Convert), the node runs its native segment and records calibration data
-// instead (runtime/segment_calibrator.h).
+// instead (runtime/segment_calibrator.h). Layers named in _tftrt_int8_fp16_layers stay in
+// FP16 (an INT8 error limit chose them: api/int8_accuracy.h). While the caches hold an
+// Int8EvaluationRecorder, an INT8 node runs its native segment and records its args there.
 #include "runtime/engine_op.h"
 
 #include <algorithm>
@@ -21,6 +23,7 @@
 #include "graph/attrs.h"
 #include "runtime/calibration_session.h"
 #include "runtime/engine_cache.h"
+#include "runtime/int8_evaluation_recorder.h"
 
 namespace tftrt {
 namespace {
@@ -34,6 +37,7 @@ struct EngineOpAttrs {
   bool allow_tf32 = true;
   bool use_calibration = false;
   std::string calibration_data;
+  std::set<std::string> int8_fp16_layers;
   std::set<int> weight_inputs;
 };
 
@@ -51,6 +55,10 @@ StatusOr<EngineOpAttrs> ReadParams(const Node& node) {
   TFTRT_ASSIGN_OR_RETURN(params.allow_tf32, GetBoolAttrOr(node, "_tftrt_allow_tf32", true));
   TFTRT_ASSIGN_OR_RETURN(params.use_calibration, GetBoolAttrOr(node, "use_calibration", false));
   TFTRT_ASSIGN_OR_RETURN(params.calibration_data, GetStringAttrOr(node, "calibration_data", ""));
+  if (HasAttr(node, kInt8Fp16LayersAttr)) {
+    TFTRT_ASSIGN_OR_RETURN(auto layers, GetStringListAttr(node, kInt8Fp16LayersAttr));
+    params.int8_fp16_layers = {layers.begin(), layers.end()};
+  }
   if (HasAttr(node, "_tftrt_weight_inputs")) {
     TFTRT_ASSIGN_OR_RETURN(auto weights, GetIntListAttr(node, "_tftrt_weight_inputs"));
     for (int64_t index : weights) params.weight_inputs.insert(static_cast<int>(index));
@@ -86,22 +94,59 @@ StatusOr<CalibrationTable> CalibratedRanges(const EngineOpAttrs& params) {
   return table;
 }
 
+// How the node builds its engines; INT8 ranges are left for the caller to point at.
+BuildOptions BuildOptionsOf(const EngineOpAttrs& params) {
+  return {.precision = params.precision,
+          .workspace_size_bytes = params.workspace_size_bytes,
+          .allow_tf32 = params.allow_tf32,
+          .int8_fp16_layers = params.int8_fp16_layers};
+}
+
+// The ranges of the node's INT8 engines: its calibration table with use_calibration;
+// without, none here (only the segment's quantization ops give ranges).
+StatusOr<CalibrationTable> Int8RangesOf(const EngineOpAttrs& params) {
+  if (Calibrates(params)) return CalibratedRanges(params);
+  return CalibrationTable{};
+}
+
 StatusOr<std::unique_ptr<Engine>> BuildForInputs(const Graph& segment, const EngineOpAttrs& params,
                                                  const OpKernelContext& ctx,
                                                  const EngineBackend& backend) {
-  BuildOptions options{.precision = params.precision,
-                       .workspace_size_bytes = params.workspace_size_bytes,
-                       .allow_tf32 = params.allow_tf32};
-  // INT8 without calibration: only the ranges of the segment's quantization ops.
+  BuildOptions options = BuildOptionsOf(params);
   CalibrationTable ranges;
   if (params.precision == Precision::kINT8) {
-    if (Calibrates(params)) {
-      TFTRT_ASSIGN_OR_RETURN(ranges, CalibratedRanges(params));
-    }
+    TFTRT_ASSIGN_OR_RETURN(ranges, Int8RangesOf(params));
     options.int8_ranges = &ranges;
   }
   return BuildEngine(EngineCacheName(ctx.node().name), segment, EngineArgsOf(ctx, params), options,
                      backend);
+}
+
+// Runs the native segment on the node's inputs and sets its outputs.
+Status RunNativeSegment(OpKernelContext& ctx, FunctionRunner& functions,
+                        const EngineOpAttrs& params) {
+  std::vector<Tensor> args;
+  for (int i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.TakeInput(i));
+  TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
+                         functions.Run(params.segment_function, std::move(args)));
+  for (size_t i = 0; i < outputs.size(); ++i) ctx.set_output(i, std::move(outputs[i]));
+  return Status::Ok();
+}
+
+// INT8 evaluation mode: records the node's args, then runs its native segment.
+Status RecordForEvaluation(OpKernelContext& ctx, FunctionRunner& functions,
+                           const EngineOpAttrs& params, Int8EvaluationRecorder& recorder) {
+  RecordedEngineNode node{.segment = functions.FindFunction(params.segment_function),
+                          .options = BuildOptionsOf(params),
+                          .weight_inputs = params.weight_inputs};
+  if (node.segment == nullptr) {
+    return Status::NotFound("segment function '" + params.segment_function + "' is missing");
+  }
+  TFTRT_ASSIGN_OR_RETURN(node.ranges, Int8RangesOf(params));
+  std::vector<Tensor> args;
+  for (int i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.input(i));
+  recorder.Record(EngineCacheName(ctx.node().name), node, std::move(args));
+  return RunNativeSegment(ctx, functions, params);
 }
 
 // Calibration mode: runs the native segment, recording its tensors in `session`.
@@ -186,6 +231,10 @@ Status EngineOpKernel(OpKernelContext& ctx) {
       session != nullptr && Calibrates(params)) {
     return Calibrate(ctx, *functions, params, *cache, *session);
   }
+  if (std::shared_ptr<Int8EvaluationRecorder> recorder = caches.int8_evaluation();
+      recorder != nullptr && params.precision == Precision::kINT8) {
+    return RecordForEvaluation(ctx, *functions, params, *recorder);
+  }
   Status engine_status = RunEngine(ctx, *functions, params, *cache);
   if (engine_status.ok()) return Status::Ok();
   const std::string why =
@@ -198,12 +247,7 @@ Status EngineOpKernel(OpKernelContext& ctx) {
   }
   if (cache->stats().native_fallbacks == 0) LogWarning(why + "; it runs its native segment");
   cache->CountNativeFallback();
-  std::vector<Tensor> args;
-  for (int i = 0; i < ctx.num_inputs(); ++i) args.push_back(ctx.TakeInput(i));
-  TFTRT_ASSIGN_OR_RETURN(std::vector<Tensor> outputs,
-                         functions->Run(params.segment_function, std::move(args)));
-  for (size_t i = 0; i < outputs.size(); ++i) ctx.set_output(i, std::move(outputs[i]));
-  return Status::Ok();
+  return RunNativeSegment(ctx, *functions, params);
 }
 
 }  // namespace

@@ -12,6 +12,10 @@
 namespace tftrt {
 
 inline constexpr char kEngineOp[] = "TRTEngineOp";
+// An engine node's INT8 candidate layers kept in FP16 (a list of layer names), which an
+// INT8 error limit chose (api/int8_accuracy.h). The leading '_' keeps stock TF from
+// checking it against TRTEngineOp's op def.
+inline constexpr char kInt8Fp16LayersAttr[] = "_tftrt_int8_fp16_layers";
 
 // The kernel of `op`, or null when the runtime cannot run it.
 KernelFn FindRuntimeKernel(const std::string& op);

@@ -2,12 +2,16 @@
 // scikit-learn's digits): calibration in Convert, the calibration table kept on the
 // engine nodes and reused by Build() for other shapes (no second calibration), by saved
 // models that build engines at run time, and held-out top-1 accuracy within one point of
-// FP32. On the qdq_cnn fixture: INT8 without calibration, ranges from quantization ops.
+// FP32; the accuracy report (summary with evaluation inputs) and the INT8 error limit that
+// keeps sensitive layers in FP16. On the qdq_cnn fixture: INT8 without calibration, ranges
+// from quantization ops.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstring>
 #include <filesystem>
+#include <limits>
 
 #include "backends/registry.h"
 #include "common/env.h"
@@ -260,6 +264,171 @@ std::vector<EngineNetwork> SavedPlans(const fs::path& dir) {
     }
   }
   return plans;
+}
+
+// ||a - b|| / ||b|| over two float tensors.
+double RelativeL2(const Tensor& a, const Tensor& b) {
+  double diff2 = 0, ref2 = 0;
+  for (int64_t i = 0; i < b.NumElements(); ++i) {
+    const double d = static_cast<double>(a.flat<float>()[i]) - b.flat<float>()[i];
+    diff2 += d * d;
+    ref2 += static_cast<double>(b.flat<float>()[i]) * b.flat<float>()[i];
+  }
+  return std::sqrt(diff2 / ref2);
+}
+
+// The one engine of a summary.
+const EngineSummary& OnlyEngine(const ConversionSummary& summary) {
+  EXPECT_EQ(summary.engines.size(), 1u);
+  return summary.engines.front();
+}
+
+// Summary lists the INT8 layers of the built engine; with evaluation inputs each comes
+// with its error and sensitivity, and the engine's output error is the relative L2 error
+// of the model's INT8 output against FP32 (the whole model is one engine).
+TEST_F(Int8ConversionTest, SummaryMeasuresEachInt8LayerAgainstFp32) {
+  Converter converter = MustCreate("INT8");
+  std::shared_ptr<Model> function = ConvertInt8(converter);
+  ASSERT_NE(function, nullptr);
+  auto plain = converter.Summary();
+  ASSERT_TRUE(plain.ok()) << plain.status().ToString();
+  const EngineSummary& listed = OnlyEngine(*plain);
+  ASSERT_GE(listed.int8_layers.size(), 4u) << "2 convolutions, the depthwise one, 2 matmuls";
+  for (const Int8LayerSummary& layer : listed.int8_layers) {
+    EXPECT_FALSE(layer.fp16);
+    EXPECT_TRUE(std::isnan(layer.error)) << "not measured without evaluation inputs";
+  }
+  EXPECT_NE(FormatSummary(*plain).find("INT8 layers: " + std::to_string(listed.int8_layers.size())),
+            std::string::npos)
+      << FormatSummary(*plain);
+
+  const Tensor evaluation = FirstRows(heldout_, 64);
+  auto pulls = std::make_shared<int>(0);
+  auto measured = converter.Summary(Generator({{{"image", evaluation}}}, pulls));
+  ASSERT_TRUE(measured.ok()) << measured.status().ToString();
+  EXPECT_EQ(*pulls, 1);
+  const EngineSummary& engine = OnlyEngine(*measured);
+  ASSERT_EQ(engine.int8_layers.size(), listed.int8_layers.size());
+  for (const Int8LayerSummary& layer : engine.int8_layers) {
+    EXPECT_GT(layer.error, 0) << layer.layer;
+    EXPECT_LT(layer.error, 0.2) << layer.layer;
+    EXPECT_GT(layer.sensitivity, 0) << layer.layer;
+    EXPECT_LE(layer.sensitivity, engine.int8_output_error * 1.5) << layer.layer;
+  }
+
+  Converter fp32 = MustCreate("FP32");
+  auto fp32_function = fp32.Convert();
+  ASSERT_TRUE(fp32_function.ok());
+  auto int8_probs = function->Run({{"image", evaluation}});
+  auto fp32_probs = (*fp32_function)->Run({{"image", evaluation}});
+  ASSERT_TRUE(int8_probs.ok() && fp32_probs.ok());
+  const double expected = RelativeL2(int8_probs->at("probs"), fp32_probs->at("probs"));
+  EXPECT_GT(expected, 0);
+  EXPECT_NEAR(engine.int8_output_error, expected, 1e-3 * expected);
+  std::printf("%s", FormatSummary(*measured).c_str());
+}
+
+// LimitInt8Error keeps the most sensitive layers in FP16 until the output error is within
+// the bound; the built, saved and reloaded engines follow the choice.
+TEST_F(Int8ConversionTest, LimitInt8ErrorKeepsTheMostSensitiveLayersInFp16) {
+  Converter converter = MustCreate("INT8");
+  std::shared_ptr<Model> function = ConvertInt8(converter);
+  ASSERT_NE(function, nullptr);
+  const InputSet evaluation = {{"image", FirstRows(heldout_, 64)}};
+  auto before = converter.Summary(Generator({evaluation}, std::make_shared<int>(0)));
+  ASSERT_TRUE(before.ok()) << before.status().ToString();
+  const EngineSummary& all_int8 = OnlyEngine(*before);
+  const auto most_sensitive =
+      std::max_element(all_int8.int8_layers.begin(), all_int8.int8_layers.end(),
+                       [](const auto& a, const auto& b) { return a.sensitivity < b.sensitivity; });
+
+  // A bound the all-INT8 engine meets keeps every layer in INT8.
+  Status loose = converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)),
+                                          all_int8.int8_output_error * 1.01);
+  ASSERT_TRUE(loose.ok()) << loose.ToString();
+  for (const Int8LayerSummary& layer : OnlyEngine(*converter.Summary()).int8_layers) {
+    EXPECT_FALSE(layer.fp16) << layer.layer;
+  }
+
+  // Half the all-INT8 error needs the most sensitive layer in FP16, at least.
+  const double bound = all_int8.int8_output_error / 2;
+  Status limited =
+      converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), bound);
+  ASSERT_TRUE(limited.ok()) << limited.ToString();
+  auto after = converter.Summary(Generator({evaluation}, std::make_shared<int>(0)));
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+  const EngineSummary& engine = OnlyEngine(*after);
+  EXPECT_LE(engine.int8_output_error, bound);
+  int kept = 0;
+  for (const Int8LayerSummary& layer : engine.int8_layers) {
+    kept += layer.fp16;
+    if (layer.layer == most_sensitive->layer) {
+      EXPECT_TRUE(layer.fp16) << layer.layer;
+    }
+  }
+  EXPECT_GE(kept, 1);
+  EXPECT_LT(kept, static_cast<int>(engine.int8_layers.size())) << "some layers stay INT8";
+  // The engine built again for the evaluation shapes runs, with those layers in FP16.
+  auto outputs = function->Run(evaluation);
+  ASSERT_TRUE(outputs.ok()) << outputs.status().ToString();
+  for (const EngineNodeReport& report : function->EngineReports()) {
+    EXPECT_EQ(report.native_fallbacks, 0) << report.node;
+    EXPECT_EQ(report.cached_engines, 1) << report.node;
+  }
+
+  ASSERT_TRUE(converter.Save(out_.string()).ok());
+  for (const EngineNetwork& plan : SavedPlans(out_)) {
+    int int8_layers = 0;
+    for (const EngineLayer& layer : plan.layer()) int8_layers += layer.precision() == "INT8";
+    EXPECT_EQ(int8_layers, static_cast<int>(engine.int8_layers.size()) - kept);
+  }
+  auto saved =
+      SummarizeSavedModel(out_.string(), "serving_default", {"serve"},
+                          Generator({evaluation}, std::make_shared<int>(0)), {.device = "cpu"});
+  ASSERT_TRUE(saved.ok()) << saved.status().ToString();
+  const EngineSummary& reloaded = OnlyEngine(*saved);
+  EXPECT_NEAR(reloaded.int8_output_error, engine.int8_output_error,
+              1e-6 * engine.int8_output_error);
+  int reloaded_kept = 0;
+  for (const Int8LayerSummary& layer : reloaded.int8_layers) reloaded_kept += layer.fp16;
+  EXPECT_EQ(reloaded_kept, kept);
+}
+
+TEST_F(Int8ConversionTest, LimitInt8ErrorRejectsWhatItCannotDo) {
+  const InputSet evaluation = {{"image", FirstRows(heldout_, 16)}};
+  Converter unconverted = MustCreate("INT8");
+  EXPECT_EQ(
+      unconverted.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 0.1).code(),
+      StatusCode::kFailedPrecondition);
+
+  Converter fp16 = MustCreate("FP16");
+  ASSERT_TRUE(fp16.Convert().ok());
+  EXPECT_EQ(fp16.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 0.1).code(),
+            StatusCode::kInvalidArgument);
+
+  Converter converter = MustCreate("INT8");
+  ASSERT_NE(ConvertInt8(converter), nullptr);
+  for (double bad : {0.0, -1.0, std::nan(""), std::numeric_limits<double>::infinity()}) {
+    EXPECT_EQ(
+        converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), bad).code(),
+        StatusCode::kInvalidArgument)
+        << bad;
+  }
+  EXPECT_EQ(converter.LimitInt8Error(nullptr, 0.1).code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(converter.LimitInt8Error(Generator({}, std::make_shared<int>(0)), 0.1).code(),
+            StatusCode::kInvalidArgument);
+  // Below even the FP16 engine's error: nothing changes.
+  Status impossible =
+      converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 1e-12);
+  EXPECT_EQ(impossible.code(), StatusCode::kFailedPrecondition) << impossible.ToString();
+  EXPECT_NE(impossible.message().find("FP16"), std::string::npos) << impossible.ToString();
+  for (const Int8LayerSummary& layer : OnlyEngine(*converter.Summary()).int8_layers) {
+    EXPECT_FALSE(layer.fp16) << layer.layer;
+  }
+  ASSERT_TRUE(converter.Build(Generator({evaluation}, std::make_shared<int>(0))).ok());
+  EXPECT_EQ(converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 0.1).code(),
+            StatusCode::kFailedPrecondition)
+      << "after build()";
 }
 
 // use_calibration=False: the quantization ops' ranges make the convolutions and the matmul

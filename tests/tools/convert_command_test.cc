@@ -175,6 +175,45 @@ TEST_F(ConvertCommandTest, Int8WithCalibrationInputsDir) {
   EXPECT_GE(accuracy, tf_accuracy - 0.01) << "INT8 " << accuracy << ", TF " << tf_accuracy;
 }
 
+// INT8 with an error limit: --int8-max-error keeps layers in FP16 (the printed summary
+// says which and the error they give), and `tftrt summary --evaluation-inputs-dir`
+// measures the saved model's layers again.
+TEST_F(ConvertCommandTest, Int8ErrorLimitAndAccuracyReport) {
+  const std::string digits = Fixture("digits_cnn");
+  if (digits.empty()) GTEST_SKIP() << "the digits_cnn fixture is absent";
+  const fs::path int8 = fs::path(digits).parent_path() / "int8";
+  const fs::path evaluation = dir_ / "evaluation";
+  fs::create_directories(evaluation / "0");
+  fs::copy_file(int8 / "heldout" / "image.npy", evaluation / "0" / "image.npy");
+  const std::string convert = "convert " + digits + " " + (dir_ / "converted").string() +
+                              " --precision INT8 --device cpu --calibration-inputs-dir " +
+                              (int8 / "calibration").string();
+  std::string output;
+  EXPECT_EQ(RunTool(convert + " --int8-max-error 0.01", &output), 1) << output;
+  EXPECT_NE(output.find("--int8-max-error needs --evaluation-inputs-dir"), std::string::npos)
+      << output;
+
+  output.clear();
+  ASSERT_EQ(
+      RunTool(convert + " --int8-max-error 0.01 --evaluation-inputs-dir " + evaluation.string(),
+              &output),
+      0)
+      << output;
+  EXPECT_NE(output.find("kept in FP16"), std::string::npos) << output;
+  const size_t at = output.rfind("output error against FP32 ");  // the summary, not the log
+  ASSERT_NE(at, std::string::npos) << output;
+  EXPECT_LE(std::stod(output.substr(at + 26)), 0.01) << output;
+
+  output.clear();
+  ASSERT_EQ(RunTool("summary " + (dir_ / "converted").string() +
+                        " --device cpu --evaluation-inputs-dir " + evaluation.string(),
+                    &output),
+            0)
+      << output;
+  EXPECT_NE(output.find("kept in FP16"), std::string::npos) << output;
+  EXPECT_NE(output.find(" sensitivity "), std::string::npos) << output;
+}
+
 TEST_F(ConvertCommandTest, RefusesANonEmptyOutputUnlessOverwrite) {
   const fs::path out = dir_ / "converted";
   std::string output;
