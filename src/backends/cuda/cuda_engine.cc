@@ -28,6 +28,14 @@ class CudaEngine::Constants : public ConstantStore {
     return Upload(std::move(value));
   }
 
+  // Keeps a weight on the host only: its runner uploads it in the layout it needs.
+  StatusOr<DeviceOperand> Keep(Tensor value) {
+    hosts_.push_back(std::move(value));
+    const Tensor& host = hosts_.back();
+    TFTRT_ASSIGN_OR_RETURN(DType dtype, DeviceDType(host.dtype(), false));
+    return DeviceOperand{.host = &host, .dtype = dtype, .shape = host.shape()};
+  }
+
   // Uploads a weight as the plan stores it (FP16 plans keep float weights as half); int64
   // values (indices, shapes) as int32, as engines compute them.
   StatusOr<DeviceOperand> Upload(Tensor value) {
@@ -366,7 +374,7 @@ StatusOr<std::unique_ptr<ExecutionContext>> CudaEngine::CreateContext() const {
   return std::unique_ptr<ExecutionContext>(std::move(context));
 }
 
-StatusOr<DeviceOperand> CudaEngine::Operand(const EngineOperand& proto) {
+StatusOr<DeviceOperand> CudaEngine::Operand(const EngineOperand& proto, bool host_only) {
   if (proto.has_tensor()) {
     if (proto.tensor() < 0 || proto.tensor() >= static_cast<int>(tensors_.size())) {
       return Status::InvalidArgument("engine operand refers to tensor " +
@@ -377,6 +385,7 @@ StatusOr<DeviceOperand> CudaEngine::Operand(const EngineOperand& proto) {
     return DeviceOperand{.tensor = proto.tensor(), .dtype = tensor.dtype, .shape = tensor.shape};
   }
   TFTRT_ASSIGN_OR_RETURN(Tensor value, TensorFromProto(proto.weight()));
+  if (host_only) return constants_->Keep(std::move(value));
   return constants_->Upload(std::move(value));
 }
 
@@ -417,8 +426,11 @@ Status CudaEngine::Compile() {
                    .handles = *handles,
                    .tactics = tactics,
                    .allow_tf32 = network.allow_tf32()};
-    for (const EngineOperand& input : layer.input()) {
-      TFTRT_ASSIGN_OR_RETURN(DeviceOperand operand, Operand(input));
+    for (int i = 0; i < layer.input_size(); ++i) {
+      // Convolution runners re-lay their filter (input 1) out for cuDNN or their own
+      // kernel from its host value: a device copy in the plan's layout would go unread.
+      const bool host_only = layer.kind() == LAYER_KIND_CONVOLUTION && i == 1;
+      TFTRT_ASSIGN_OR_RETURN(DeviceOperand operand, Operand(layer.input(i), host_only));
       spec.inputs.push_back(std::move(operand));
     }
     for (const EngineEpilogueStep& step : layer.epilogue()) {

@@ -39,7 +39,8 @@ class CudaEngine : public Engine {
   class Constants;
   CudaEngine(EngineNetwork plan, std::string target);
   Status Compile();
-  StatusOr<DeviceOperand> Operand(const EngineOperand& proto);
+  // A weight is uploaded unless `host_only` (its runner lays it out on the device itself).
+  StatusOr<DeviceOperand> Operand(const EngineOperand& proto, bool host_only = false);
   void PlanArena();
 
   int device_ = 0;

@@ -4,6 +4,7 @@
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/layer_choice.h"
 #include "backends/cuda/layer_runner.h"
+#include "backends/cuda/shared_weights.h"
 #include "backends/cuda/sm90a/gelu_matmul.h"
 
 namespace tftrt::cuda {
@@ -12,7 +13,7 @@ namespace {
 class GeluMatMulRunner : public LayerRunner {
  public:
   GeluMatMulRunner(int config, GeluMatMulShape shape, DeviceOperand a, DeviceOperand b,
-                   DeviceWeights bias, size_t workspace_bytes, int out)
+                   std::shared_ptr<const DeviceWeights> bias, size_t workspace_bytes, int out)
       : config_(config),
         shape_(shape),
         a_(std::move(a)),
@@ -23,7 +24,7 @@ class GeluMatMulRunner : public LayerRunner {
   size_t workspace_bytes() const override { return workspace_bytes_; }
   Status Enqueue(const RunBuffers& buffers) const override {
     return GeluMatMul(config_, shape_, buffers.operand(a_), buffers.operand(b_),
-                      static_cast<const float*>(bias_.data()), buffers.tensor(out_),
+                      static_cast<const float*>(bias_->data()), buffers.tensor(out_),
                       workspace_bytes_ > 0 ? buffers.workspace() : nullptr, buffers.stream());
   }
 
@@ -31,7 +32,7 @@ class GeluMatMulRunner : public LayerRunner {
   int config_;
   GeluMatMulShape shape_;
   DeviceOperand a_, b_;
-  DeviceWeights bias_;
+  std::shared_ptr<const DeviceWeights> bias_;  // one upload for every candidate
   size_t workspace_bytes_;
   int out_;
 };
@@ -66,16 +67,15 @@ StatusOr<std::unique_ptr<LayerRunner>> WithGeluMatMulCandidates(
   std::vector<std::unique_ptr<LayerRunner>> candidates;
   std::vector<std::string> names = {"cublasLt matmul + bias, elementwise gelu"};
   candidates.push_back(std::move(library));
+  TFTRT_ASSIGN_OR_RETURN(std::shared_ptr<const DeviceWeights> bias,
+                         UploadSharedAs(steps[0].values, DataType::kFloat));
   for (int config = 0; config < GeluMatMulConfigs(); ++config) {
     StatusOr<size_t> workspace = GeluMatMulWorkspaceBytes(config, *shape);
     if (!workspace.ok() || static_cast<int64_t>(*workspace) > spec.tactics.max_workspace_bytes) {
       continue;
     }
-    TFTRT_ASSIGN_OR_RETURN(DeviceWeights bias,
-                           DeviceWeights::UploadAs(steps[0].values, DataType::kFloat));
-    std::unique_ptr<LayerRunner> fused(new GeluMatMulRunner(config, *shape, spec.inputs[0],
-                                                            spec.inputs[1], std::move(bias),
-                                                            *workspace, spec.outputs[0]));
+    std::unique_ptr<LayerRunner> fused(new GeluMatMulRunner(
+        config, *shape, spec.inputs[0], spec.inputs[1], bias, *workspace, spec.outputs[0]));
     TFTRT_ASSIGN_OR_RETURN(fused, WithEpilogue(std::move(fused), spec, 2));
     candidates.push_back(std::move(fused));
     names.push_back(GeluMatMulConfigName(config));
