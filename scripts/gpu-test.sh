@@ -11,7 +11,8 @@
 #      backend (it prints the op x backend x precision table);
 #   3. every carried fixture converted at FP32 (TF32 off), TF32 and FP16 with engines built
 #      and run on the cuda backend in strict mode, against TF's outputs;
-#   4. ResNet50 with weights remade from a seed (tftrt randomize-weights), when the
+#   4. INT8 on the digits_cnn fixture, the cuda engine against the cpu backend's INT8 one;
+#   5. ResNet50 with weights remade from a seed (tftrt randomize-weights), when the
 #      benchmark's weightless models were carried: the cuda engine against the cpu engine.
 # Logs go to $OUT (or /tmp/gpu-test); a summary table is printed last. Exit status: 0 when
 # every step passed.
@@ -37,7 +38,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | 
 arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
 targets=(tftrt_cli cuda_kernels_test depthwise_test convolution_runner_test matmul_runner_test
          attention_test cuda_engine_test channel_padding_test gelu_matmul_test
-         engine_conformance_test converted_fixtures_test)
+         engine_conformance_test converted_fixtures_test int8_conversion_test)
 step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
   TFTRT_CUDA_ARCHITECTURES="${arch}-real" scripts/device-build.sh "$build" ||
   { tail -40 "$out/build.log"; exit 1; }
@@ -59,6 +60,7 @@ step padding "$build/channel_padding_test" || status=1
 step gelu-matmul "$build/gelu_matmul_test" || status=1
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
+step int8 "$build/int8_conversion_test" || status=1
 if [ -f .gpu/bench_models.tgz ]; then
   tar xzf .gpu/bench_models.tgz -C "$fixtures"
   step resnet50 bench/gpu/resnet50.sh "$build/tftrt" "$fixtures/bench_models/resnet50" \

@@ -19,10 +19,18 @@ WeightChannels OutputChannelsOf(const EngineLayer& layer, int operand, const Sha
   return {};
 }
 
+namespace {
+
+int64_t ChannelOf(int64_t i, WeightChannels channels) {
+  return (i / channels.inner) % channels.channels;
+}
+
+}  // namespace
+
 QuantizedWeight QuantizeWeight(const Tensor& weight, WeightChannels channels) {
   const float* w = weight.flat<float>();
   const int64_t count = weight.NumElements();
-  auto channel_of = [&](int64_t i) { return (i / channels.inner) % channels.channels; };
+  auto channel_of = [&](int64_t i) { return ChannelOf(i, channels); };
   std::vector<float> amax(channels.channels, 0.0f);
   for (int64_t i = 0; i < count; ++i) {
     float& channel_max = amax[channel_of(i)];
@@ -38,6 +46,17 @@ QuantizedWeight QuantizeWeight(const Tensor& weight, WeightChannels channels) {
     q[i] = static_cast<int8_t>(QuantizeInt8(w[i], quantized.scales[channel_of(i)]));
   }
   return quantized;
+}
+
+Tensor DequantizeWeight(const Tensor& values, const std::vector<float>& scales,
+                        WeightChannels channels) {
+  Tensor weight(DataType::kFloat, values.shape());
+  const int8_t* q = values.flat<int8_t>();
+  float* w = weight.flat<float>();
+  for (int64_t i = 0; i < values.NumElements(); ++i) {
+    w[i] = static_cast<float>(q[i]) * scales[ChannelOf(i, channels)];
+  }
+  return weight;
 }
 
 }  // namespace tftrt

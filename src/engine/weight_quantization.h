@@ -35,6 +35,11 @@ struct QuantizedWeight {
 // zeros gets scale 1 (its values stay 0).
 QuantizedWeight QuantizeWeight(const Tensor& weight, WeightChannels channels);
 
+// The float values of a quantized weight: q * scales[channel]. REQUIRES: values is int8,
+// scales has channels.channels entries.
+Tensor DequantizeWeight(const Tensor& values, const std::vector<float>& scales,
+                        WeightChannels channels);
+
 }  // namespace tftrt
 
 #endif  // TFTRT_ENGINE_WEIGHT_QUANTIZATION_H_

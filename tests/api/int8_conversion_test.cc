@@ -19,6 +19,7 @@
 #include "engine/calibration/calibration_table.h"
 #include "engine/engine_blob.h"
 #include "engine/engine_cache_file.h"
+#include "engine/int8_as_fp16.h"
 #include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/load_signature.h"
@@ -429,6 +430,97 @@ TEST_F(Int8ConversionTest, LimitInt8ErrorRejectsWhatItCannotDo) {
   EXPECT_EQ(converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 0.1).code(),
             StatusCode::kFailedPrecondition)
       << "after build()";
+}
+
+// A backend without INT8 kernels runs INT8 layers as FP16 layers with INT8's numbers
+// (engine/int8_as_fp16.h): on the cpu backend the lowered plan gives the INT8 plan's
+// results up to half rounding, much closer to them than FP32 is.
+TEST_F(Int8ConversionTest, Int8LayersAsFp16KeepInt8Numbers) {
+  Converter converter = MustCreate("INT8");
+  ASSERT_NE(ConvertInt8(converter), nullptr);
+  ASSERT_TRUE(converter.Save(out_.string()).ok());
+  const std::vector<EngineNetwork> plans = SavedPlans(out_);
+  ASSERT_EQ(plans.size(), 1u);
+  const EngineNetwork& int8 = plans[0];
+  const EngineNetwork lowered = Int8LayersAsFp16(int8);
+  EXPECT_EQ(lowered.precision(), "FP16");
+  int int8_inputs = 0, fake_quants = 0;
+  for (const EngineLayer& layer : int8.layer()) {
+    if (layer.precision() != "INT8") continue;
+    for (const EngineOperand& operand : layer.input()) int8_inputs += operand.has_tensor();
+  }
+  for (const EngineLayer& layer : lowered.layer()) {
+    EXPECT_NE(layer.precision(), "INT8") << layer.name();
+    fake_quants += layer.op() == kFakeQuantInt8Op;
+    for (const EngineOperand& operand : layer.input()) {
+      if (operand.has_weight()) {
+        EXPECT_NE(operand.weight().dtype(), tensorflow::DT_INT8);
+      }
+    }
+  }
+  EXPECT_EQ(fake_quants, int8_inputs);
+  for (const EngineTensor& tensor : lowered.tensor()) EXPECT_FALSE(tensor.int8()) << tensor.name();
+
+  const Tensor image = FirstRows(heldout_, int8.input(0).shape().dim(0).size());
+  auto run = [&](const EngineNetwork& plan) {
+    auto engine = CpuEngineBackend().Compile(plan);
+    EXPECT_TRUE(engine.ok()) << engine.status().ToString();
+    auto outputs = (*engine)->Run({image});
+    EXPECT_TRUE(outputs.ok()) << outputs.status().ToString();
+    return outputs->at(0);
+  };
+  const Tensor int8_probs = run(int8);
+  const Tensor lowered_probs = run(lowered);
+  Converter fp32 = MustCreate("FP32");
+  auto fp32_function = fp32.Convert();
+  ASSERT_TRUE(fp32_function.ok());
+  auto fp32_probs = (*fp32_function)->Run({{"image", image}});
+  ASSERT_TRUE(fp32_probs.ok());
+  const double lowered_error = RelativeL2(lowered_probs, int8_probs);
+  const double fp32_error = RelativeL2(fp32_probs->at("probs"), int8_probs);
+  EXPECT_LT(lowered_error, 0.1 * fp32_error) << lowered_error << " vs FP32's " << fp32_error;
+  std::printf("relative L2 error against the INT8 plan: as FP16 %.3g, FP32 %.3g\n", lowered_error,
+              fp32_error);
+}
+
+// The cuda backend runs INT8 engines (as FP16 layers with INT8's numbers, for now) in strict
+// mode: the results are the cpu backend's INT8 ones up to half rounding, and held-out
+// accuracy stays within a point of FP32.
+TEST_F(Int8ConversionTest, CudaRunsInt8EnginesWithInt8Numbers) {
+  std::string why;
+  if (CudaBackend(&why) == nullptr) GTEST_SKIP() << "no cuda backend here: " << why;
+  Converter cpu = MustCreate("INT8");
+  std::shared_ptr<Model> cpu_function = ConvertInt8(cpu);
+  ASSERT_NE(cpu_function, nullptr);
+  ConverterOptions options;
+  options.input_saved_model_dir = (DigitsDir() / "model").string();
+  options.conversion_params.precision_mode = "INT8";
+  options.model_options = {.device = "cuda", .require_engines = true};
+  auto cuda = Converter::Create(options);
+  ASSERT_TRUE(cuda.ok()) << cuda.status().ToString();
+  auto cuda_function = cuda->Convert(Generator(CalibrationSets(), std::make_shared<int>(0)));
+  ASSERT_TRUE(cuda_function.ok()) << cuda_function.status().ToString();
+
+  auto on_cuda = (*cuda_function)->Run({{"image", heldout_}});
+  ASSERT_TRUE(on_cuda.ok()) << on_cuda.status().ToString();
+  auto on_cpu = cpu_function->Run({{"image", heldout_}});
+  Converter fp32 = MustCreate("FP32");
+  auto fp32_function = fp32.Convert();
+  ASSERT_TRUE(on_cpu.ok() && fp32_function.ok());
+  auto fp32_probs = (*fp32_function)->Run({{"image", heldout_}});
+  ASSERT_TRUE(fp32_probs.ok());
+  const Tensor& int8_probs = on_cpu->at("probs");
+  const double cuda_error = RelativeL2(on_cuda->at("probs"), int8_probs);
+  const double fp32_error = RelativeL2(fp32_probs->at("probs"), int8_probs);
+  EXPECT_LT(cuda_error, 0.1 * fp32_error) << cuda_error << " vs FP32's " << fp32_error;
+  EXPECT_GE(Top1(on_cuda->at("probs"), labels_), Top1(fp32_probs->at("probs"), labels_) - 0.01);
+  for (const EngineNodeReport& report : (*cuda_function)->EngineReports()) {
+    EXPECT_EQ(report.backend.rfind("cuda", 0), 0u) << report.backend;
+    EXPECT_EQ(report.native_fallbacks, 0) << report.node;
+    EXPECT_GE(report.engine_runs, 1) << report.node;
+  }
+  std::printf("relative L2 error against the cpu's INT8 engine: cuda %.3g, FP32 %.3g\n", cuda_error,
+              fp32_error);
 }
 
 // use_calibration=False: the quantization ops' ranges make the convolutions and the matmul

@@ -10,6 +10,7 @@
 #include "backends/cuda/layer_profiler.h"
 #include "backends/cuda/shared_weights.h"
 #include "common/logging.h"
+#include "engine/int8_as_fp16.h"
 #include "kernels/cpu/elementwise.h"
 #include "savedmodel/tensor_proto.h"
 
@@ -140,7 +141,7 @@ class CudaExecutionContext : public ExecutionContext {
  public:
   explicit CudaExecutionContext(const CudaEngine& engine) : engine_(engine) {}
   ~CudaExecutionContext() override {
-    if (profiler_ != nullptr) profiler_->Print(engine_.plan());
+    if (profiler_ != nullptr) profiler_->Print(engine_.compiled());
     if (stream_ != nullptr) {
       TFTRT_CUDA_STATUS(cudaStreamSynchronize(stream_)).IgnoreError();
       TFTRT_CUDA_STATUS(cudaStreamDestroy(stream_)).IgnoreError();
@@ -157,14 +158,14 @@ class CudaExecutionContext : public ExecutionContext {
     TFTRT_CUDA_CHECK(cudaEventCreate(&layers_start_));
     TFTRT_CUDA_CHECK(cudaEventCreate(&layers_end_));
     if (LayerProfiler::Enabled()) {
-      TFTRT_ASSIGN_OR_RETURN(profiler_, LayerProfiler::Create(engine_.plan().layer_size()));
+      TFTRT_ASSIGN_OR_RETURN(profiler_, LayerProfiler::Create(engine_.compiled().layer_size()));
     }
     TFTRT_ASSIGN_OR_RETURN(handles_, DnnHandles::Create());
     TFTRT_ASSIGN_OR_RETURN(
         arena_, DeviceBuffer::Allocate(engine_.memory().arena_bytes, "activation arena"));
     TFTRT_ASSIGN_OR_RETURN(workspace_,
                            DeviceBuffer::Allocate(engine_.workspace_bytes(), "engine workspace"));
-    const EngineNetwork& plan = engine_.plan();
+    const EngineNetwork& plan = engine_.compiled();
     for (const auto* bindings : {&plan.input(), &plan.output()}) {
       for (const EngineBinding& binding : *bindings) {
         const DeviceTensor& tensor = engine_.tensors()[binding.tensor()];
@@ -192,7 +193,7 @@ class CudaExecutionContext : public ExecutionContext {
     TFTRT_CUDA_CHECK(cudaEventElapsedTime(&layers_ms, layers_start_, layers_end_));
     if (profiler_ != nullptr) TFTRT_RETURN_IF_ERROR(profiler_->Accumulate());
     engine_.RecordComputeTime(layers_ms);
-    const EngineNetwork& plan = engine_.plan();
+    const EngineNetwork& plan = engine_.compiled();
     std::vector<Tensor> outputs;
     for (int i = 0; i < plan.output_size(); ++i) {
       const DeviceTensor& tensor = engine_.tensors()[plan.output(i).tensor()];
@@ -205,7 +206,7 @@ class CudaExecutionContext : public ExecutionContext {
 
  private:
   Status Enqueue(const std::vector<Tensor>& inputs) {
-    const EngineNetwork& plan = engine_.plan();
+    const EngineNetwork& plan = engine_.compiled();
     if (static_cast<int>(inputs.size()) != plan.input_size()) {
       return Status::InvalidArgument("the engine takes " + std::to_string(plan.input_size()) +
                                      " inputs, got " + std::to_string(inputs.size()));
@@ -243,7 +244,7 @@ class CudaExecutionContext : public ExecutionContext {
   }
 
   Status EnqueueLayers(const RunBuffers& buffers) const {
-    const EngineNetwork& plan = engine_.plan();
+    const EngineNetwork& plan = engine_.compiled();
     const int layers = static_cast<int>(engine_.runners().size());
     for (int i = 0; i < layers; ++i) {
       if (profiler_ != nullptr) TFTRT_RETURN_IF_ERROR(profiler_->Mark(i, stream_));
@@ -390,9 +391,10 @@ StatusOr<DeviceOperand> CudaEngine::Operand(const EngineOperand& proto, bool hos
 }
 
 Status CudaEngine::Compile() {
-  const EngineNetwork& network = plan();
+  if (plan().precision() == "INT8") lowered_ = Int8LayersAsFp16(plan());
+  const EngineNetwork& network = compiled();
   if (network.precision() != "FP32" && network.precision() != "FP16") {
-    return Status::Unimplemented("the cuda backend runs FP32 and FP16 engines, not '" +
+    return Status::Unimplemented("the cuda backend runs FP32, FP16 and INT8 engines, not '" +
                                  network.precision() + "'");
   }
   TFTRT_RETURN_IF_ERROR(CheckPlanTensorCount(network));
@@ -503,7 +505,7 @@ std::vector<int> ReshapeAliases(const EngineNetwork& network,
 }  // namespace
 
 void CudaEngine::PlanArena() {
-  const EngineNetwork& network = plan();
+  const EngineNetwork& network = compiled();
   const int num_layers = network.layer_size();
   std::vector<BufferLifetime> lifetimes(tensors_.size());
   for (size_t t = 0; t < tensors_.size(); ++t) {

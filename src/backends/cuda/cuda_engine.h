@@ -9,6 +9,7 @@
 
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,10 @@ class CudaEngine : public Engine {
   const MemoryPlan& memory() const { return memory_; }
   size_t workspace_bytes() const { return workspace_bytes_; }
   int device() const { return device_; }
+  // The network the runners run: the plan, or for an INT8 plan the plan with its INT8
+  // layers as FP16 layers (engine/int8_as_fp16.h: this backend has no INT8 kernels yet).
+  // plan() stays what was built, the engine's file keeps it.
+  const EngineNetwork& compiled() const { return lowered_ ? *lowered_ : plan(); }
 
  private:
   class Constants;
@@ -43,6 +48,7 @@ class CudaEngine : public Engine {
   StatusOr<DeviceOperand> Operand(const EngineOperand& proto, bool host_only = false);
   void PlanArena();
 
+  std::optional<EngineNetwork> lowered_;
   int device_ = 0;
   bool half_storage_ = false;
   std::vector<DeviceTensor> tensors_;

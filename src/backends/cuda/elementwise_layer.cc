@@ -65,7 +65,9 @@ class ChainBuilder {
       }
       instruction.op = *mapped;
     }
-    instruction.alpha = AttrFloatOr(attrs, "alpha", 0.2f);
+    instruction.alpha = instruction.op == ElementwiseOp::kFakeQuantInt8
+                            ? AttrFloatOr(attrs, "scale", 1.0f)
+                            : AttrFloatOr(attrs, "alpha", 0.2f);
     for (size_t i = 0; i < operands.size() && i < 3; ++i) {
       instruction.operands[i] = static_cast<int8_t>(operands[i]);
     }

@@ -1,12 +1,15 @@
 // Quantization simulation: FakeQuantWithMinMaxArgs, FakeQuantWithMinMaxVars and
 // QuantizeAndDequantizeV2 / V3 / V4 (float32), with TF's checks and errors. The math is in
 // kernels/cpu/fake_quantize.h. INT8 engines read these ops' ranges instead
-// (engine/quantization_ranges.h).
+// (engine/quantization_ranges.h). _TftrtFakeQuantInt8 is TensorRT's symmetric int8 grid, for
+// INT8 layers a backend runs in FP16 (engine/int8_as_fp16.h).
 #include <algorithm>
+#include <cmath>
 #include <string>
 
 #include "graph/attrs.h"
 #include "kernels/cpu/fake_quantize.h"
+#include "kernels/cpu/int8_quantize.h"
 #include "runtime/kernel.h"
 #include "runtime/kernel_checks.h"
 
@@ -59,6 +62,21 @@ Status FakeQuantWithMinMaxArgsKernel(OpKernelContext& ctx) {
   const Tensor& input = ctx.input(0);
   Tensor output(DataType::kFloat, input.shape());
   MapFloats(input, output, [&](float x) { return FakeQuantArgsValue(x, range); });
+  ctx.set_output(0, std::move(output));
+  return Status::Ok();
+}
+
+// ---- _TftrtFakeQuantInt8: an engine-only op (engine/int8_as_fp16.h) ----
+
+Status FakeQuantInt8Kernel(OpKernelContext& ctx) {
+  TFTRT_RETURN_IF_ERROR(CheckNumInputs(ctx, 1));
+  TFTRT_RETURN_IF_ERROR(CheckFloatInput(ctx));
+  TFTRT_ASSIGN_OR_RETURN(float scale, GetFloatAttr(ctx.node(), "scale"));
+  if (!(scale > 0) || !std::isfinite(scale)) {
+    return OpError(ctx, "scale must be positive and finite, got " + std::to_string(scale));
+  }
+  Tensor output = ctx.input(0).Clone();
+  FakeQuantizeInt8(output.flat<float>(), output.NumElements(), scale);
   ctx.set_output(0, std::move(output));
   return Status::Ok();
 }
@@ -257,6 +275,7 @@ Status QuantizeAndDequantizeV3Kernel(OpKernelContext& ctx) {
 
 void RegisterQuantizationOps(KernelRegistry& registry) {
   registry.Register("FakeQuantWithMinMaxArgs", &FakeQuantWithMinMaxArgsKernel);
+  registry.Register("_TftrtFakeQuantInt8", &FakeQuantInt8Kernel);
   registry.Register("FakeQuantWithMinMaxVars", &FakeQuantWithMinMaxVarsKernel);
   registry.Register("QuantizeAndDequantizeV2", &QuantizeAndDequantizeV2Kernel);
   registry.Register("QuantizeAndDequantizeV3", &QuantizeAndDequantizeV3Kernel);

@@ -73,6 +73,7 @@ constexpr OpInfo kOps[] = {
     {Op::kRelu, "Relu", 1, true},
     {Op::kRelu6, "Relu6", 1, true},
     {Op::kLeakyRelu, "LeakyRelu", 1, false},
+    {Op::kFakeQuantInt8, "_TftrtFakeQuantInt8", 1, false},
     {Op::kSigmoid, "Sigmoid", 1, false},
     {Op::kTanh, "Tanh", 1, false},
     {Op::kElu, "Elu", 1, false},
@@ -285,6 +286,11 @@ __device__ __forceinline__ void FloatUnary(const ElementwiseInstruction& ins, fl
       return EachLane(v, [](float x) { return x < 0.0f ? 0.0f : (x > 6.0f ? 6.0f : x); });
     case Op::kLeakyRelu:
       return EachLane(v, [alpha](float x) { return x > 0.0f ? x : __fmul_rn(x, alpha); });
+    case Op::kFakeQuantInt8:  // as kernels/cpu/int8_quantize.h, alpha being the scale
+      return EachLane(v, [alpha](float x) {
+        const float q = __fdiv_rn(x, alpha);
+        return isnan(q) ? 0.0f : __fmul_rn(rintf(fminf(fmaxf(q, -128.0f), 127.0f)), alpha);
+      });
     case Op::kSigmoid:
       return EachLane(v, [](float x) { return __fdiv_rn(1.0f, __fadd_rn(1.0f, expf(-x))); });
     case Op::kTanh:

@@ -97,6 +97,9 @@ enum class ElementwiseOp : uint8_t {
   kRelu,
   kRelu6,
   kLeakyRelu,  // alpha: ElementwiseInstruction::alpha
+  // The engine-only _TftrtFakeQuantInt8 (engine/int8_as_fp16.h); its scale:
+  // ElementwiseInstruction::alpha.
+  kFakeQuantInt8,
   kSigmoid,
   kTanh,
   kElu,
@@ -132,7 +135,7 @@ struct ElementwiseInstruction {
   int8_t operands[3] = {0, 0, 0};
   // For binary steps: compute op(input, v) instead of op(v, input) (Sub, Div, Pow, ...).
   bool operand_first = false;
-  float alpha = 0.2f;               // LeakyRelu
+  float alpha = 0.2f;               // LeakyRelu's alpha; _TftrtFakeQuantInt8's scale
   DType cast_to = DType::kFloat32;  // Cast
 };
 
