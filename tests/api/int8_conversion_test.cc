@@ -347,7 +347,9 @@ TEST_F(Int8ConversionTest, LimitInt8ErrorKeepsTheMostSensitiveLayersInFp16) {
   Status loose = converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)),
                                           all_int8.int8_output_error * 1.01);
   ASSERT_TRUE(loose.ok()) << loose.ToString();
-  for (const Int8LayerSummary& layer : OnlyEngine(*converter.Summary()).int8_layers) {
+  auto listed = converter.Summary();  // kept: the loop reads into it
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  for (const Int8LayerSummary& layer : OnlyEngine(*listed).int8_layers) {
     EXPECT_FALSE(layer.fp16) << layer.layer;
   }
 
@@ -423,7 +425,9 @@ TEST_F(Int8ConversionTest, LimitInt8ErrorRejectsWhatItCannotDo) {
       converter.LimitInt8Error(Generator({evaluation}, std::make_shared<int>(0)), 1e-12);
   EXPECT_EQ(impossible.code(), StatusCode::kFailedPrecondition) << impossible.ToString();
   EXPECT_NE(impossible.message().find("FP16"), std::string::npos) << impossible.ToString();
-  for (const Int8LayerSummary& layer : OnlyEngine(*converter.Summary()).int8_layers) {
+  auto listed = converter.Summary();  // kept: the loop reads into it
+  ASSERT_TRUE(listed.ok()) << listed.status().ToString();
+  for (const Int8LayerSummary& layer : OnlyEngine(*listed).int8_layers) {
     EXPECT_FALSE(layer.fp16) << layer.layer;
   }
   ASSERT_TRUE(converter.Build(Generator({evaluation}, std::make_shared<int>(0))).ok());
