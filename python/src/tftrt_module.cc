@@ -393,12 +393,15 @@ NB_MODULE(_tftrt, m) {
     return list;
   });
 
-  m.def("summarize_saved_model", [](const std::string& dir, const std::string& signature_key,
-                                    const std::set<std::string>& tags) {
-    auto summary = [&] {
-      nb::gil_scoped_release no_gil;
-      return tftrt::SummarizeSavedModel(dir, signature_key, tags);
-    }();
-    return tftrt::FormatSummary(ValueOrThrow(std::move(summary)));
-  });
+  m.def(
+      "summarize_saved_model",
+      [](const std::string& dir, const std::string& signature_key,
+         const std::set<std::string>& tags, nb::object evaluation_next) {
+        std::mutex mutex;  // one call, nothing shared
+        auto summary = CallWithInputs(mutex, evaluation_next, [&](tftrt::InputFn fn) {
+          return tftrt::SummarizeSavedModel(dir, signature_key, tags, std::move(fn));
+        });
+        return tftrt::FormatSummary(ValueOrThrow(std::move(summary)));
+      },
+      "saved_model_dir"_a, "signature_key"_a, "tags"_a, "evaluation_next"_a.none() = nb::none());
 }

@@ -89,6 +89,11 @@ def test_int8_accuracy_report_and_error_limit(example_input, tmp_path):
     lines.clear()
     c.summary(print_fn=lines.append)
     assert "kept in FP16" in lines[0]
+    c.save(str(tmp_path / "limited"))
+    saved = tftrt.saved_model.load(str(tmp_path / "limited"))
+    assert "kept in FP16" in saved.summary()
+    measured = saved.summary(evaluation_input_fn=repeat({"image": example_input}))
+    assert "output error against FP32" in measured and " sensitivity " in measured
     with pytest.raises(ValueError, match="INT8"):
         fp16 = make(precision_mode="FP16")
         fp16.convert()

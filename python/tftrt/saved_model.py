@@ -6,10 +6,11 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from typing import Dict, Iterator, List, Optional, Sequence, Union
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Union
 
 from . import _tftrt
-from .trt_convert import SignatureFunction
+from ._progress import Progress
+from .trt_convert import SignatureFunction, _InputPuller, _specs
 
 __all__ = ["load", "LoadedSavedModel"]
 
@@ -53,9 +54,25 @@ class LoadedSavedModel:
         keys = [key for key, _, _ in _tftrt.list_signatures(export_dir, set(tags))]
         self.signatures: Mapping = _Signatures(export_dir, tags, keys)
 
-    def summary(self, signature_key: str = "serving_default") -> str:
-        """The conversion summary of a converted SavedModel (as ``tftrt summary DIR``)."""
-        return _tftrt.summarize_saved_model(self.export_dir, signature_key, set(self.tags))
+    def summary(self, signature_key: str = "serving_default", *,
+                evaluation_input_fn: Optional[Callable[[], Iterable]] = None) -> str:
+        """The conversion summary of a converted SavedModel (as ``tftrt summary DIR``).
+
+        Given ``evaluation_input_fn`` (a generator function as ``Converter.build`` takes),
+        each INT8 layer's error against FP32 is measured on its input sets (as ``tftrt
+        summary DIR --evaluation-inputs-dir``)."""
+        if evaluation_input_fn is None:
+            return _tftrt.summarize_saved_model(self.export_dir, signature_key, set(self.tags))
+        specs = [_specs(inputs) for key, inputs, _ in
+                 _tftrt.list_signatures(self.export_dir, set(self.tags)) if key == signature_key]
+        progress = Progress("measuring INT8 accuracy")
+        puller = _InputPuller(evaluation_input_fn, lambda: specs[0] if specs else [],
+                              "evaluation_input_fn", progress)
+        try:
+            return _tftrt.summarize_saved_model(self.export_dir, signature_key, set(self.tags),
+                                                puller)
+        finally:
+            progress.close()
 
     def __repr__(self) -> str:
         return f"<tftrt.saved_model.LoadedSavedModel {self.export_dir} {list(self.signatures)}>"
