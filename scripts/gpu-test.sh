@@ -3,8 +3,8 @@
 # 10 minutes. Prepare here with scripts/gpu-pack.sh, then:
 #   device run: scripts/gpu-test.sh        (carry: .debs third_party .gpu)
 # It builds tftrt with the cuda backend for the GPU it runs on, then runs:
-#   1. the GPU unit tests: tftrt's own kernels (the depthwise convolution apart, with its
-#      MobileNetV2 times against cuDNN), the cuDNN and cuBLASLt runners, the fused attention,
+#   1. the GPU unit tests: tftrt's own kernels (its convolution kernels apart, with their
+#      MobileNetV2 and ResNet50 times against cuDNN), the cuDNN and cuBLASLt runners, the fused attention,
 #      channel padding, the Hopper GELU matmul;
 #   2. the engine conformance harness: every converter op case as a one-layer engine on
 #      the cpu and cuda backends at FP32, TF32 and FP16, against TF's outputs and the cpu
@@ -36,7 +36,7 @@ step() {  # step NAME COMMAND...: runs it, logs to $out/NAME.log, records the re
 
 nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | tee "$out/gpu.txt"
 arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
-targets=(tftrt_cli cuda_kernels_test depthwise_test convolution_runner_test matmul_runner_test
+targets=(tftrt_cli cuda_kernels_test kernel_convolution_test convolution_runner_test matmul_runner_test
          attention_test cuda_engine_test channel_padding_test gelu_matmul_test
          engine_conformance_test converted_fixtures_test int8_conversion_test)
 step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
@@ -47,8 +47,8 @@ export TFTRT_OP_CASES_DIR=$fixtures/op_cases TFTRT_FIXTURES_DIR=$fixtures/models
 
 status=0
 step kernels "$build/cuda_kernels_test" || status=1
-step depthwise "$build/depthwise_test" || status=1
-grep -h '^\[          \] mobilenetv2' "$out/depthwise.log"
+step convolution-kernels "$build/kernel_convolution_test" || status=1
+grep -hE '^\[          \] (mobilenetv2|resnet50)' "$out/convolution-kernels.log"
 # TFTRT_GPU_TEST_QUICK=1 skips the long runner sweeps (about 35 s) when device time is short.
 if [ "${TFTRT_GPU_TEST_QUICK:-0}" != 1 ]; then
   step convolution "$build/convolution_runner_test" || status=1

@@ -1,15 +1,17 @@
 // Convolution and matmul layers, on the cuDNN and cuBLASLt runners (depthwise convolutions
-// with channel multiplier 1 on tftrt's own kernel): the longest prefix of the layer's epilogue
-// that the runner accepts is fused into the product (bias, channel scale, one residual add,
-// activations); the rest runs as one elementwise pass after it.
+// with channel multiplier 1 on tftrt's own kernel, and convolutions of few input channels on
+// whichever of cuDNN and tftrt's kernel timing finds faster): the longest prefix of the layer's
+// epilogue that the runner accepts is fused into the product (bias, channel scale, one residual
+// add, activations); the rest runs as one elementwise pass after it.
 #include "backends/cuda/batched_product.h"
 #include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cuda_check.h"
-#include "backends/cuda/depthwise_runner.h"
 #include "backends/cuda/device_weights.h"
+#include "backends/cuda/kernel_convolution_runner.h"
 #include "backends/cuda/kernels/data_movement.h"
 #include "backends/cuda/kernels/reduction.h"
+#include "backends/cuda/layer_choice.h"
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
 #include "engine/attention_folding.h"
@@ -110,11 +112,11 @@ class ConvolutionLayerRunner : public LayerRunner {
   int out_;
 };
 
-// A depthwise convolution with channel multiplier 1, on tftrt's own kernel.
-class DepthwiseLayerRunner : public LayerRunner {
+// A convolution on one of tftrt's own kernels.
+class KernelConvolutionLayerRunner : public LayerRunner {
  public:
-  DepthwiseLayerRunner(std::unique_ptr<DepthwiseRunner> runner, DeviceOperand x,
-                       DeviceOperand residual, int out)
+  KernelConvolutionLayerRunner(std::unique_ptr<KernelConvolutionRunner> runner, DeviceOperand x,
+                               DeviceOperand residual, int out)
       : runner_(std::move(runner)), x_(std::move(x)), residual_(std::move(residual)), out_(out) {}
   Status Enqueue(const RunBuffers& b) const override {
     const bool residual = PrefixHasResidual(runner_->epilogue(), runner_->fused_steps());
@@ -123,7 +125,7 @@ class DepthwiseLayerRunner : public LayerRunner {
   }
 
  private:
-  std::unique_ptr<DepthwiseRunner> runner_;
+  std::unique_ptr<KernelConvolutionRunner> runner_;
   DeviceOperand x_, residual_;
   int out_;
 };
@@ -269,6 +271,19 @@ StatusOr<ConvolutionKind> ConvolutionKindOf(const std::string& op) {
   return Status::Unimplemented("the cuda backend has no convolution " + op);
 }
 
+// `desc` on tftrt's own kernel, with the whole mapped epilogue fused and the rest after it.
+StatusOr<std::unique_ptr<LayerRunner>> MakeKernelConvolution(const LayerSpec& spec,
+                                                             const ConvolutionDescription& desc,
+                                                             const MappedEpilogue& epilogue) {
+  TFTRT_ASSIGN_OR_RETURN(
+      std::unique_ptr<KernelConvolutionRunner> runner,
+      KernelConvolutionRunner::Create(desc, *spec.inputs.at(1).host, epilogue.steps));
+  const int fused = runner->fused_steps();
+  std::unique_ptr<LayerRunner> main(new KernelConvolutionLayerRunner(
+      std::move(runner), spec.inputs.at(0), epilogue.residual, spec.outputs[0]));
+  return WithEpilogue(std::move(main), spec, fused);
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& spec) {
@@ -303,21 +318,33 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
                               .dtype = IoDataType(spec.output().dtype),
                               .allow_tf32 = spec.allow_tf32};
   MappedEpilogue epilogue = MapEpilogue(spec);
-  if (DepthwiseRunner::Handles(desc)) {
-    TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<DepthwiseRunner> runner,
-                           DepthwiseRunner::Create(desc, *filter.host, std::move(epilogue.steps)));
-    const int fused = runner->fused_steps();
-    std::unique_ptr<LayerRunner> main(
-        new DepthwiseLayerRunner(std::move(runner), x, epilogue.residual, spec.outputs[0]));
-    return WithEpilogue(std::move(main), spec, fused);
+  if (KernelConvolutionRunner::HandlesDepthwise(desc)) {
+    return MakeKernelConvolution(spec, desc, epilogue);
   }
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<ChannelPaddedConvolution> convolution,
-                         ChannelPaddedConvolution::Create(spec.handles, desc, *filter.host,
-                                                          epilogue.steps, spec.tactics));
-  const int fused = convolution->runner().fused_steps();
-  std::unique_ptr<LayerRunner> main(
-      new ConvolutionLayerRunner(std::move(convolution), x, epilogue.residual, spec.outputs[0]));
-  return WithEpilogue(std::move(main), spec, fused);
+  const bool small_channels = KernelConvolutionRunner::HandlesSmallChannels(desc);
+  StatusOr<std::unique_ptr<ChannelPaddedConvolution>> convolution =
+      ChannelPaddedConvolution::Create(spec.handles, desc, *filter.host, epilogue.steps,
+                                       spec.tactics);
+  if (!convolution.ok()) {
+    // Where cuDNN has no plan, the small-channel kernel is the only way.
+    if (small_channels && convolution.status().code() == StatusCode::kUnimplemented) {
+      return MakeKernelConvolution(spec, desc, epilogue);
+    }
+    return convolution.status();
+  }
+  const int fused = (*convolution)->runner().fused_steps();
+  std::unique_ptr<LayerRunner> library(
+      new ConvolutionLayerRunner(std::move(*convolution), x, epilogue.residual, spec.outputs[0]));
+  TFTRT_ASSIGN_OR_RETURN(library, WithEpilogue(std::move(library), spec, fused));
+  if (!small_channels || !spec.tactics.timed()) return library;
+  std::vector<std::unique_ptr<LayerRunner>> candidates;
+  candidates.push_back(std::move(library));
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> kernel,
+                         MakeKernelConvolution(spec, desc, epilogue));
+  candidates.push_back(std::move(kernel));
+  return FastestLayerRunner(
+      spec, std::move(candidates), {"cudnn", "small-channel kernel"},
+      "small-channel conv " + desc.ToString() + " epilogue " + EpilogueToString(epilogue.steps));
 }
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {

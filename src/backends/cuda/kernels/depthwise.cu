@@ -7,6 +7,7 @@
 #include "backends/cuda/cuda_check.h"
 #include "backends/cuda/kernels/depthwise.h"
 #include "backends/cuda/kernels/device_utils.cuh"
+#include "backends/cuda/kernels/kernel_epilogue.cuh"
 
 namespace tftrt::cuda {
 namespace {
@@ -62,114 +63,6 @@ struct Geometry {
   Divisor rows;    // out_height
 };
 
-// ---- Vectors of channels ----
-
-// kLanes consecutive channels of T, loaded and stored as one access (16 bytes when kLanes is
-// 16 / sizeof(T)).
-template <typename T, int kLanes>
-struct alignas(sizeof(T) * kLanes) Lanes {
-  T v[kLanes];
-};
-
-template <typename T, int kLanes>
-__device__ __forceinline__ void LoadLanes(const T* p, float (&out)[kLanes]) {
-  const Lanes<T, kLanes> loaded = *reinterpret_cast<const Lanes<T, kLanes>*>(p);
-#pragma unroll
-  for (int lane = 0; lane < kLanes; ++lane) out[lane] = LoadFloat(&loaded.v[lane]);
-}
-
-// kLanes float32 channel values (a bias or scale vector), through the read-only cache.
-template <int kLanes>
-__device__ __forceinline__ void LoadChannelValues(const float* p, float (&out)[kLanes]) {
-  if constexpr (kLanes % 4 == 0) {
-#pragma unroll
-    for (int k = 0; k < kLanes; k += 4) {
-      const float4 f = __ldg(reinterpret_cast<const float4*>(p + k));
-      out[k] = f.x;
-      out[k + 1] = f.y;
-      out[k + 2] = f.z;
-      out[k + 3] = f.w;
-    }
-  } else {
-#pragma unroll
-    for (int lane = 0; lane < kLanes; ++lane) out[lane] = __ldg(p + lane);
-  }
-}
-
-// ---- The epilogue, with TF's semantics (as the elementwise kernel computes these ops) ----
-
-template <int kLanes>
-__device__ __forceinline__ void Activate(EpilogueOp op, float alpha, float (&v)[kLanes]) {
-  switch (op) {
-    case EpilogueOp::kRelu:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = v[l] < 0.0f ? 0.0f : v[l];  // NaN passes, as TF
-      return;
-    case EpilogueOp::kRelu6:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = v[l] < 0.0f ? 0.0f : (v[l] > 6.0f ? 6.0f : v[l]);
-      return;
-    case EpilogueOp::kLeakyRelu:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = v[l] > 0.0f ? v[l] : __fmul_rn(v[l], alpha);
-      return;
-    case EpilogueOp::kSigmoid:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = __fdiv_rn(1.0f, __fadd_rn(1.0f, expf(-v[l])));
-      return;
-    case EpilogueOp::kTanh:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = tanhf(v[l]);
-      return;
-    case EpilogueOp::kElu:  // TF computes exp(x) - 1, not expm1
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) {
-        v[l] = v[l] < 0.0f ? __fmul_rn(alpha, __fsub_rn(expf(v[l]), 1.0f)) : v[l];
-      }
-      return;
-    case EpilogueOp::kGeluExact:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) {
-        v[l] = 0.5f * v[l] * (1.0f + erff(v[l] * 0.70710678118654752440f));
-      }
-      return;
-    case EpilogueOp::kGeluTanh:
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) {
-        const float x = v[l];
-        v[l] = 0.5f * x * (1.0f + tanhf(0.79788456080286535588f * (x + 0.044715f * x * x * x)));
-      }
-      return;
-    default:  // the channel and residual steps are ApplyEpilogue's
-      return;
-  }
-}
-
-// Applies the epilogue to kLanes channels from `channel` of the output element at `offset`.
-// Every thread runs the same steps, so the branches are uniform.
-template <typename T, int kLanes, typename I>
-__device__ __forceinline__ void ApplyEpilogue(const DepthwiseEpilogue& e, float (&v)[kLanes],
-                                              I channel, I offset) {
-  for (int i = 0; i < e.num_steps; ++i) {
-    const EpilogueOp op = e.ops[i];
-    if (op == EpilogueOp::kBiasAdd || op == EpilogueOp::kChannelScale) {
-      float values[kLanes];
-      LoadChannelValues<kLanes>(e.vectors[i] + channel, values);
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) {
-        v[l] = op == EpilogueOp::kBiasAdd ? __fadd_rn(v[l], values[l]) : __fmul_rn(v[l], values[l]);
-      }
-    } else if (op == EpilogueOp::kResidualAdd) {
-      float residual[kLanes];
-      LoadLanes<T, kLanes>(static_cast<const T*>(e.residual) + offset, residual);
-#pragma unroll
-      for (int l = 0; l < kLanes; ++l) v[l] = __fadd_rn(v[l], residual[l]);
-    } else {
-      Activate<kLanes>(op, e.alphas[i], v);
-    }
-  }
-}
-
 // ---- The kernel ----
 
 // One work item per (image n, output row p, tile of kCols output columns from q0, vector of
@@ -186,7 +79,7 @@ __device__ __forceinline__ void ApplyEpilogue(const DepthwiseEpilogue& e, float 
 template <typename T, int kVec, int kR, int kS, int kCols, typename I>
 __global__ void __launch_bounds__(kThreadsPerBlock)
     DepthwiseKernel(const Geometry<I> g, const T* __restrict__ x, const T* __restrict__ filter,
-                    const DepthwiseEpilogue e, T* __restrict__ y) {
+                    const KernelEpilogue e, T* __restrict__ y) {
   static_assert(kCols == 1 || kS > 0, "column tiles need a compile-time window width");
   const int filter_height = kR > 0 ? kR : g.filter_height;
   const int filter_width = kS > 0 ? kS : g.filter_width;
@@ -269,8 +162,8 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 // ---- Launch ----
 
 template <typename T, int kVec, int kR, int kS, int kCols, typename I>
-Status LaunchDepthwise(const DepthwiseConv2DParams& p, const void* x, const void* filter,
-                       const DepthwiseEpilogue& e, void* y, cudaStream_t stream) {
+Status LaunchDepthwise(const Conv2DKernelParams& p, const void* x, const void* filter,
+                       const KernelEpilogue& e, void* y, cudaStream_t stream) {
   using Divisor = typename Geometry<I>::Divisor;
   const int64_t groups = p.channels / kVec;
   const int64_t tiles = CeilDiv(p.out_width, kCols);
@@ -305,8 +198,8 @@ Status LaunchDepthwise(const DepthwiseConv2DParams& p, const void* x, const void
 // window through the general kernel. Tensors that need 64-bit offsets (rare) always take the
 // general kernel.
 template <typename T, int kVec, typename I>
-Status LaunchForWindow(const DepthwiseConv2DParams& p, const void* x, const void* filter,
-                       const DepthwiseEpilogue& e, void* y, cudaStream_t stream) {
+Status LaunchForWindow(const Conv2DKernelParams& p, const void* x, const void* filter,
+                       const KernelEpilogue& e, void* y, cudaStream_t stream) {
   if constexpr (std::is_same_v<I, int32_t>) {
     const bool unit_w = p.stride_width == 1 && p.dilation_width == 1;
     if (p.filter_height == 3 && p.filter_width == 3) {
@@ -326,8 +219,8 @@ Status LaunchForWindow(const DepthwiseConv2DParams& p, const void* x, const void
 // 16-byte channel vectors where the channel count and every pointer allow, single channels
 // otherwise.
 template <typename T, typename I>
-Status LaunchForVector(const DepthwiseConv2DParams& p, const void* x, const void* filter,
-                       const DepthwiseEpilogue& e, void* y, cudaStream_t stream) {
+Status LaunchForVector(const Conv2DKernelParams& p, const void* x, const void* filter,
+                       const KernelEpilogue& e, void* y, cudaStream_t stream) {
   constexpr int kWide = 16 / sizeof(T);
   bool wide = p.channels % kWide == 0 && Aligned16(x) && Aligned16(filter) && Aligned16(y) &&
               Aligned16(e.residual);
@@ -339,8 +232,8 @@ Status LaunchForVector(const DepthwiseConv2DParams& p, const void* x, const void
 // 32-bit index arithmetic when every offset the kernel computes stays below 2^30 (so that the
 // grid-stride loop's index cannot overflow either).
 template <typename T>
-Status LaunchForIndex(const DepthwiseConv2DParams& p, const void* x, const void* filter,
-                      const DepthwiseEpilogue& e, void* y, cudaStream_t stream) {
+Status LaunchForIndex(const Conv2DKernelParams& p, const void* x, const void* filter,
+                      const KernelEpilogue& e, void* y, cudaStream_t stream) {
   constexpr int64_t kLimit = int64_t{1} << 30;
   auto fits = [&](int64_t v) { return v < kLimit; };
   const bool narrow =
@@ -356,36 +249,13 @@ Status LaunchForIndex(const DepthwiseConv2DParams& p, const void* x, const void*
 
 }  // namespace
 
-Status DepthwiseConv2D(const DepthwiseConv2DParams& p, const void* x, const void* filter,
-                       DType dtype, const DepthwiseEpilogue& e, void* y, cudaStream_t stream) {
-  if (p.filter_height <= 0 || p.filter_width <= 0 || p.stride_height <= 0 || p.stride_width <= 0 ||
-      p.dilation_height <= 0 || p.dilation_width <= 0) {
-    return Status::InvalidArgument(
-        "DepthwiseConv2D: filter sizes, strides and dilations must be positive");
-  }
-  if (p.batch < 0 || p.in_height < 0 || p.in_width < 0 || p.channels < 0 || p.out_height < 0 ||
-      p.out_width < 0 || p.pad_top < 0 || p.pad_left < 0) {
-    return Status::InvalidArgument("DepthwiseConv2D: negative size or padding");
-  }
-  if (dtype != DType::kFloat32 && dtype != DType::kFloat16) {
-    return Status::InvalidArgument(std::string("DepthwiseConv2D: unsupported dtype ") +
-                                   DTypeName(dtype));
-  }
-  if (e.num_steps < 0 || e.num_steps > kMaxEpilogueSteps) {
-    return Status::InvalidArgument("DepthwiseConv2D: " + std::to_string(e.num_steps) +
-                                   " epilogue steps, at most " + std::to_string(kMaxEpilogueSteps));
-  }
-  for (int i = 0; i < e.num_steps; ++i) {
-    const EpilogueOp op = e.ops[i];
-    if ((op == EpilogueOp::kBiasAdd || op == EpilogueOp::kChannelScale) &&
-        e.vectors[i] == nullptr) {
-      return Status::InvalidArgument("DepthwiseConv2D: epilogue step " + std::to_string(i) + " (" +
-                                     std::string(EpilogueOpName(op)) + ") has no values");
-    }
-    if (op == EpilogueOp::kResidualAdd && e.residual == nullptr) {
-      return Status::InvalidArgument("DepthwiseConv2D: epilogue step " + std::to_string(i) +
-                                     " adds a residual, but there is none");
-    }
+Status DepthwiseConv2D(const Conv2DKernelParams& p, const void* x, const void* filter, DType dtype,
+                       const KernelEpilogue& e, void* y, cudaStream_t stream) {
+  TFTRT_RETURN_IF_ERROR(ValidateConvKernelArgs(p, dtype, e, "DepthwiseConv2D"));
+  if (p.out_channels != p.channels) {
+    return Status::InvalidArgument("DepthwiseConv2D: " + std::to_string(p.out_channels) +
+                                   " output channels for " + std::to_string(p.channels) +
+                                   " input channels (channel multiplier 1 only)");
   }
   if (p.batch * p.out_height * p.out_width * p.channels == 0) return Status::Ok();
   const bool reads_input = p.in_height > 0 && p.in_width > 0;

@@ -1,11 +1,9 @@
-// DepthwiseRunner and tftrt's depthwise kernel (kernels/depthwise.h) against a direct CPU
-// reference (double sums) and the epilogue ops' CPU kernels, in fp32 and fp16, over window
-// sizes, strides, dilations, pads, channel counts (vector and single-channel paths) and
-// epilogue chains; on MobileNetV2's batch-128 shapes against cuDNN (ConvolutionRunner), with
-// both times printed. GPU tests skip where there is no CUDA device; the validation tests run
-// everywhere.
-#include "backends/cuda/kernels/depthwise.h"
-
+// KernelConvolutionRunner and tftrt's convolution kernels (kernels/depthwise.h,
+// kernels/small_channel_conv.h) against a direct CPU reference (double sums) and the epilogue
+// ops' CPU kernels, in fp32 and fp16, over window sizes, strides, dilations, pads, channel
+// counts (vector and single-channel paths) and epilogue chains; on MobileNetV2's and
+// ResNet50's batch-128 shapes against cuDNN (ConvolutionRunner), with both times printed. GPU
+// tests skip where there is no CUDA device; the validation tests run everywhere.
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
 
@@ -20,9 +18,11 @@
 #include <vector>
 
 #include "backends/cuda/convolution_runner.h"
-#include "backends/cuda/depthwise_runner.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/dnn_handles.h"
+#include "backends/cuda/kernel_convolution_runner.h"
+#include "backends/cuda/kernels/depthwise.h"
+#include "backends/cuda/kernels/small_channel_conv.h"
 #include "backends/cuda/runner_test_util.h"
 #include "testing/gpu.h"
 
@@ -39,15 +39,21 @@ std::vector<Precision> Precisions() {
           {DataType::kHalf, false, 1e-3, 1e-3, "fp16"}};
 }
 
-// One depthwise convolution (channel multiplier 1) with explicit pads.
-struct DepthwiseCase {
+// One convolution with explicit pads: depthwise with channel multiplier 1, or a dense Conv2D
+// (few input channels: the small-channel kernel's).
+struct ConvCase {
   std::string name;
   int64_t batch = 1, rows = 0, cols = 0, channels = 0;
   int64_t kernel_rows = 3, kernel_cols = 3;
   int64_t stride_rows = 1, stride_cols = 1;
   int64_t dilation_rows = 1, dilation_cols = 1;
   int64_t pad_top = 0, pad_bottom = 0, pad_left = 0, pad_right = 0;
+  int64_t dense_output_channels = 0;  // 0: depthwise (K = C); else a Conv2D's K
 };
+
+int64_t OutputChannels(const ConvCase& c) {
+  return c.dense_output_channels > 0 ? c.dense_output_channels : c.channels;
+}
 
 // TF's SAME pads along one dimension: {before, after}, the odd one after.
 std::array<int64_t, 2> SamePads(int64_t in, int64_t kernel, int64_t stride, int64_t dilation) {
@@ -57,18 +63,24 @@ std::array<int64_t, 2> SamePads(int64_t in, int64_t kernel, int64_t stride, int6
   return {total / 2, total - total / 2};
 }
 
-DepthwiseCase Explicit(std::string name, int64_t batch, int64_t rows, int64_t cols,
-                       int64_t channels, int64_t kernel_rows, int64_t kernel_cols,
-                       int64_t stride_rows, int64_t stride_cols, int64_t dilation_rows,
-                       int64_t dilation_cols, std::array<int64_t, 4> pads) {
+ConvCase Explicit(std::string name, int64_t batch, int64_t rows, int64_t cols, int64_t channels,
+                  int64_t kernel_rows, int64_t kernel_cols, int64_t stride_rows,
+                  int64_t stride_cols, int64_t dilation_rows, int64_t dilation_cols,
+                  std::array<int64_t, 4> pads) {
   return {std::move(name), batch,       rows,        cols,        channels,
           kernel_rows,     kernel_cols, stride_rows, stride_cols, dilation_rows,
           dilation_cols,   pads[0],     pads[1],     pads[2],     pads[3]};
 }
 
+// `c` as a dense Conv2D to `output_channels` channels.
+ConvCase Dense(ConvCase c, int64_t output_channels) {
+  c.dense_output_channels = output_channels;
+  return c;
+}
+
 // A square window, equal strides and dilations; TF's SAME or VALID padding.
-DepthwiseCase Square(std::string name, int64_t batch, int64_t rows, int64_t cols, int64_t channels,
-                     int64_t kernel, int64_t stride, int64_t dilation, bool same) {
+ConvCase Square(std::string name, int64_t batch, int64_t rows, int64_t cols, int64_t channels,
+                int64_t kernel, int64_t stride, int64_t dilation, bool same) {
   std::array<int64_t, 2> rp = {0, 0}, cp = {0, 0};
   if (same) {
     rp = SamePads(rows, kernel, stride, dilation);
@@ -83,13 +95,16 @@ int64_t OutputSize(int64_t in, int64_t kernel, int64_t stride, int64_t dilation,
   return (in + before + after - ((kernel - 1) * dilation + 1)) / stride + 1;
 }
 
-ConvolutionDescription Describe(const DepthwiseCase& c, DataType dtype) {
+ConvolutionDescription Describe(const ConvCase& c, DataType dtype) {
   ConvolutionDescription d;
-  d.kind = ConvolutionKind::kDepthwise;
+  const bool dense = c.dense_output_channels > 0;
+  d.kind = dense ? ConvolutionKind::kConv2D : ConvolutionKind::kDepthwise;
   d.batch = c.batch;
   d.input_rows = c.rows;
   d.input_cols = c.cols;
-  d.input_channels = d.output_channels = d.groups = c.channels;
+  d.input_channels = c.channels;
+  d.output_channels = OutputChannels(c);
+  d.groups = dense ? 1 : c.channels;
   d.output_rows =
       OutputSize(c.rows, c.kernel_rows, c.stride_rows, c.dilation_rows, c.pad_top, c.pad_bottom);
   d.output_cols =
@@ -114,21 +129,26 @@ Shape InputShape(const ConvolutionDescription& d) {
 Shape OutputShape(const ConvolutionDescription& d) {
   return {d.batch, d.output_rows, d.output_cols, d.output_channels};
 }
+bool IsDepthwise(const ConvolutionDescription& d) { return d.kind == ConvolutionKind::kDepthwise; }
+
 Shape FilterShape(const ConvolutionDescription& d) {
-  return {d.kernel_rows, d.kernel_cols, d.input_channels, 1};
+  return {d.kernel_rows, d.kernel_cols, d.input_channels, IsDepthwise(d) ? 1 : d.output_channels};
 }
 
-// The definition, summed in double: x [N, H, W, C] and filter [R, S, C, 1], float32 tensors.
+// The definition, summed in double: x [N, H, W, C] and filter [R, S, C, 1] (depthwise) or
+// [R, S, C, K], float32 tensors.
 Tensor Reference(const ConvolutionDescription& d, const Tensor& x, const Tensor& filter) {
   Tensor y(DataType::kFloat, OutputShape(d));
   const float* xv = x.flat<float>();
   const float* fv = filter.flat<float>();
   float* yv = y.flat<float>();
   const int64_t c_count = d.input_channels;
+  const int64_t k_count = d.output_channels;
+  const bool depthwise = IsDepthwise(d);
   for (int64_t n = 0; n < d.batch; ++n) {
     for (int64_t p = 0; p < d.output_rows; ++p) {
       for (int64_t q = 0; q < d.output_cols; ++q) {
-        for (int64_t c = 0; c < c_count; ++c) {
+        for (int64_t k = 0; k < k_count; ++k) {
           double sum = 0;
           for (int64_t r = 0; r < d.kernel_rows; ++r) {
             const int64_t h = p * d.stride_rows - d.pad_top + r * d.dilation_rows;
@@ -136,12 +156,19 @@ Tensor Reference(const ConvolutionDescription& d, const Tensor& x, const Tensor&
             for (int64_t s = 0; s < d.kernel_cols; ++s) {
               const int64_t w = q * d.stride_cols - d.pad_left + s * d.dilation_cols;
               if (w < 0 || w >= d.input_cols) continue;
-              sum += static_cast<double>(
-                         xv[((n * d.input_rows + h) * d.input_cols + w) * c_count + c]) *
-                     fv[(r * d.kernel_cols + s) * c_count + c];
+              const float* pixel = xv + ((n * d.input_rows + h) * d.input_cols + w) * c_count;
+              const float* taps =
+                  fv + (r * d.kernel_cols + s) * c_count * (depthwise ? 1 : k_count);
+              if (depthwise) {
+                sum += static_cast<double>(pixel[k]) * taps[k];
+                continue;
+              }
+              for (int64_t c = 0; c < c_count; ++c) {
+                sum += static_cast<double>(pixel[c]) * taps[c * k_count + k];
+              }
             }
           }
-          yv[((n * d.output_rows + p) * d.output_cols + q) * c_count + c] = static_cast<float>(sum);
+          yv[((n * d.output_rows + p) * d.output_cols + q) * k_count + k] = static_cast<float>(sum);
         }
       }
     }
@@ -163,9 +190,9 @@ void RoundValues(std::vector<EpilogueStep>& epilogue, DataType dtype) {
   }
 }
 
-// Runs `c` with `epilogue` through DepthwiseRunner and compares with the reference.
-void CheckDepthwise(const DepthwiseCase& c, const Precision& p, std::vector<EpilogueStep> epilogue,
-                    uint32_t seed, bool half_filter = false) {
+// Runs `c` with `epilogue` through KernelConvolutionRunner and compares with the reference.
+void CheckKernel(const ConvCase& c, const Precision& p, std::vector<EpilogueStep> epilogue,
+                 uint32_t seed, bool half_filter = false) {
   SCOPED_TRACE(c.name + " " + p.name + " epilogue " + EpilogueToString(epilogue));
   const ConvolutionDescription d = Describe(c, p.dtype);
   const Tensor x = testing::RandomTensor(InputShape(d), seed, p.dtype);
@@ -177,7 +204,8 @@ void CheckDepthwise(const DepthwiseCase& c, const Precision& p, std::vector<Epil
   const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, residual);
   ASSERT_TRUE(expected.is_valid());
 
-  auto runner = DepthwiseRunner::Create(d, half_filter ? ToHalfTensor(filter) : filter, epilogue);
+  auto runner =
+      KernelConvolutionRunner::Create(d, half_filter ? ToHalfTensor(filter) : filter, epilogue);
   ASSERT_TRUE(runner.ok()) << runner.status().ToString();
   ASSERT_EQ((*runner)->fused_steps(), static_cast<int>(epilogue.size()));
 
@@ -194,8 +222,8 @@ void CheckDepthwise(const DepthwiseCase& c, const Precision& p, std::vector<Epil
   EXPECT_TRUE(testing::Close(y_device.Download(OutputShape(d)), expected, p));
 }
 
-std::vector<DepthwiseCase> Cases() {
-  std::vector<DepthwiseCase> cases = {
+std::vector<ConvCase> Cases() {
+  std::vector<ConvCase> cases = {
       // 16-byte channel vectors (C % 8 == 0), 3x3 and 5x5 compiled in, column tiles at stride 1.
       Square("3x3_s1_same_c8", 1, 9, 9, 8, 3, 1, 1, true),
       Square("3x3_s1_same_c96_n3", 3, 14, 14, 96, 3, 1, 1, true),
@@ -229,6 +257,27 @@ std::vector<DepthwiseCase> Cases() {
       Explicit("3x5_s1x2_c144", 1, 9, 12, 144, 3, 5, 1, 2, 1, 1, {1, 1, 2, 1}),
       Explicit("2x2_s2_valid_c13", 1, 8, 9, 13, 2, 2, 2, 2, 1, 1, {0, 0, 0, 0}),
       Explicit("4x1_d3x1_c96_n3", 3, 12, 7, 96, 4, 1, 1, 1, 3, 1, {4, 5, 0, 0}),
+      // Dense convolutions of 1 to 4 input channels (the small-channel kernel): 3x3 and 7x7
+      // compiled in with tiles of 4 columns (widths that are no multiple of 4 included),
+      // 16-byte output vectors where K allows (K % 8 for fp16, K % 4 for fp32) and single
+      // channels otherwise, any other window through the general kernel.
+      Dense(Square("dense_3x3_s2_same_c3_k32_n2", 2, 17, 18, 3, 3, 2, 1, true), 32),
+      Dense(Square("dense_3x3_s1_same_c3_k16", 1, 9, 10, 3, 3, 1, 1, true), 16),
+      Dense(Square("dense_3x3_s1_valid_c1_k8_n3", 3, 8, 7, 1, 3, 1, 1, false), 8),
+      Dense(Square("dense_3x3_s2_same_c2_k24", 1, 11, 9, 2, 3, 2, 1, true), 24),
+      Dense(Square("dense_3x3_s1_same_c4_k12", 1, 7, 13, 4, 3, 1, 1, true), 12),
+      Dense(Square("dense_3x3_s1_same_c3_k5_n2", 2, 6, 7, 3, 3, 1, 1, true), 5),
+      Dense(Square("dense_7x7_s2_same_c3_k64_n2", 2, 19, 21, 3, 7, 2, 1, true), 64),
+      Dense(Explicit("dense_7x7_s2_pad3_c3_k16", 1, 16, 16, 3, 7, 7, 2, 2, 1, 1, {3, 3, 3, 3}), 16),
+      Dense(Square("dense_7x7_s1_same_c1_k8", 1, 9, 6, 1, 7, 1, 1, true), 8),
+      Dense(Square("dense_3x3_d2_same_c3_k16", 1, 12, 12, 3, 3, 1, 2, true), 16),
+      Dense(Square("dense_5x5_s1_same_c3_k16_n2", 2, 9, 10, 3, 5, 1, 1, true), 16),
+      Dense(Square("dense_1x1_c4_k8", 1, 5, 6, 4, 1, 1, 1, false), 8),
+      Dense(Explicit("dense_3x3_explicit_pads_c3_k8", 1, 8, 9, 3, 3, 3, 1, 1, 1, 1, {2, 0, 0, 1}),
+            8),
+      Dense(Explicit("dense_3x3_wide_pads_c2_k16", 1, 5, 3, 2, 3, 3, 1, 1, 1, 1, {4, 3, 4, 1}), 16),
+      Dense(Explicit("dense_4x2_s1x2_c3_k8", 1, 9, 12, 3, 4, 2, 1, 2, 1, 1, {1, 2, 0, 1}), 8),
+      Dense(Square("dense_3x3_s1_same_w1_c3_k8", 1, 6, 1, 3, 3, 1, 1, true), 8),
   };
   return cases;
 }
@@ -249,33 +298,34 @@ std::vector<EpilogueStep> BiasGeluExact(int64_t c) {
           EpilogueStep::Activation(EpilogueOp::kGeluExact)};
 }
 
-class DepthwiseGpuTest : public ::testing::TestWithParam<std::tuple<DepthwiseCase, Precision>> {};
+class KernelConvolutionGpuTest : public ::testing::TestWithParam<std::tuple<ConvCase, Precision>> {
+};
 
-TEST_P(DepthwiseGpuTest, MatchesReference) {
+TEST_P(KernelConvolutionGpuTest, MatchesReference) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [c, p] = GetParam();
-  CheckDepthwise(c, p, {}, 1234);
+  CheckKernel(c, p, {}, 1234);
 }
 
-TEST_P(DepthwiseGpuTest, MatchesReferenceWithBiasRelu6) {
+TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithBiasRelu6) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [c, p] = GetParam();
-  CheckDepthwise(c, p, BiasRelu6(c.channels), 2345);
+  CheckKernel(c, p, BiasRelu6(OutputChannels(c)), 2345);
 }
 
-TEST_P(DepthwiseGpuTest, MatchesReferenceWithScaleBiasResidualRelu) {
+TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithScaleBiasResidualRelu) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [c, p] = GetParam();
-  CheckDepthwise(c, p, ScaleBiasResidualRelu(c.channels), 3456);
+  CheckKernel(c, p, ScaleBiasResidualRelu(OutputChannels(c)), 3456);
 }
 
-TEST_P(DepthwiseGpuTest, MatchesReferenceWithBiasGeluExact) {
+TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithBiasGeluExact) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [c, p] = GetParam();
-  CheckDepthwise(c, p, BiasGeluExact(c.channels), 4567);
+  CheckKernel(c, p, BiasGeluExact(OutputChannels(c)), 4567);
 }
 
-INSTANTIATE_TEST_SUITE_P(Shapes, DepthwiseGpuTest,
+INSTANTIATE_TEST_SUITE_P(Shapes, KernelConvolutionGpuTest,
                          ::testing::Combine(::testing::ValuesIn(Cases()),
                                             ::testing::ValuesIn(Precisions())),
                          testing::CaseAndPrecisionName());
@@ -351,92 +401,117 @@ std::vector<EpilogueCase> EpilogueCases() {
   };
 }
 
-class DepthwiseEpilogueGpuTest
-    : public ::testing::TestWithParam<std::tuple<EpilogueCase, Precision>> {};
+class KernelEpilogueGpuTest : public ::testing::TestWithParam<std::tuple<EpilogueCase, Precision>> {
+};
 
-TEST_P(DepthwiseEpilogueGpuTest, MatchesCpuOps) {
+TEST_P(KernelEpilogueGpuTest, MatchesCpuOps) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [e, p] = GetParam();
-  const DepthwiseCase vector = Square("3x3_s1_same_c96", 2, 9, 9, 96, 3, 1, 1, true);
-  CheckDepthwise(vector, p, e.steps(96), 555);
-  const DepthwiseCase single = Square("3x3_s2_same_c13", 2, 9, 9, 13, 3, 2, 1, true);
-  CheckDepthwise(single, p, e.steps(13), 556);
+  const ConvCase vector = Square("3x3_s1_same_c96", 2, 9, 9, 96, 3, 1, 1, true);
+  CheckKernel(vector, p, e.steps(96), 555);
+  const ConvCase single = Square("3x3_s2_same_c13", 2, 9, 9, 13, 3, 2, 1, true);
+  CheckKernel(single, p, e.steps(13), 556);
+  const ConvCase dense = Dense(Square("dense_3x3_s2_same_c3", 2, 9, 10, 3, 3, 2, 1, true), 32);
+  CheckKernel(dense, p, e.steps(32), 557);
+  const ConvCase dense_single = Dense(Square("dense_7x7_s1_same_c3", 1, 9, 9, 3, 7, 1, 1, true), 7);
+  CheckKernel(dense_single, p, e.steps(7), 558);
 }
 
-INSTANTIATE_TEST_SUITE_P(Epilogues, DepthwiseEpilogueGpuTest,
+INSTANTIATE_TEST_SUITE_P(Epilogues, KernelEpilogueGpuTest,
                          ::testing::Combine(::testing::ValuesIn(EpilogueCases()),
                                             ::testing::ValuesIn(Precisions())),
                          testing::CaseAndPrecisionName());
 
 // A float16 filter for either precision (the other tests give float32 filters).
-TEST(DepthwiseRunnerGpuTest, TakesFiltersOfEitherDtype) {
+TEST(KernelConvolutionRunnerGpuTest, TakesFiltersOfEitherDtype) {
   TFTRT_SKIP_WITHOUT_GPU();
-  const DepthwiseCase c = Square("3x3_s1_same_c96", 1, 7, 7, 96, 3, 1, 1, true);
+  const ConvCase depthwise = Square("3x3_s1_same_c96", 1, 7, 7, 96, 3, 1, 1, true);
+  const ConvCase dense = Dense(Square("dense_3x3_s2_same_c3", 1, 9, 9, 3, 3, 2, 1, true), 32);
   for (const Precision& p : Precisions()) {
-    CheckDepthwise(c, p, BiasRelu6(96), 77, /*half_filter=*/true);
+    CheckKernel(depthwise, p, BiasRelu6(96), 77, /*half_filter=*/true);
+    CheckKernel(dense, p, BiasRelu6(32), 78, /*half_filter=*/true);
   }
 }
 
-// Pointers off 16-byte alignment take the single-channel path, even where C allows vectors.
-TEST(DepthwiseKernelGpuTest, MisalignedPointersTakeTheScalarPath) {
+Conv2DKernelParams KernelParams(const ConvolutionDescription& d) {
+  Conv2DKernelParams params;
+  params.batch = d.batch;
+  params.in_height = d.input_rows;
+  params.in_width = d.input_cols;
+  params.channels = d.input_channels;
+  params.out_height = d.output_rows;
+  params.out_width = d.output_cols;
+  params.out_channels = d.output_channels;
+  params.filter_height = d.kernel_rows;
+  params.filter_width = d.kernel_cols;
+  params.stride_height = d.stride_rows;
+  params.stride_width = d.stride_cols;
+  params.dilation_height = d.dilation_rows;
+  params.dilation_width = d.dilation_cols;
+  params.pad_top = d.pad_top;
+  params.pad_left = d.pad_left;
+  return params;
+}
+
+// Pointers off 16-byte alignment take the single-channel path, even where the channels allow
+// vectors.
+TEST(KernelConvolutionKernelGpuTest, MisalignedPointersTakeTheScalarPath) {
   TFTRT_SKIP_WITHOUT_GPU();
-  for (const Precision& p : Precisions()) {
-    SCOPED_TRACE(p.name);
-    const DepthwiseCase c = Square("3x3_s1_same_c8", 2, 6, 7, 8, 3, 1, 1, true);
-    const ConvolutionDescription d = Describe(c, p.dtype);
-    const Tensor x = testing::RandomTensor(InputShape(d), 5, p.dtype);
-    const Tensor filter = testing::RandomTensor(FilterShape(d), 6, p.dtype);
-    std::vector<EpilogueStep> epilogue = BiasRelu6(8);
-    RoundValues(epilogue, p.dtype);
-    const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, Tensor());
+  const std::vector<ConvCase> cases = {
+      Square("3x3_s1_same_c8", 2, 6, 7, 8, 3, 1, 1, true),
+      Dense(Square("dense_3x3_s2_same_c3_k16", 2, 9, 7, 3, 3, 2, 1, true), 16)};
+  for (const ConvCase& c : cases) {
+    for (const Precision& p : Precisions()) {
+      SCOPED_TRACE(c.name + " " + p.name);
+      const ConvolutionDescription d = Describe(c, p.dtype);
+      const Tensor x = testing::RandomTensor(InputShape(d), 5, p.dtype);
+      const Tensor filter = testing::RandomTensor(FilterShape(d), 6, p.dtype);
+      std::vector<EpilogueStep> epilogue = BiasRelu6(d.output_channels);
+      RoundValues(epilogue, p.dtype);
+      const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, Tensor());
 
-    // x and y one element into their buffers.
-    Tensor x_shifted(DataType::kFloat, {x.NumElements() + 1});
-    std::copy(x.flat<float>(), x.flat<float>() + x.NumElements(), x_shifted.flat<float>() + 1);
-    testing::DeviceBuffer x_device(x_shifted, p.dtype);
-    const int64_t y_count = tftrt::NumElements(OutputShape(d));
-    testing::DeviceBuffer y_device(y_count + 1, p.dtype);
-    auto filter_device = DeviceWeights::UploadAs(TensorToFloats(filter), p.dtype);
-    ASSERT_TRUE(filter_device.ok()) << filter_device.status().ToString();
-    auto bias_device = DeviceWeights::UploadAs(epilogue[0].values, DataType::kFloat);
-    ASSERT_TRUE(bias_device.ok()) << bias_device.status().ToString();
+      // x and y one element into their buffers.
+      Tensor x_shifted(DataType::kFloat, {x.NumElements() + 1});
+      std::copy(x.flat<float>(), x.flat<float>() + x.NumElements(), x_shifted.flat<float>() + 1);
+      testing::DeviceBuffer x_device(x_shifted, p.dtype);
+      const int64_t y_count = tftrt::NumElements(OutputShape(d));
+      testing::DeviceBuffer y_device(y_count + 1, p.dtype);
+      auto filter_device = DeviceWeights::UploadAs(TensorToFloats(filter), p.dtype);
+      ASSERT_TRUE(filter_device.ok()) << filter_device.status().ToString();
+      auto bias_device = DeviceWeights::UploadAs(epilogue[0].values, DataType::kFloat);
+      ASSERT_TRUE(bias_device.ok()) << bias_device.status().ToString();
 
-    DepthwiseConv2DParams params;
-    params.batch = d.batch;
-    params.in_height = d.input_rows;
-    params.in_width = d.input_cols;
-    params.channels = d.input_channels;
-    params.out_height = d.output_rows;
-    params.out_width = d.output_cols;
-    params.filter_height = params.filter_width = 3;
-    params.pad_top = d.pad_top;
-    params.pad_left = d.pad_left;
-    DepthwiseEpilogue e;
-    e.num_steps = 2;
-    e.ops[0] = EpilogueOp::kBiasAdd;
-    e.vectors[0] = static_cast<const float*>(bias_device->data());
-    e.ops[1] = EpilogueOp::kRelu6;
-    const size_t element = DataTypeSize(p.dtype);
-    const DType dtype = p.dtype == DataType::kHalf ? DType::kFloat16 : DType::kFloat32;
-    const Status run = DepthwiseConv2D(params, static_cast<const char*>(x_device.data()) + element,
-                                       filter_device->data(), dtype, e,
-                                       static_cast<char*>(y_device.data()) + element, nullptr);
-    ASSERT_TRUE(run.ok()) << run.ToString();
-    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
-    const Tensor y_shifted = y_device.Download({y_count + 1});
-    Tensor actual(DataType::kFloat, OutputShape(d));
-    std::copy(y_shifted.flat<float>() + 1, y_shifted.flat<float>() + 1 + y_count,
-              actual.flat<float>());
-    EXPECT_TRUE(testing::Close(actual, expected, p));
+      KernelEpilogue e;
+      e.num_steps = 2;
+      e.ops[0] = EpilogueOp::kBiasAdd;
+      e.vectors[0] = static_cast<const float*>(bias_device->data());
+      e.ops[1] = EpilogueOp::kRelu6;
+      const size_t element = DataTypeSize(p.dtype);
+      const DType dtype = p.dtype == DataType::kHalf ? DType::kFloat16 : DType::kFloat32;
+      const void* x_arg = static_cast<const char*>(x_device.data()) + element;
+      void* y_arg = static_cast<char*>(y_device.data()) + element;
+      const Status run = IsDepthwise(d)
+                             ? DepthwiseConv2D(KernelParams(d), x_arg, filter_device->data(), dtype,
+                                               e, y_arg, nullptr)
+                             : SmallChannelConv2D(KernelParams(d), x_arg, filter_device->data(),
+                                                  dtype, e, y_arg, nullptr);
+      ASSERT_TRUE(run.ok()) << run.ToString();
+      ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+      const Tensor y_shifted = y_device.Download({y_count + 1});
+      Tensor actual(DataType::kFloat, OutputShape(d));
+      std::copy(y_shifted.flat<float>() + 1, y_shifted.flat<float>() + 1 + y_count,
+                actual.flat<float>());
+      EXPECT_TRUE(testing::Close(actual, expected, p));
+    }
   }
 }
 
-TEST(DepthwiseRunnerGpuTest, RunWithoutNeededResidualIsInvalid) {
+TEST(KernelConvolutionRunnerGpuTest, RunWithoutNeededResidualIsInvalid) {
   TFTRT_SKIP_WITHOUT_GPU();
   const ConvolutionDescription d =
       Describe(Square("3x3", 1, 4, 4, 8, 3, 1, 1, true), DataType::kFloat);
-  auto runner = DepthwiseRunner::Create(d, testing::RandomTensor(FilterShape(d), 1, d.dtype),
-                                        {EpilogueStep::ResidualAdd()});
+  auto runner = KernelConvolutionRunner::Create(
+      d, testing::RandomTensor(FilterShape(d), 1, d.dtype), {EpilogueStep::ResidualAdd()});
   ASSERT_TRUE(runner.ok()) << runner.status().ToString();
   testing::DeviceBuffer x(16 * 8, d.dtype), y(16 * 8, d.dtype);
   const Status run = (*runner)->Run(nullptr, x.data(), y.data(), nullptr);
@@ -480,30 +555,34 @@ float TimeLaunches(cudaStream_t stream, int repeats, Launch launch) {
 
 // Large tensors (the shapes the kernel is for) against a different implementation; the times
 // are printed for information (the benchmark is the place for speed claims).
-TEST(DepthwiseGpuTest, MobileNetV2ShapesMatchCudnn) {
+TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
   TFTRT_SKIP_WITHOUT_GPU();
   // convolution_runner_test's fp16 tolerances: cuDNN's engines may round in between.
   const Precision p = {DataType::kHalf, false, 2e-2, 5e-2, "fp16 vs cuDNN"};
-  const std::vector<DepthwiseCase> shapes = {
+  const std::vector<ConvCase> shapes = {
       Square("mobilenetv2_112x112x32_s1", 128, 112, 112, 32, 3, 1, 1, true),
       Square("mobilenetv2_112x112x96_s2", 128, 112, 112, 96, 3, 2, 1, true),
       Square("mobilenetv2_28x28x192_s1", 128, 28, 28, 192, 3, 1, 1, true),
       Square("mobilenetv2_14x14x384_s1", 128, 14, 14, 384, 3, 1, 1, true),
+      Dense(Square("mobilenetv2_conv1_224x224x3_s2", 128, 224, 224, 3, 3, 2, 1, true), 32),
+      Dense(
+          Explicit("resnet50_conv1_224x224x3_s2", 128, 224, 224, 3, 7, 7, 2, 2, 1, 1, {3, 3, 3, 3}),
+          64),
   };
   auto handles = DnnHandles::Create();
   ASSERT_TRUE(handles.ok()) << handles.status().ToString();
   cudaStream_t stream = nullptr;
   ASSERT_EQ(cudaStreamCreate(&stream), cudaSuccess);
-  for (const DepthwiseCase& c : shapes) {
+  for (const ConvCase& c : shapes) {
     SCOPED_TRACE(c.name);
     const ConvolutionDescription d = Describe(c, p.dtype);
     const int64_t x_count = tftrt::NumElements(InputShape(d));
     const int64_t y_count = tftrt::NumElements(OutputShape(d));
     const Tensor filter = testing::RandomTensor(FilterShape(d), 21, p.dtype);
-    std::vector<EpilogueStep> epilogue = BiasRelu6(c.channels);
+    std::vector<EpilogueStep> epilogue = BiasRelu6(d.output_channels);
     RoundValues(epilogue, p.dtype);
 
-    auto ours = DepthwiseRunner::Create(d, filter, epilogue);
+    auto ours = KernelConvolutionRunner::Create(d, filter, epilogue);
     ASSERT_TRUE(ours.ok()) << ours.status().ToString();
     auto cudnn = ConvolutionRunner::Create(**handles, d, filter, epilogue);
     ASSERT_TRUE(cudnn.ok()) << cudnn.status().ToString();
@@ -532,22 +611,43 @@ TEST(DepthwiseGpuTest, MobileNetV2ShapesMatchCudnn) {
 
 // ---- Validation: no GPU needed ----
 
-TEST(DepthwiseRunnerValidateTest, HandlesMultiplierOneOnly) {
+TEST(KernelConvolutionRunnerValidateTest, HandlesMultiplierOneOnly) {
   ConvolutionDescription d = Describe(Square("3x3", 1, 8, 8, 16, 3, 1, 1, true), DataType::kHalf);
-  EXPECT_TRUE(DepthwiseRunner::Handles(d));
-  EXPECT_TRUE(DepthwiseRunner::Validate(d, Tensor(DataType::kFloat, {3, 3, 16, 1}), {}).ok());
+  EXPECT_TRUE(KernelConvolutionRunner::Handles(d));
+  EXPECT_TRUE(
+      KernelConvolutionRunner::Validate(d, Tensor(DataType::kFloat, {3, 3, 16, 1}), {}).ok());
   d.output_channels = 32;  // multiplier 2: cuDNN's
-  EXPECT_FALSE(DepthwiseRunner::Handles(d));
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d));
   const Status multiplier =
-      DepthwiseRunner::Validate(d, Tensor(DataType::kFloat, {3, 3, 16, 2}), {});
+      KernelConvolutionRunner::Validate(d, Tensor(DataType::kFloat, {3, 3, 16, 2}), {});
   EXPECT_EQ(multiplier.code(), StatusCode::kInvalidArgument) << multiplier.ToString();
   d = Describe(Square("3x3", 1, 8, 8, 16, 3, 1, 1, true), DataType::kFloat);
   d.kind = ConvolutionKind::kConv2D;
   d.groups = 16;
-  EXPECT_FALSE(DepthwiseRunner::Handles(d));
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d));
 }
 
-TEST(DepthwiseRunnerValidateTest, RejectsBadDescriptionsBeforeAnyCudaCall) {
+TEST(KernelConvolutionRunnerValidateTest, HandlesDenseConvolutionsOfFewChannels) {
+  const ConvCase first_layer = Dense(Square("3x3", 128, 224, 224, 3, 3, 2, 1, true), 32);
+  ConvolutionDescription d = Describe(first_layer, DataType::kHalf);
+  EXPECT_TRUE(KernelConvolutionRunner::HandlesSmallChannels(d));
+  EXPECT_FALSE(KernelConvolutionRunner::HandlesDepthwise(d));
+  EXPECT_TRUE(
+      KernelConvolutionRunner::Validate(d, Tensor(DataType::kFloat, {3, 3, 3, 32}), {}).ok());
+  d = Describe(Dense(Square("3x3", 1, 8, 8, 5, 3, 1, 1, true), 32), DataType::kFloat);
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d)) << "5 input channels: cuDNN's";
+  d = Describe(Dense(Square("7x7", 1, 8, 8, 3, 7, 1, 1, true), 512), DataType::kFloat);
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d)) << "a 294 KiB filter: over shared memory";
+  d = Describe(first_layer, DataType::kInt32);
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d)) << "int32";
+  d = Describe(Dense(Square("3x3", 1, 8, 8, 4, 3, 1, 1, true), 8), DataType::kFloat);
+  d.groups = 2;
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d)) << "grouped";
+  d = Describe(Dense(Square("3x3", 64, 4096, 4096, 3, 3, 1, 1, true), 16), DataType::kHalf);
+  EXPECT_FALSE(KernelConvolutionRunner::Handles(d)) << "offsets beyond 32 bits";
+}
+
+TEST(KernelConvolutionRunnerValidateTest, RejectsBadDescriptionsBeforeAnyCudaCall) {
   const ConvolutionDescription good =
       Describe(Square("3x3", 1, 8, 8, 16, 3, 1, 1, true), DataType::kFloat);
   const Tensor filter(DataType::kFloat, {3, 3, 16, 1});
@@ -556,38 +656,43 @@ TEST(DepthwiseRunnerValidateTest, RejectsBadDescriptionsBeforeAnyCudaCall) {
   };
   ConvolutionDescription d = good;
   d.output_rows = 7;
-  expect_invalid(DepthwiseRunner::Validate(d, filter, {}), "output size");
+  expect_invalid(KernelConvolutionRunner::Validate(d, filter, {}), "output size");
   d = good;
   d.dtype = DataType::kInt32;
-  expect_invalid(DepthwiseRunner::Validate(d, filter, {}), "dtype");
-  expect_invalid(DepthwiseRunner::Validate(good, Tensor(DataType::kFloat, {3, 3, 8, 1}), {}),
-                 "filter shape");
+  expect_invalid(KernelConvolutionRunner::Validate(d, filter, {}), "dtype");
   expect_invalid(
-      DepthwiseRunner::Validate(good, filter, {EpilogueStep::BiasAdd(std::vector<float>(15))}),
-      "bias length");
-  expect_invalid(DepthwiseRunner::Create(good, filter,
-                                         {EpilogueStep::ResidualAdd(), EpilogueStep::ResidualAdd()})
+      KernelConvolutionRunner::Validate(good, Tensor(DataType::kFloat, {3, 3, 8, 1}), {}),
+      "filter shape");
+  expect_invalid(KernelConvolutionRunner::Validate(good, filter,
+                                                   {EpilogueStep::BiasAdd(std::vector<float>(15))}),
+                 "bias length");
+  expect_invalid(KernelConvolutionRunner::Create(
+                     good, filter, {EpilogueStep::ResidualAdd(), EpilogueStep::ResidualAdd()})
                      .status(),
                  "two residuals");
 }
 
-TEST(DepthwiseKernelValidateTest, RejectsBadParamsBeforeAnyCudaCall) {
-  DepthwiseConv2DParams good;
+TEST(KernelConvolutionKernelValidateTest, RejectsBadParamsBeforeAnyCudaCall) {
+  Conv2DKernelParams good;
   good.batch = 1;
   good.in_height = good.in_width = good.out_height = good.out_width = 4;
-  good.channels = 8;
+  good.channels = good.out_channels = 4;
   good.filter_height = good.filter_width = 3;
   good.pad_top = good.pad_left = 1;
-  const DepthwiseEpilogue none;
+  const KernelEpilogue none;
   // Never dereferenced: every call below fails or returns before launching.
   const void* x = reinterpret_cast<const void*>(uintptr_t{256});
   void* y = reinterpret_cast<void*>(uintptr_t{512});
-  auto expect_invalid = [&](const DepthwiseConv2DParams& p, DType dtype, const DepthwiseEpilogue& e,
+  // Both kernels take these parameters (4 -> 4 channels).
+  auto expect_invalid = [&](const Conv2DKernelParams& p, DType dtype, const KernelEpilogue& e,
                             const std::string& what) {
-    const Status s = DepthwiseConv2D(p, x, x, dtype, e, y, nullptr);
-    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument) << what << ": " << s.ToString();
+    const Status depthwise = DepthwiseConv2D(p, x, x, dtype, e, y, nullptr);
+    EXPECT_EQ(depthwise.code(), StatusCode::kInvalidArgument)
+        << what << ": " << depthwise.ToString();
+    const Status dense = SmallChannelConv2D(p, x, x, dtype, e, y, nullptr);
+    EXPECT_EQ(dense.code(), StatusCode::kInvalidArgument) << what << ": " << dense.ToString();
   };
-  DepthwiseConv2DParams p = good;
+  Conv2DKernelParams p = good;
   p.stride_width = 0;
   expect_invalid(p, DType::kFloat32, none, "zero stride");
   p = good;
@@ -602,20 +707,34 @@ TEST(DepthwiseKernelValidateTest, RejectsBadParamsBeforeAnyCudaCall) {
   p = good;
   p.channels = -8;
   expect_invalid(p, DType::kFloat32, none, "negative size");
+  p = good;
+  p.out_channels = -4;
+  expect_invalid(p, DType::kFloat32, none, "negative output channels");
   expect_invalid(good, DType::kInt32, none, "dtype");
-  DepthwiseEpilogue e;
+  KernelEpilogue e;
   e.num_steps = kMaxEpilogueSteps + 1;
   expect_invalid(good, DType::kFloat16, e, "too many steps");
-  e = DepthwiseEpilogue();
+  e = KernelEpilogue();
   e.num_steps = 1;
   e.ops[0] = EpilogueOp::kBiasAdd;
   expect_invalid(good, DType::kFloat16, e, "bias without values");
   e.ops[0] = EpilogueOp::kResidualAdd;
   expect_invalid(good, DType::kFloat16, e, "residual without a tensor");
+  // Kernel-specific limits.
+  p = good;
+  p.out_channels = 8;
+  const Status multiplier = DepthwiseConv2D(p, x, x, DType::kFloat32, none, y, nullptr);
+  EXPECT_EQ(multiplier.code(), StatusCode::kInvalidArgument) << multiplier.ToString();
+  p = good;
+  p.channels = 5;
+  const Status channels = SmallChannelConv2D(p, x, x, DType::kFloat32, none, y, nullptr);
+  EXPECT_EQ(channels.code(), StatusCode::kInvalidArgument) << channels.ToString();
+  EXPECT_NE(channels.message().find("5 -> 4 channels"), std::string::npos) << channels.ToString();
   // An empty output launches nothing.
   p = good;
   p.batch = 0;
   EXPECT_TRUE(DepthwiseConv2D(p, x, x, DType::kFloat32, none, y, nullptr).ok());
+  EXPECT_TRUE(SmallChannelConv2D(p, x, x, DType::kFloat32, none, y, nullptr).ok());
 }
 
 }  // namespace
