@@ -10,6 +10,7 @@
 #include "backends/cuda/cudnn_frontend_check.h"
 #include "backends/cuda/cudnn_plans.h"
 #include "backends/cuda/device_memory.h"
+#include "backends/cuda/shared_plans.h"
 
 namespace tftrt::cuda {
 namespace {
@@ -112,8 +113,9 @@ std::string AttentionDescription::ToString() const {
 
 struct AttentionRunner::Plan {
   std::shared_ptr<fe::graph::Graph> graph;
-  std::vector<int64_t> candidates;  // built plan indices, heuristics order
-  int64_t plan_index = -1;          // the one Run executes
+  int64_t plan_index = -1;  // the execution plan Run executes
+  std::string plan_name;
+  int64_t workspace_bytes = 0;
 };
 
 AttentionRunner::AttentionRunner() = default;
@@ -125,26 +127,43 @@ StatusOr<std::unique_ptr<AttentionRunner>> AttentionRunner::Create(const DnnHand
   TFTRT_RETURN_IF_ERROR(Validate(desc));
   std::unique_ptr<AttentionRunner> runner(new AttentionRunner());
   runner->desc_ = desc;
-  auto plan = std::make_unique<Plan>();
+  static SharedPlans<Plan>* const shared_plans = new SharedPlans<Plan>();
+  const std::string signature = Signature(desc);
+  bool built_here = false;
+  TFTRT_ASSIGN_OR_RETURN(runner->plan_,
+                         shared_plans->GetOrBuild(tactics.CacheKey(signature) + " workspace <= " +
+                                                      std::to_string(tactics.max_workspace_bytes),
+                                                  [&]() -> StatusOr<std::shared_ptr<const Plan>> {
+                                                    built_here = true;
+                                                    return BuildChosenPlan(handles, desc, tactics);
+                                                  }));
+  if (!built_here) {
+    // Recorded as a choice of this engine where the builder's choice was (tactics.h).
+    auto no_timing = []() -> StatusOr<CandidateLaunch> {
+      return Status::Internal("one candidate: nothing to time");
+    };
+    TFTRT_RETURN_IF_ERROR(
+        ChooseCandidate(tactics, signature, {runner->plan_->plan_name}, no_timing).status());
+  }
+  return runner;
+}
+
+StatusOr<std::shared_ptr<const AttentionRunner::Plan>> AttentionRunner::BuildChosenPlan(
+    const DnnHandles& handles, const AttentionDescription& desc, const TacticOptions& tactics) {
+  auto plan = std::make_shared<Plan>();
+  std::vector<int64_t> candidates;  // built plan indices, heuristics order
   Status built;
   try {
-    built = BuildPlan(handles.cudnn(), desc, tactics, plan->graph, plan->candidates);
+    built = BuildPlan(handles.cudnn(), desc, tactics, plan->graph, candidates);
   } catch (const std::exception& e) {
     built = Status::Internal(std::string("cudnn-frontend threw: ") + e.what());
   }
   TFTRT_RETURN_IF_ERROR(
       built.WithContext("while building cuDNN's fused attention for " + desc.ToString()));
-  runner->plan_ = std::move(plan);
-  TFTRT_RETURN_IF_ERROR(runner->ChoosePlan(handles, tactics));
-  return runner;
-}
-
-Status AttentionRunner::ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics) {
-  TFTRT_ASSIGN_OR_RETURN(CandidatePlans plans,
-                         DescribeCandidates(*plan_->graph, plan_->candidates));
+  TFTRT_ASSIGN_OR_RETURN(CandidatePlans plans, DescribeCandidates(*plan->graph, candidates));
   // Timing runs every candidate on scratch operands of the layer's shapes.
   auto setup = [&, most_workspace = plans.most_workspace]() -> StatusOr<CandidateLaunch> {
-    const AttentionDescription& d = desc_;
+    const AttentionDescription& d = desc;
     const size_t q_bytes = d.batch * d.queries * d.heads * d.head_dim * sizeof(uint16_t);
     const size_t kv_bytes = d.batch * d.keys * d.heads * d.head_dim * sizeof(uint16_t);
     const size_t bias_bytes = d.has_bias ? d.batch * d.bias_rows * d.keys * sizeof(float) : 0;
@@ -152,21 +171,26 @@ Status AttentionRunner::ChoosePlan(const DnnHandles& handles, const TacticOption
                            TimingOperands<6>({q_bytes, kv_bytes, kv_bytes, bias_bytes, q_bytes,
                                               static_cast<size_t>(most_workspace)},
                                              "attention timing operands"));
-    return CandidateLaunch([this, scratch, &handles](int index, cudaStream_t stream) {
-      auto& [q, k, v, bias, out, workspace] = *scratch;
-      return Execute(handles, stream, q.data(), k.data(), v.data(),
-                     static_cast<const float*>(bias.data()), out.data(), workspace.data(),
-                     plan_->candidates[index]);
-    });
+    return CandidateLaunch(
+        [&plan, &candidates, &desc, scratch, &handles](int index, cudaStream_t stream) {
+          auto& [q, k, v, bias, out, workspace] = *scratch;
+          return Execute(*plan, desc, handles, stream,
+                         {q.data(), k.data(), v.data(), static_cast<const float*>(bias.data()),
+                          out.data(), workspace.data()},
+                         candidates[index]);
+        });
   };
   TFTRT_ASSIGN_OR_RETURN(const int chosen,
-                         ChooseCandidate(tactics, Signature(desc_), plans.names, setup));
-  plan_->plan_index = plan_->candidates[chosen];
-  plan_name_ = plans.names[chosen];
+                         ChooseCandidate(tactics, Signature(desc), plans.names, setup));
+  plan->plan_index = candidates[chosen];
+  plan->plan_name = plans.names[chosen];
   TFTRT_CUDA_CHECK(
-      plan_->graph->get_workspace_size_plan_at_index(plan_->plan_index, workspace_bytes_));
-  return Status::Ok();
+      plan->graph->get_workspace_size_plan_at_index(plan->plan_index, plan->workspace_bytes));
+  return std::shared_ptr<const Plan>(std::move(plan));
 }
+
+int64_t AttentionRunner::workspace_bytes() const { return plan_->workspace_bytes; }
+const std::string& AttentionRunner::plan_name() const { return plan_->plan_name; }
 
 Status AttentionRunner::Run(const DnnHandles& handles, cudaStream_t stream, const void* q,
                             const void* k, const void* v, const float* bias, void* out,
@@ -176,25 +200,26 @@ Status AttentionRunner::Run(const DnnHandles& handles, cudaStream_t stream, cons
     return Status::InvalidArgument(
         "AttentionRunner::Run: q, k, v, out (and the bias) must not be null");
   }
-  if (workspace == nullptr && workspace_bytes_ > 0) {
+  if (workspace == nullptr && plan_->workspace_bytes > 0) {
     return Status::InvalidArgument("AttentionRunner::Run: needs " +
-                                   std::to_string(workspace_bytes_) + " bytes of workspace");
+                                   std::to_string(plan_->workspace_bytes) + " bytes of workspace");
   }
-  return Execute(handles, stream, q, k, v, bias, out, workspace, plan_->plan_index);
+  return Execute(*plan_, desc_, handles, stream, {q, k, v, bias, out, workspace},
+                 plan_->plan_index);
 }
 
-Status AttentionRunner::Execute(const DnnHandles& handles, cudaStream_t stream, const void* q,
-                                const void* k, const void* v, const float* bias, void* out,
-                                void* workspace, int64_t plan_index) const {
-  std::unordered_map<int64_t, void*> pointers = {{kUidQ, const_cast<void*>(q)},
-                                                 {kUidK, const_cast<void*>(k)},
-                                                 {kUidV, const_cast<void*>(v)},
-                                                 {kUidOut, out}};
-  if (desc_.has_bias) pointers[kUidBias] = const_cast<float*>(bias);
+Status AttentionRunner::Execute(const Plan& plan, const AttentionDescription& desc,
+                                const DnnHandles& handles, cudaStream_t stream,
+                                const Operands& operands, int64_t plan_index) {
+  std::unordered_map<int64_t, void*> pointers = {{kUidQ, const_cast<void*>(operands.q)},
+                                                 {kUidK, const_cast<void*>(operands.k)},
+                                                 {kUidV, const_cast<void*>(operands.v)},
+                                                 {kUidOut, operands.out}};
+  if (desc.has_bias) pointers[kUidBias] = const_cast<float*>(operands.bias);
   TFTRT_CUDA_CHECK(cudnnSetStream(handles.cudnn(), stream));
   try {
-    TFTRT_CUDA_CHECK(
-        plan_->graph->execute_plan_at_index(handles.cudnn(), pointers, workspace, plan_index));
+    TFTRT_CUDA_CHECK(plan.graph->execute_plan_at_index(handles.cudnn(), pointers,
+                                                       operands.workspace, plan_index));
   } catch (const std::exception& e) {
     return Status::Internal(std::string("cudnn-frontend threw while executing: ") + e.what());
   }

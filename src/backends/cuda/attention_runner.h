@@ -8,6 +8,8 @@
 // float32 [batch, 1, queries, keys], added to the scaled scores. Inference only: no dropout,
 // no softmax statistics.
 //
+// Runners of equal descriptions share one built plan (shared_plans.h).
+//
 // Thread safety: immutable after Create; Run may be called from several threads at once,
 // each with its own DnnHandles of the device the runner was created on.
 #ifndef TFTRT_BACKENDS_CUDA_ATTENTION_RUNNER_H_
@@ -52,21 +54,30 @@ class AttentionRunner {
              const void* v, const float* bias, void* out, void* workspace) const;
 
   const AttentionDescription& description() const { return desc_; }
-  int64_t workspace_bytes() const { return workspace_bytes_; }
-  const std::string& plan_name() const { return plan_name_; }
+  int64_t workspace_bytes() const;
+  const std::string& plan_name() const;
+  // Whether this runner and `other` run one shared plan (for tests).
+  bool SharesPlanWith(const AttentionRunner& other) const { return plan_ == other.plan_; }
 
  private:
-  struct Plan;
+  struct Plan;  // the cudnn-frontend graph and its chosen execution plan (in the .cc)
+  struct Operands {
+    const void *q, *k, *v;
+    const float* bias;
+    void *out, *workspace;
+  };
   AttentionRunner();
-  Status ChoosePlan(const DnnHandles& handles, const TacticOptions& tactics);
-  Status Execute(const DnnHandles& handles, cudaStream_t stream, const void* q, const void* k,
-                 const void* v, const float* bias, void* out, void* workspace,
-                 int64_t plan_index) const;
+  // Builds the graph's candidate plans and keeps the one ChooseCandidate picks.
+  static StatusOr<std::shared_ptr<const Plan>> BuildChosenPlan(const DnnHandles& handles,
+                                                               const AttentionDescription& desc,
+                                                               const TacticOptions& tactics);
+  // Runs execution plan `plan_index` of plan.graph (timing runs each candidate).
+  static Status Execute(const Plan& plan, const AttentionDescription& desc,
+                        const DnnHandles& handles, cudaStream_t stream, const Operands& operands,
+                        int64_t plan_index);
 
   AttentionDescription desc_;
-  std::unique_ptr<Plan> plan_;
-  int64_t workspace_bytes_ = 0;
-  std::string plan_name_;
+  std::shared_ptr<const Plan> plan_;  // shared with runners of equal descriptions
 };
 
 }  // namespace tftrt::cuda

@@ -1,7 +1,6 @@
 #include "backends/cuda/cudnn_plans.h"
 
 #include <algorithm>
-#include <optional>
 
 namespace tftrt::cuda {
 
@@ -11,14 +10,12 @@ Status BuildCandidatePlans(cudnnHandle_t handle, cudnn_frontend::graph::Graph& g
   graph.deselect_workspace_greater_than(tactics.max_workspace_bytes);
   TFTRT_CUDA_CHECK(graph.check_support(handle));
   const int64_t plan_count = graph.get_execution_plan_count();
-  if (tactics.cache != nullptr) {
-    if (std::optional<std::string> cached = tactics.cache->Find(tactics.CacheKey(signature))) {
-      for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
-        std::string name;
-        if (graph.get_plan_name_at_index(i, name).is_good() && name == *cached &&
-            graph.build_plan_at_index(handle, i).is_good()) {
-          candidates.push_back(i);
-        }
+  for (const std::string& preferred : PreferredChoices(tactics, signature)) {
+    for (int64_t i = 0; i < plan_count && candidates.empty(); ++i) {
+      std::string name;
+      if (graph.get_plan_name_at_index(i, name).is_good() && name == preferred &&
+          graph.build_plan_at_index(handle, i).is_good()) {
+        candidates.push_back(i);
       }
     }
   }

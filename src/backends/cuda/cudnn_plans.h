@@ -1,6 +1,7 @@
 // What every cuDNN graph runner (convolution_runner.h, attention_runner.h) does with its
 // cudnn-frontend graph once the graph is described: build its candidate execution plans
-// (the timing cache's winner, else the first tactics.max_candidates that cuDNN builds), and
+// (the engine's known choice or the timing cache's winner, else the first
+// tactics.max_candidates that cuDNN builds), and
 // choose among them by timing. Include only from .cc files (see cudnn_frontend_check.h).
 #ifndef TFTRT_BACKENDS_CUDA_CUDNN_PLANS_H_
 #define TFTRT_BACKENDS_CUDA_CUDNN_PLANS_H_

@@ -107,6 +107,22 @@ StatusOr<TimedCandidate> FastestCandidate(int count, const CandidateLaunch& laun
   return fastest;
 }
 
+std::vector<std::string> PreferredChoices(const TacticOptions& tactics,
+                                          const std::string& signature) {
+  const std::string key = tactics.CacheKey(signature);
+  std::vector<std::string> preferred;
+  if (tactics.known_choices != nullptr) {
+    auto known = tactics.known_choices->find(key);
+    if (known != tactics.known_choices->end()) preferred.push_back(known->second);
+  }
+  if (tactics.cache != nullptr) {
+    if (std::optional<std::string> cached = tactics.cache->Find(key)) {
+      preferred.push_back(*cached);
+    }
+  }
+  return preferred;
+}
+
 StatusOr<int> ChooseCandidate(const TacticOptions& tactics, const std::string& signature,
                               const std::vector<std::string>& names, const TimingSetup& setup) {
   if (names.empty()) return Status::Internal("ChooseCandidate: no candidates");
@@ -115,19 +131,9 @@ StatusOr<int> ChooseCandidate(const TacticOptions& tactics, const std::string& s
     if (tactics.made_choices != nullptr) (*tactics.made_choices)[key] = names[index];
     return index;
   };
-  auto index_of = [&](const std::string& name) {
-    return static_cast<int>(std::find(names.begin(), names.end(), name) - names.begin());
-  };
-  if (tactics.known_choices != nullptr) {
-    auto known = tactics.known_choices->find(key);
-    if (known != tactics.known_choices->end() && index_of(known->second) < int(names.size())) {
-      return chosen(index_of(known->second));
-    }
-  }
-  if (tactics.cache != nullptr) {
-    if (std::optional<std::string> cached = tactics.cache->Find(key)) {
-      if (index_of(*cached) < int(names.size())) return chosen(index_of(*cached));
-    }
+  for (const std::string& preferred : PreferredChoices(tactics, signature)) {
+    const auto found = std::find(names.begin(), names.end(), preferred);
+    if (found != names.end()) return chosen(static_cast<int>(found - names.begin()));
   }
   if (names.size() == 1 || !tactics.timed()) return 0;  // no choice made: nothing to keep
   TFTRT_ASSIGN_OR_RETURN(CandidateLaunch launch, setup());

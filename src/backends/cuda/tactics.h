@@ -77,6 +77,12 @@ StatusOr<std::shared_ptr<std::array<DeviceBuffer, N>>> TimingOperands(
   return buffers;
 }
 
+// The names a choice for `signature` prefers, in order: the engine's known choice, then the
+// timing cache's winner (each where there is one). Runners that build candidates one by one
+// (cuDNN plans) build only a preferred one when they can.
+std::vector<std::string> PreferredChoices(const TacticOptions& tactics,
+                                          const std::string& signature);
+
 // Which of `names` (the built candidates' identities, heuristics order) a runner keeps: the
 // engine's known choice for `signature`, else the timing cache's winner, when it is one of
 // them; else, with more than one candidate and timing on, the fastest (recorded in the

@@ -1,10 +1,12 @@
 // Keras' attention folded into _TftrtAttention (engine/attention_folding.h) on the cuda
 // backend: cuDNN's fused attention computes what the float32 plain ops compute on the cpu
-// backend, masked (fully masked rows included), unmasked, at BERT's shapes and odd ones.
-// GPU tests skip without a GPU.
+// backend, masked (fully masked rows included), unmasked, at BERT's shapes and odd ones;
+// runners of equal descriptions share one built plan. GPU tests skip without a GPU.
 #include <gtest/gtest.h>
 
 #include "backends/cpu/cpu_backend.h"
+#include "backends/cuda/attention_runner.h"
+#include "backends/cuda/dnn_handles.h"
 #include "backends/registry.h"
 #include "common/relative_error.h"
 #include "engine/attention_folding.h"
@@ -82,6 +84,28 @@ INSTANTIATE_TEST_SUITE_P(
                       .heads = 4,
                       .head_dim = 32,
                       .mask_shape = {200}}));
+
+// BERT's 12 attention layers build one plan per input shape, not 12.
+TEST(CudaAttentionRunnerTest, EqualDescriptionsShareOnePlan) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  auto handles = cuda::DnnHandles::Create();
+  ASSERT_TRUE(handles.ok()) << handles.status().ToString();
+  auto tactics = cuda::TacticOptions::ForCurrentDevice(int64_t{1} << 30);
+  ASSERT_TRUE(tactics.ok()) << tactics.status().ToString();
+  const cuda::AttentionDescription bert{
+      .batch = 2, .queries = 128, .keys = 128, .heads = 12, .head_dim = 64, .scale = 0.125f};
+  cuda::AttentionDescription other_batch = bert;
+  other_batch.batch = 3;
+  auto first = cuda::AttentionRunner::Create(**handles, bert, *tactics);
+  auto second = cuda::AttentionRunner::Create(**handles, bert, *tactics);
+  auto third = cuda::AttentionRunner::Create(**handles, other_batch, *tactics);
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  ASSERT_TRUE(third.ok()) << third.status().ToString();
+  EXPECT_TRUE((*first)->SharesPlanWith(**second));
+  EXPECT_FALSE((*first)->SharesPlanWith(**third));
+  EXPECT_EQ((*first)->plan_name(), (*second)->plan_name());
+}
 
 }  // namespace
 }  // namespace tftrt

@@ -68,5 +68,21 @@ TEST(TacticsTest, UntimedBuildTakesTheFirstAndRecordsNothing) {
   EXPECT_TRUE(made.empty());
 }
 
+// cuDNN runners build only the preferred plan where they find it: the known choice first.
+TEST(TacticsTest, PreferredChoicesPutTheKnownChoiceBeforeTheCache) {
+  MemEnv env;
+  TimingCache cache("/cache", &env);
+  TacticOptions options = Options();
+  EXPECT_TRUE(PreferredChoices(options, "layer").empty());
+  options.cache = &cache;
+  ASSERT_TRUE(cache.Record(options.CacheKey("layer"), "second").ok());
+  EXPECT_EQ(PreferredChoices(options, "layer"), std::vector<std::string>({"second"}));
+  google::protobuf::Map<std::string, std::string> known;
+  known[options.CacheKey("layer")] = "third";
+  options.known_choices = &known;
+  EXPECT_EQ(PreferredChoices(options, "layer"), std::vector<std::string>({"third", "second"}));
+  EXPECT_TRUE(PreferredChoices(options, "another layer").empty());
+}
+
 }  // namespace
 }  // namespace tftrt::cuda
