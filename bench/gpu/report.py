@@ -50,9 +50,16 @@ def share(tflops_value, peak):
 
 
 def latency(record):
+    """Median / p99; tftrt's host-to-host median after it where the latency is the
+    device-resident one (the peers' latencies are device-resident)."""
     if not record or "latency_ms_median" not in record:
         return NA
-    return "%.2f / %s" % (record["latency_ms_median"], fmt(record.get("latency_ms_p99"), "%.2f"))
+    text = "%.2f / %s" % (record["latency_ms_median"], fmt(record.get("latency_ms_p99"), "%.2f"))
+    if record.get("latency_kind") == "device-resident":
+        text += " (host to host %.2f)" % record["host_to_host_ms"]
+    elif record.get("latency_kind") == "host to host":
+        text += " (host to host)"
+    return text
 
 
 def memory(record):

@@ -81,6 +81,14 @@ class Model {
   // Per engine node of the model (nodes that have not run yet included), by node name.
   std::vector<EngineNodeReport> EngineReports() const;
 
+  // For benchmarks: reruns each engine node's engine on the inputs that the last Run left on
+  // the device, `runs` times, copying nothing in or out, and returns by node name the wall
+  // time of each rerun from launch to the end of a synchronize, in ms: the latency of a run
+  // whose inputs are already on the device, as PyTorch's and JAX's benchmarks measure
+  // theirs. Nodes that have not run on a GPU backend are left out. REQUIRES: no other thread
+  // runs the model meanwhile.
+  StatusOr<std::map<std::string, std::vector<double>>> DeviceResidentLatencies(int runs) const;
+
   // The most device memory that the engines of this process's backend (the one this model
   // runs its engines on) held at once: weights, activation arenas, workspaces and staging
   // buffers; nullopt for a backend whose engines run in host memory (cpu).

@@ -20,6 +20,29 @@ StatusOr<std::vector<Tensor>> Engine::Run(std::vector<Tensor> inputs) const {
   return outputs;
 }
 
+StatusOr<std::vector<double>> Engine::DeviceResidentLatencies(int runs) const {
+  std::unique_ptr<ExecutionContext> context;
+  {
+    std::lock_guard<std::mutex> lock(pool_mutex_);
+    if (idle_contexts_.empty()) {
+      return Status::FailedPrecondition("the engine has not run: no inputs on the device");
+    }
+    context = std::move(idle_contexts_.back());  // the one returned last
+    idle_contexts_.pop_back();
+  }
+  std::vector<double> latencies;
+  Status status;
+  for (int i = 0; i < runs && status.ok(); ++i) {
+    StatusOr<double> ms = context->RerunOnDevice();
+    status = ms.status();
+    if (ms.ok()) latencies.push_back(*ms);
+  }
+  std::lock_guard<std::mutex> lock(pool_mutex_);
+  idle_contexts_.push_back(std::move(context));
+  if (!status.ok()) return status;
+  return latencies;
+}
+
 void Engine::RecordComputeTime(double milliseconds) const {
   std::lock_guard<std::mutex> lock(pool_mutex_);
   compute_milliseconds_ += milliseconds;

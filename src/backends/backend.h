@@ -33,6 +33,15 @@ class ExecutionContext {
   // `inputs` (host tensors) in the order of the plan's input bindings, with their dtypes
   // and shapes (InvalidArgument otherwise). Returns the outputs in binding order.
   virtual StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) = 0;
+
+  // For benchmarks: runs the layers again on the inputs of the last Run, still on the
+  // device, copying nothing in or out, and returns the wall time from the launch to the end
+  // of a synchronize, in ms: the latency of a run whose inputs are already on the device, as
+  // other frameworks' benchmarks measure theirs. FailedPrecondition before the first Run;
+  // Unimplemented where engines run in host memory.
+  virtual StatusOr<double> RerunOnDevice() {
+    return Status::Unimplemented("this backend's engines run in host memory");
+  }
 };
 
 // A compiled plan. Thread safety: every method may be called concurrently.
@@ -51,6 +60,10 @@ class Engine {
   // Runs on an idle execution context of this engine's pool, created on first need, so
   // concurrent callers each get their own.
   StatusOr<std::vector<Tensor>> Run(std::vector<Tensor> inputs) const;
+
+  // ExecutionContext::RerunOnDevice `runs` times on the context that ran last (its inputs
+  // are the last Run's); FailedPrecondition when no context has run.
+  StatusOr<std::vector<double>> DeviceResidentLatencies(int runs) const;
 
   // Time the device spent computing the layers (not copying inputs and outputs), summed
   // over the runs that measured it (GPU backends: between events around the layers, as

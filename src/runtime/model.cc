@@ -50,7 +50,8 @@ StatusOr<std::unique_ptr<Model>> Model::Load(const std::string& saved_model_dir,
   TFTRT_ASSIGN_OR_RETURN(EngineRuntime runtime, EngineRuntimeFor(options));
   TFTRT_ASSIGN_OR_RETURN(ImportedSignature imported,
                          LoadSignature(Env::Default(), saved_model_dir, signature_key, tags));
-  TFTRT_RETURN_IF_ERROR(AttachInitializedTables(Env::Default(), saved_model_dir, tags, imported.graph.get()));
+  TFTRT_RETURN_IF_ERROR(
+      AttachInitializedTables(Env::Default(), saved_model_dir, tags, imported.graph.get()));
   auto engine_caches = std::make_shared<EngineCaches>(runtime);
   LoadEngineAssets(Env::Default(), saved_model_dir, *imported.graph, engine_caches.get());
   auto model = ModelFactory::FromGraph(signature_key, imported.graph, imported.functions,
@@ -99,6 +100,22 @@ std::vector<EngineNodeReport> Model::EngineReports() const {
                        .timed_runs = timed_runs});
   }
   return reports;
+}
+
+StatusOr<std::map<std::string, std::vector<double>>> Model::DeviceResidentLatencies(
+    int runs) const {
+  std::map<std::string, std::vector<double>> latencies;
+  for (const auto& [name, cache] : state_->engine_caches->All()) {
+    for (const auto& engine : cache->Engines()) {
+      StatusOr<std::vector<double>> measured = engine->DeviceResidentLatencies(runs);
+      const StatusCode code = measured.status().code();
+      if (code == StatusCode::kFailedPrecondition || code == StatusCode::kUnimplemented) continue;
+      TFTRT_RETURN_IF_ERROR(measured.status().WithContext("while rerunning engine " + name));
+      latencies[name] = std::move(*measured);
+      break;
+    }
+  }
+  return latencies;
 }
 
 std::optional<int64_t> Model::PeakDeviceMemoryBytes() const {

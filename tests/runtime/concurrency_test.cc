@@ -267,6 +267,10 @@ void ExpectOnlyEngineRuns(const Model& model, int64_t runs) {
     EXPECT_EQ(report.engine_runs, runs) << report.node;
     EXPECT_EQ(report.native_fallbacks, 0) << report.node;
   }
+  // Engines in host memory have no device-resident latency to measure.
+  auto resident = model.DeviceResidentLatencies(1);
+  ASSERT_TRUE(resident.ok()) << resident.status().ToString();
+  EXPECT_TRUE(resident->empty());
 }
 
 TEST_F(EngineConcurrencyTest, EngineRunsMatchSequentialRunsWhileBuildsRace) {

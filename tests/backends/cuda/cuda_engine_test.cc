@@ -83,6 +83,33 @@ TEST(CudaEngineTest, ConcurrentRunsGiveSequentialResults) {
   for (int t = 0; t < kThreads; ++t) EXPECT_EQ(mismatches[t], 0) << "thread " << t;
 }
 
+// A benchmark's device-resident latency: the engine rerun on the inputs its last run left on
+// the device; the next ordinary run is unchanged. The cpu backend has no such thing.
+TEST(CudaEngineTest, RerunsOnTheInputsLeftOnTheDevice) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  Dense dense(16);
+  auto engine = BuildEngine("dense", dense.graph, {{DataType::kFloat, {16, 64}, nullptr}},
+                            {.allow_tf32 = false}, *Cuda());
+  ASSERT_TRUE(engine.ok()) << engine.status().ToString();
+  EXPECT_EQ((*engine)->DeviceResidentLatencies(3).status().code(), StatusCode::kFailedPrecondition);
+  const Tensor x = RandomTensor({16, 64}, 7);
+  auto first = (*engine)->Run({x});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  auto latencies = (*engine)->DeviceResidentLatencies(3);
+  ASSERT_TRUE(latencies.ok()) << latencies.status().ToString();
+  ASSERT_EQ(latencies->size(), 3u);
+  for (double ms : *latencies) EXPECT_GT(ms, 0.0);
+  auto second = (*engine)->Run({x});
+  ASSERT_TRUE(second.ok()) << second.status().ToString();
+  EXPECT_TRUE(testing::TensorsMatch((*second)[0], (*first)[0], 0.0));
+
+  auto on_cpu = BuildEngine("dense", dense.graph, {{DataType::kFloat, {16, 64}, nullptr}}, {},
+                            CpuEngineBackend());
+  ASSERT_TRUE(on_cpu.ok()) << on_cpu.status().ToString();
+  ASSERT_TRUE((*on_cpu)->Run({x}).ok());
+  EXPECT_EQ((*on_cpu)->DeviceResidentLatencies(1).status().code(), StatusCode::kUnimplemented);
+}
+
 // x [rows, 256] -> MatMul by a 256 x 256 float weight (256 KiB): the engines for 4 and 32
 // rows upload it once; it is freed with the last of them.
 TEST(CudaEngineTest, EnginesOfOneGraphShareTheirWeights) {
