@@ -139,10 +139,14 @@ def notes(records):
             r["system"], r["model"] or "", r["precision"] or "",
             "all" if r["batch"] is None else r["batch"], r["reason"]))
     lines.append("- tftrt items/s: batch / the engines' device compute per run (`tftrt bench`, "
-                 "inputs on the device); its latency is host to host (with the copies of inputs "
-                 "and outputs); its memory is the most device memory its engines held (weights, "
-                 "activation arena, workspace, staging; `tftrt bench`). Peers: inputs on the device; PyTorch memory is max_memory_allocated, JAX's is "
-                 "XLA's memory analysis of the program (arguments + outputs + temporaries).")
+                 "inputs on the device); its latency is device-resident where one engine runs "
+                 "the whole model (the engine rerun on the inputs already on the device, launch "
+                 "to synchronize, as the peers' latencies are timed), with the host-to-host "
+                 "median (copies of inputs and outputs included) in brackets; its memory is the "
+                 "most device memory its engines held (weights, activation arena, workspace, "
+                 "staging; `tftrt bench`). Peers: inputs on the device; PyTorch memory is "
+                 "max_memory_allocated, JAX's is XLA's memory analysis of the program "
+                 "(arguments + outputs + temporaries).")
     return lines
 
 
