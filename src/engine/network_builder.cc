@@ -13,6 +13,7 @@
 #include "engine/ops/op_converter.h"
 #include "engine/ops/shape_helpers.h"
 #include "engine/pad_folding.h"
+#include "engine/qkv_packing.h"
 #include "engine/quantization_ranges.h"
 #include "graph/attrs.h"
 #include "graph/output_types.h"
@@ -391,6 +392,8 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
     // Only FP16 engines: cuDNN's fused attention has no float32 form.
     if (FloatStorage(options.precision) == Precision::kFP16) FoldAttentions(&network);
     FuseEpilogues(&network);
+    // Not INT8: its ranges are per tensor, and the packed product's would mix q's, k's, v's.
+    if (options.precision == Precision::kFP16) PackQkvProjections(&network);
   }
   AddProbedOutputs(options.probed_tensors, &network);
   if (options.precision == Precision::kINT8 && options.int8_ranges != nullptr) {

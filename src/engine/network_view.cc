@@ -43,8 +43,6 @@ int TensorInputOfBinary(const EngineLayer& layer) {
   return first ? 0 : 1;
 }
 
-namespace {
-
 std::optional<Tensor> FloatWeight(const EngineOperand& operand) {
   if (!operand.has_weight()) return std::nullopt;
   StatusOr<Tensor> value = TensorFromProto(operand.weight());
@@ -53,8 +51,6 @@ std::optional<Tensor> FloatWeight(const EngineOperand& operand) {
   if (value->dtype() == DataType::kFloat) return std::move(*value);
   return std::nullopt;
 }
-
-}  // namespace
 
 std::optional<float> ScalarWeight(const EngineOperand& operand) {
   std::optional<Tensor> value = FloatWeight(operand);

@@ -39,6 +39,9 @@ class NetworkView {
 // -1 unless exactly one of the two is a tensor.
 int TensorInputOfBinary(const EngineLayer& layer);
 
+// The values of a float weight operand (float32 or half) as float32, in its shape; nullopt
+// for a tensor operand or another dtype.
+std::optional<Tensor> FloatWeight(const EngineOperand& operand);
 // The value of a weight operand that holds one float (float32 or half, any rank of size 1).
 std::optional<float> ScalarWeight(const EngineOperand& operand);
 // The values of a float weight operand whose dims are all 1 but the last (a vector along

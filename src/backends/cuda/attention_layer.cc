@@ -1,5 +1,6 @@
 // The engine-only _TftrtAttention (engine/attention_folding.h) on cuDNN's fused attention
-// (attention_runner.h); a boolean mask becomes the runner's float32 bias first
+// (attention_runner.h), q, k and v as three tensors or slices of a packed one
+// (engine/qkv_packing.h); a boolean mask becomes the runner's float32 bias first
 // (kernels/attention_bias.h), in the front of the layer's workspace: one row for all
 // queries where the mask is the same for each (a padding mask) and cuDNN takes such a
 // bias, else a row per query.
@@ -18,10 +19,12 @@ constexpr size_t kWorkspaceAlignment = 256;
 
 class AttentionLayerRunner : public LayerRunner {
  public:
+  // inputs: q, k, v[, mask], or qkv[, mask] where `packed`.
   AttentionLayerRunner(std::unique_ptr<AttentionRunner> runner, std::vector<DeviceOperand> inputs,
-                       std::array<int64_t, 3> mask_strides, float mask_value, int out)
+                       bool packed, std::array<int64_t, 3> mask_strides, float mask_value, int out)
       : runner_(std::move(runner)),
         inputs_(std::move(inputs)),
+        packed_(packed),
         mask_strides_(mask_strides),
         mask_value_(mask_value),
         out_(out) {}
@@ -40,17 +43,25 @@ class AttentionLayerRunner : public LayerRunner {
     const AttentionDescription& d = runner_->description();
     if (d.has_bias) {
       bias = reinterpret_cast<float*>(workspace);
-      TFTRT_RETURN_IF_ERROR(AttentionBias(static_cast<const bool*>(b.operand(inputs_[3])),
+      TFTRT_RETURN_IF_ERROR(AttentionBias(static_cast<const bool*>(b.operand(inputs_.back())),
                                           mask_strides_, d.batch, d.bias_rows, d.keys, mask_value_,
                                           bias, b.stream()));
     }
-    return runner_->Run(b.handles(), b.stream(), b.operand(inputs_[0]), b.operand(inputs_[1]),
-                        b.operand(inputs_[2]), bias, b.tensor(out_), workspace + bias_bytes());
+    std::array<const void*, 3> qkv;
+    for (int i = 0; i < 3; ++i) {
+      // Packed: q, k and v are heads * head_dim halves apart in each position.
+      qkv[i] = packed_ ? static_cast<const char*>(b.operand(inputs_[0])) +
+                             i * d.heads * d.head_dim * sizeof(uint16_t)
+                       : b.operand(inputs_[i]);
+    }
+    return runner_->Run(b.handles(), b.stream(), qkv[0], qkv[1], qkv[2], bias, b.tensor(out_),
+                        workspace + bias_bytes());
   }
 
  private:
   std::unique_ptr<AttentionRunner> runner_;
-  std::vector<DeviceOperand> inputs_;  // q, k, v[, mask]
+  std::vector<DeviceOperand> inputs_;  // q, k, v[, mask] or qkv[, mask]
+  bool packed_;
   std::array<int64_t, 3> mask_strides_;
   float mask_value_;
   int out_;
@@ -77,32 +88,43 @@ float FloatAttr(const EngineLayer& layer, const char* name, float fallback) {
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec) {
   const std::string& op = spec.layer.op();
-  if (spec.inputs.size() != 3 && spec.inputs.size() != 4) {
-    return Status::InvalidArgument(op + " takes q, k, v and an optional mask");
+  const bool packed = !spec.inputs.empty() && spec.inputs.size() <= 2 &&
+                      spec.input_shape(0).size() == 5 && spec.input_shape(0)[2] == 3;
+  if (!packed && spec.inputs.size() != 3 && spec.inputs.size() != 4) {
+    return Status::InvalidArgument(op + " takes q, k, v (or qkv) and an optional mask");
   }
-  const Shape& q = spec.input_shape(0);
-  const Shape& k = spec.input_shape(1);
-  if (q.size() != 4 || k.size() != 4 || spec.input_shape(2) != k) {
-    return Status::InvalidArgument(op + " needs q [b, t, n, h] and k, v [b, s, n, h]");
-  }
-  for (int i = 0; i < 3; ++i) {
+  const int tensors = packed ? 1 : 3;
+  for (int i = 0; i < tensors; ++i) {
     if (spec.inputs[i].dtype != DType::kFloat16) {
       return Status::Unimplemented(op + ": cuDNN's fused attention runs float16 only");
     }
   }
-  AttentionDescription desc{.batch = q[0],
-                            .queries = q[1],
-                            .keys = k[1],
-                            .heads = q[2],
-                            .head_dim = q[3],
-                            .scale = FloatAttr(spec.layer, "scale", 1.0f),
-                            .has_bias = spec.inputs.size() == 4,
-                            .bias_rows = q[1]};
+  AttentionDescription desc;
+  if (packed) {
+    const Shape& qkv = spec.input_shape(0);  // [b, s, 3, n, h]
+    desc = {.batch = qkv[0],
+            .queries = qkv[1],
+            .keys = qkv[1],
+            .heads = qkv[3],
+            .head_dim = qkv[4],
+            .qkv_stride = 3 * qkv[3] * qkv[4]};
+  } else {
+    const Shape& q = spec.input_shape(0);
+    const Shape& k = spec.input_shape(1);
+    if (q.size() != 4 || k.size() != 4 || spec.input_shape(2) != k) {
+      return Status::InvalidArgument(op + " needs q [b, t, n, h] and k, v [b, s, n, h]");
+    }
+    desc = {.batch = q[0], .queries = q[1], .keys = k[1], .heads = q[2], .head_dim = q[3]};
+  }
+  desc.scale = FloatAttr(spec.layer, "scale", 1.0f);
+  desc.has_bias = spec.inputs.size() == static_cast<size_t>(tensors) + 1;
+  desc.bias_rows = desc.queries;
   std::array<int64_t, 3> mask_strides = {0, 0, 0};
   StatusOr<std::unique_ptr<AttentionRunner>> runner = Status::Unimplemented("not built");
   if (desc.has_bias) {
-    TFTRT_ASSIGN_OR_RETURN(mask_strides,
-                           MaskStrides(spec.input_shape(3), {q[0], q[2], q[1], k[1]}));
+    TFTRT_ASSIGN_OR_RETURN(
+        mask_strides,
+        MaskStrides(spec.input_shape(tensors), {desc.batch, desc.heads, desc.queries, desc.keys}));
     if (mask_strides[1] == 0) {  // the same mask row for every query
       AttentionDescription one_row = desc;
       one_row.bias_rows = 1;
@@ -117,7 +139,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeAttentionRunner(const LayerSpec& spec
   // beside an unmasked score; a fully masked row is uniform), so the bias stops there.
   const float mask_value = std::max(FloatAttr(spec.layer, "mask_value", 0.0f), -1e30f);
   std::unique_ptr<LayerRunner> main(new AttentionLayerRunner(
-      std::move(*runner), spec.inputs, mask_strides, mask_value, spec.outputs[0]));
+      std::move(*runner), spec.inputs, packed, mask_strides, mask_value, spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, 0);
 }
 

@@ -24,14 +24,13 @@ constexpr int64_t kUidV = 3;
 constexpr int64_t kUidBias = 4;
 constexpr int64_t kUidOut = 5;
 
-// Dims and strides of a [batch, positions, heads, head_dim] tensor as cuDNN's
-// [batch, heads, positions, head_dim].
+// Dims and strides of a [batch, positions, heads, head_dim] tensor whose positions are
+// `row` elements apart, as cuDNN's [batch, heads, positions, head_dim].
 struct Layout {
   std::vector<int64_t> dims, strides;
 };
-Layout HeadsMajor(const AttentionDescription& d, int64_t positions) {
-  return {{d.batch, d.heads, positions, d.head_dim},
-          {positions * d.heads * d.head_dim, d.head_dim, d.heads * d.head_dim, 1}};
+Layout HeadsMajor(const AttentionDescription& d, int64_t positions, int64_t row) {
+  return {{d.batch, d.heads, positions, d.head_dim}, {positions * row, d.head_dim, row, 1}};
 }
 
 std::string Signature(const AttentionDescription& d) { return "cudnn sdpa " + d.ToString(); }
@@ -67,7 +66,10 @@ Status BuildPlan(cudnnHandle_t handle, const AttentionDescription& d, const Tact
                              .set_stride(layout.strides)
                              .set_data_type(fe::DataType_t::HALF));
   };
-  const Layout queries = HeadsMajor(d, d.queries), keys = HeadsMajor(d, d.keys);
+  const int64_t dense_row = d.heads * d.head_dim;
+  const int64_t row = d.qkv_stride > 0 ? d.qkv_stride : dense_row;
+  const Layout queries = HeadsMajor(d, d.queries, row), keys = HeadsMajor(d, d.keys, row);
+  const Layout out_layout = HeadsMajor(d, d.queries, dense_row);
   auto q = tensor("q", kUidQ, queries);
   auto k = tensor("k", kUidK, keys);
   auto v = tensor("v", kUidV, keys);
@@ -89,8 +91,8 @@ Status BuildPlan(cudnnHandle_t handle, const AttentionDescription& d, const Tact
   out->set_output(true)
       .set_name("out")
       .set_uid(kUidOut)
-      .set_dim(queries.dims)
-      .set_stride(queries.strides)
+      .set_dim(out_layout.dims)
+      .set_stride(out_layout.strides)
       .set_data_type(fe::DataType_t::HALF);
 
   TFTRT_CUDA_CHECK(graph->validate());
@@ -108,7 +110,8 @@ std::string AttentionDescription::ToString() const {
          std::to_string(heads) + "," + std::to_string(head_dim) + "] k,v[" + std::to_string(batch) +
          "," + std::to_string(keys) + "," + std::to_string(heads) + "," + std::to_string(head_dim) +
          "] scale " + std::to_string(scale) +
-         (has_bias ? " with bias of " + std::to_string(bias_rows) + " rows" : "") + " float16";
+         (has_bias ? " with bias of " + std::to_string(bias_rows) + " rows" : "") +
+         (qkv_stride > 0 ? " positions " + std::to_string(qkv_stride) + " apart" : "") + " float16";
 }
 
 struct AttentionRunner::Plan {
@@ -164,11 +167,14 @@ StatusOr<std::shared_ptr<const AttentionRunner::Plan>> AttentionRunner::BuildCho
   // Timing runs every candidate on scratch operands of the layer's shapes.
   auto setup = [&, most_workspace = plans.most_workspace]() -> StatusOr<CandidateLaunch> {
     const AttentionDescription& d = desc;
-    const size_t q_bytes = d.batch * d.queries * d.heads * d.head_dim * sizeof(uint16_t);
-    const size_t kv_bytes = d.batch * d.keys * d.heads * d.head_dim * sizeof(uint16_t);
+    const int64_t dense_row = d.heads * d.head_dim;
+    const int64_t row = d.qkv_stride > 0 ? d.qkv_stride : dense_row;
+    const size_t q_bytes = d.batch * d.queries * row * sizeof(uint16_t);
+    const size_t kv_bytes = d.batch * d.keys * row * sizeof(uint16_t);
+    const size_t out_bytes = d.batch * d.queries * dense_row * sizeof(uint16_t);
     const size_t bias_bytes = d.has_bias ? d.batch * d.bias_rows * d.keys * sizeof(float) : 0;
     TFTRT_ASSIGN_OR_RETURN(auto scratch,
-                           TimingOperands<6>({q_bytes, kv_bytes, kv_bytes, bias_bytes, q_bytes,
+                           TimingOperands<6>({q_bytes, kv_bytes, kv_bytes, bias_bytes, out_bytes,
                                               static_cast<size_t>(most_workspace)},
                                              "attention timing operands"));
     return CandidateLaunch(

@@ -4,7 +4,9 @@
 // reach memory.
 //
 // Layouts are Keras MultiHeadAttention's: q and out [batch, queries, heads, head_dim], k and
-// v [batch, keys, heads, head_dim], dense, float16; the optional bias (attention_bias.h) is
+// v [batch, keys, heads, head_dim], float16, dense (out always) or with qkv_stride elements
+// from one position to the next (slices of a packed [batch, positions, 3, heads, head_dim]:
+// engine/qkv_packing.h); the optional bias (attention_bias.h) is
 // float32 [batch, 1, queries, keys], added to the scaled scores. Inference only: no dropout,
 // no softmax statistics.
 //
@@ -34,6 +36,8 @@ struct AttentionDescription {
   // The bias is [batch, 1, bias_rows, keys]: one row per query (bias_rows = queries), or
   // one row for every query (1: a padding mask's, 64x less to write and read at BERT's 128).
   int64_t bias_rows = 0;
+  // Elements from one position of q, k and v to the next; 0: heads * head_dim (dense).
+  int64_t qkv_stride = 0;
 
   std::string ToString() const;
 };

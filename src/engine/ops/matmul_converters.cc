@@ -49,8 +49,15 @@ StatusOr<ShapeList> EinsumShape(const Node& node, const std::vector<LayerInput>&
   return ShapeList{plan->output_shape};
 }
 
-// _TftrtAttention(q, k, v[, mask]): out has q's shape (engine/attention_folding.h).
+// _TftrtAttention(q, k, v[, mask]): out has q's shape (engine/attention_folding.h); packed,
+// _TftrtAttention(qkv[, mask]) with qkv [b, s, 3, n, h]: out is [b, s, n, h]
+// (engine/qkv_packing.h).
 StatusOr<ShapeList> AttentionShape(const Node& node, const std::vector<LayerInput>& inputs) {
+  if (!inputs.empty() && inputs.size() <= 2 && inputs[0].shape.size() == 5 &&
+      inputs[0].shape[2] == 3) {
+    const Shape& qkv = inputs[0].shape;
+    return ShapeList{Shape{qkv[0], qkv[1], qkv[3], qkv[4]}};
+  }
   if (inputs.size() != 3 && inputs.size() != 4) {
     return WithNode(node, Status::InvalidArgument("expects q, k, v and an optional mask, got " +
                                                   std::to_string(inputs.size()) + " inputs"));

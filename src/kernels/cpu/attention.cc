@@ -29,19 +29,20 @@ void Attention(const AttentionShape& shape, const T* q, const T* k, const T* v, 
                const AttentionMask& mask, T* out) {
   using C = WideType<T>;
   const int64_t row = shape.heads * shape.head_dim;  // one position's values, all heads
+  const int64_t in_row = shape.qkv_stride > 0 ? shape.qkv_stride : row;  // of q, k and v
   std::vector<C> scores(shape.keys);
   std::vector<C> sums(shape.head_dim);
   for (int64_t b = 0; b < shape.batch; ++b) {
     for (int64_t n = 0; n < shape.heads; ++n) {
-      const T* keys = k + b * shape.keys * row + n * shape.head_dim;
-      const T* values = v + b * shape.keys * row + n * shape.head_dim;
+      const T* keys = k + b * shape.keys * in_row + n * shape.head_dim;
+      const T* values = v + b * shape.keys * in_row + n * shape.head_dim;
       for (int64_t t = 0; t < shape.queries; ++t) {
-        const T* query = q + (b * shape.queries + t) * row + n * shape.head_dim;
+        const T* query = q + (b * shape.queries + t) * in_row + n * shape.head_dim;
         C max = -std::numeric_limits<C>::infinity();
         for (int64_t s = 0; s < shape.keys; ++s) {
           C dot = 0;
           for (int64_t h = 0; h < shape.head_dim; ++h) {
-            dot += Widen(query[h]) * Widen(keys[s * row + h]);
+            dot += Widen(query[h]) * Widen(keys[s * in_row + h]);
           }
           scores[s] =
               mask.Keeps(b, n, t, s) ? dot * static_cast<C>(scale) : static_cast<C>(mask.value);
@@ -55,7 +56,9 @@ void Attention(const AttentionShape& shape, const T* q, const T* k, const T* v, 
         std::fill(sums.begin(), sums.end(), C{0});
         for (int64_t s = 0; s < shape.keys; ++s) {
           const C p = scores[s] / total;
-          for (int64_t h = 0; h < shape.head_dim; ++h) sums[h] += p * Widen(values[s * row + h]);
+          for (int64_t h = 0; h < shape.head_dim; ++h) {
+            sums[h] += p * Widen(values[s * in_row + h]);
+          }
         }
         T* result = out + (b * shape.queries + t) * row + n * shape.head_dim;
         for (int64_t h = 0; h < shape.head_dim; ++h) result[h] = Narrow<T>(sums[h]);

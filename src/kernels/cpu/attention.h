@@ -3,7 +3,10 @@
 //     score[s] = scale * sum_h q[b,t,n,h] * k[b,s,n,h]       (masked: mask_value)
 //     p = softmax(score)                                       over the keys s
 //     out[b,t,n,h] = sum_s p[s] * v[b,s,n,h]
-// q and out are [batch, queries, heads, head_dim], k and v [batch, keys, heads, head_dim].
+// q and out are [batch, queries, heads, head_dim], k and v [batch, keys, heads, head_dim],
+// dense; or q, k and v are slices of one packed tensor [batch, positions, 3, heads,
+// head_dim] (engine/qkv_packing.h): q = qkv[:, :, 0], k = qkv[:, :, 1], v = qkv[:, :, 2],
+// each position 3 * heads * head_dim elements after the one before (qkv_stride).
 // Computed in float (double for double): the scores, the softmax and the sums.
 #ifndef TFTRT_KERNELS_CPU_ATTENTION_H_
 #define TFTRT_KERNELS_CPU_ATTENTION_H_
@@ -17,6 +20,8 @@ namespace tftrt {
 
 struct AttentionShape {
   int64_t batch = 0, queries = 0, keys = 0, heads = 0, head_dim = 0;
+  // Elements from one position of q, k and v to the next; 0: heads * head_dim (dense).
+  int64_t qkv_stride = 0;
 };
 
 // A boolean mask read as [batch, heads, queries, keys] through strides in elements (0 along

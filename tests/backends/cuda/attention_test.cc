@@ -1,6 +1,7 @@
 // Keras' attention folded into _TftrtAttention (engine/attention_folding.h) on the cuda
 // backend: cuDNN's fused attention computes what the float32 plain ops compute on the cpu
-// backend, masked (fully masked rows included), unmasked, at BERT's shapes and odd ones;
+// backend, masked (fully masked rows included), unmasked, at BERT's shapes and odd ones,
+// q, k and v as three tensors or read through strides from packed projections;
 // runners of equal descriptions share one built plan. GPU tests skip without a GPU.
 #include <gtest/gtest.h>
 
@@ -40,8 +41,13 @@ TEST_P(CudaAttentionTest, FusedAttentionMatchesThePlainOps) {
                            *CudaBackend());
   ASSERT_TRUE(fused.ok()) << fused.status().ToString();
   int attentions = 0;
-  for (const EngineLayer& layer : (*fused)->plan().layer())
-    attentions += layer.op() == kAttentionOp;
+  for (const EngineLayer& layer : (*fused)->plan().layer()) {
+    if (layer.op() != kAttentionOp) continue;
+    ++attentions;
+    if (c.projected_from > 0) {
+      EXPECT_EQ(layer.input_size(), c.mask_shape.empty() ? 1 : 2) << "q, k and v packed";
+    }
+  }
   ASSERT_EQ(attentions, 1) << "the engine must run the fused attention";
   auto plain = BuildEngine("attention", graph, Args(inputs), {.precision = Precision::kFP32},
                            CpuEngineBackend());
@@ -65,6 +71,17 @@ INSTANTIATE_TEST_SUITE_P(
                       .head_dim = 64,
                       .mask_shape = {4, 1, 1, 128}},
         AttentionCase{.batch = 2, .queries = 128, .keys = 128, .heads = 12, .head_dim = 64},
+        // Self-attention with its projections, which the engine packs (qkv_packing.h): cuDNN
+        // reads q, k and v through strides.
+        AttentionCase{.batch = 2,
+                      .queries = 128,
+                      .keys = 128,
+                      .heads = 12,
+                      .head_dim = 64,
+                      .mask_shape = {2, 1, 1, 128},
+                      .projected_from = 768},
+        AttentionCase{
+            .batch = 1, .queries = 7, .keys = 7, .heads = 2, .head_dim = 8, .projected_from = 24},
         // A mask per query, odd sequence lengths, head dims 8 and 128, cross-attention.
         AttentionCase{.batch = 2,
                       .queries = 5,
