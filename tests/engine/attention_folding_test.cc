@@ -18,6 +18,9 @@ using testing::ArgsFor;
 
 using testing::AttentionCase;
 using testing::AttentionInputs;
+using testing::BuildOptionsFor;
+using testing::CountOps;
+using testing::RunOnCpu;
 
 constexpr int64_t kBatch = 2, kQueries = 5, kKeys = 6, kHeads = 3;
 
@@ -33,25 +36,6 @@ AttentionCase Case(int64_t head_dim = 8, Shape mask_shape = {kBatch, 1, 1, kKeys
           .keras2_equations = keras2_equations};
 }
 
-StatusOr<std::vector<Tensor>> RunOnCpu(EngineNetwork network, const std::vector<Tensor>& inputs) {
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
-                         CpuEngineBackend().Compile(std::move(network)));
-  return engine->Run(inputs);
-}
-
-int CountOps(const EngineNetwork& network, const std::string& op) {
-  int count = 0;
-  for (const EngineLayer& layer : network.layer()) count += layer.op() == op;
-  return count;
-}
-
-BuildOptions Options(Precision precision, bool fuse) {
-  BuildOptions options;
-  options.precision = precision;
-  options.fuse = fuse;
-  return options;
-}
-
 TEST(AttentionFoldingTest, KerasAttentionBecomesOneLayerInFp16Engines) {
   for (bool keras2 : {false, true}) {
     SCOPED_TRACE(keras2 ? "Keras 2's equations" : "Keras 3's equations");
@@ -59,7 +43,7 @@ TEST(AttentionFoldingTest, KerasAttentionBecomesOneLayerInFp16Engines) {
     Graph graph("segment");
     AddAttention(c, graph);
     const std::vector<Tensor> inputs = AttentionInputs(c);
-    auto network = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP16, true));
+    auto network = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP16, true));
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     ASSERT_EQ(CountOps(*network, kAttentionOp), 1);
     const EngineLayer* attention = nullptr;
@@ -78,7 +62,7 @@ TEST(AttentionFoldingTest, KerasAttentionBecomesOneLayerInFp16Engines) {
 
     // Against the float32 engine of the plain ops: half-precision inputs and output are the
     // only roundings (the fused layer computes in float).
-    auto reference = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
+    auto reference = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP32, false));
     ASSERT_TRUE(reference.ok()) << reference.status().ToString();
     auto expected = RunOnCpu(std::move(*reference), inputs);
     auto actual = RunOnCpu(std::move(*network), inputs);
@@ -96,7 +80,7 @@ TEST(AttentionFoldingTest, FoldedLayerComputesThePlainOpsInFloat32) {
     Graph graph("segment");
     AddAttention(c, graph);
     const std::vector<Tensor> inputs = AttentionInputs(c);
-    auto plain = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
+    auto plain = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP32, false));
     ASSERT_TRUE(plain.ok()) << plain.status().ToString();
     EngineNetwork folded = *plain;
     ASSERT_EQ(FoldAttentions(&folded), 1);
@@ -128,7 +112,8 @@ TEST(AttentionFoldingTest, Float32EnginesSharedScoresAndOtherShapesStayUnfolded)
     SCOPED_TRACE(u.why);
     Graph graph("segment");
     AddAttention(u.c, graph);
-    auto network = BuildNetwork(graph, ArgsFor(AttentionInputs(u.c)), Options(u.precision, true));
+    auto network =
+        BuildNetwork(graph, ArgsFor(AttentionInputs(u.c)), BuildOptionsFor(u.precision, true));
     ASSERT_TRUE(network.ok()) << network.status().ToString();
     EXPECT_EQ(CountOps(*network, kAttentionOp), 0);
     EXPECT_EQ(CountOps(*network, "Einsum"), 2);

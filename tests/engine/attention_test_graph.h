@@ -1,5 +1,6 @@
 // Keras 3's MultiHeadAttention as it writes its attention in a TF graph, for the tests of
-// attention folding (engine/attention_folding.h) on the cpu and cuda backends.
+// attention folding and QKV packing (engine/attention_folding.h, engine/qkv_packing.h) on the
+// cpu and cuda backends, and what those tests share.
 #ifndef TFTRT_TESTS_ENGINE_ATTENTION_TEST_GRAPH_H_
 #define TFTRT_TESTS_ENGINE_ATTENTION_TEST_GRAPH_H_
 
@@ -7,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/cpu/cpu_backend.h"
 #include "engine/engine_test_util.h"
 
 namespace tftrt::testing {
@@ -84,6 +86,27 @@ inline void AddAttention(const AttentionCase& c, Graph& graph) {
                                  : einsum("einsum_1", "BNTS,BSNH->BTNH", probabilities, v);
   AddRet(graph, "out", {out, 0});
   if (c.softmax_returned_too) AddRet(graph, "probabilities", {probabilities, 0});
+}
+
+// The network compiled and run on the cpu backend.
+inline StatusOr<std::vector<Tensor>> RunOnCpu(EngineNetwork network,
+                                              const std::vector<Tensor>& inputs) {
+  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
+                         CpuEngineBackend().Compile(std::move(network)));
+  return engine->Run(inputs);
+}
+
+inline int CountOps(const EngineNetwork& network, const std::string& op) {
+  int count = 0;
+  for (const EngineLayer& layer : network.layer()) count += layer.op() == op;
+  return count;
+}
+
+inline BuildOptions BuildOptionsFor(Precision precision, bool fuse) {
+  BuildOptions options;
+  options.precision = precision;
+  options.fuse = fuse;
+  return options;
 }
 
 // q, k, v uniform in [-1, 1) (times `spread`), and the mask: batch 0 sees every key but the

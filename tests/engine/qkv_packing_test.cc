@@ -18,6 +18,9 @@ using testing::AddAttention;
 using testing::ArgsFor;
 using testing::AttentionCase;
 using testing::AttentionInputs;
+using testing::BuildOptionsFor;
+using testing::CountOps;
+using testing::RunOnCpu;
 
 // Self-attention over 5 positions of 16 values, 3 heads of 8, with a padding mask.
 AttentionCase Projected(Shape mask_shape = {2, 1, 1, 5}) {
@@ -30,18 +33,6 @@ AttentionCase Projected(Shape mask_shape = {2, 1, 1, 5}) {
           .projected_from = 16};
 }
 
-StatusOr<std::vector<Tensor>> RunOnCpu(EngineNetwork network, const std::vector<Tensor>& inputs) {
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<Engine> engine,
-                         CpuEngineBackend().Compile(std::move(network)));
-  return engine->Run(inputs);
-}
-
-int CountOps(const EngineNetwork& network, const std::string& op) {
-  int count = 0;
-  for (const EngineLayer& layer : network.layer()) count += layer.op() == op;
-  return count;
-}
-
 const EngineLayer& OnlyLayer(const EngineNetwork& network, const std::string& op) {
   for (const EngineLayer& layer : network.layer()) {
     if (layer.op() == op) return layer;
@@ -50,16 +41,9 @@ const EngineLayer& OnlyLayer(const EngineNetwork& network, const std::string& op
   return network.layer(0);
 }
 
-BuildOptions Options(Precision precision, bool fuse) {
-  BuildOptions options;
-  options.precision = precision;
-  options.fuse = fuse;
-  return options;
-}
-
 // Attention folded and epilogues fused (what precedes packing in BuildNetwork), in float32.
 EngineNetwork FoldedFloat32(const Graph& graph, const std::vector<Tensor>& inputs) {
-  auto network = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
+  auto network = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP32, false));
   EXPECT_TRUE(network.ok()) << network.status().ToString();
   if (!network.ok()) return {};
   EXPECT_EQ(FoldAttentions(&*network), 1);
@@ -72,7 +56,7 @@ TEST(QkvPackingTest, FP16EnginesPackSelfAttentionProjections) {
   Graph graph("segment");
   AddAttention(c, graph);
   const std::vector<Tensor> inputs = AttentionInputs(c, 0.6f);
-  auto network = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP16, true));
+  auto network = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP16, true));
   ASSERT_TRUE(network.ok()) << network.status().ToString();
   ASSERT_EQ(CountOps(*network, "BatchMatMulV2"), 1);
   ASSERT_EQ(CountOps(*network, kAttentionOp), 1);
@@ -89,7 +73,7 @@ TEST(QkvPackingTest, FP16EnginesPackSelfAttentionProjections) {
             (std::vector<int64_t>{2, 5, 3, 3, 8}));
 
   // Against the float32 engine of the plain ops: half weights, inputs and outputs.
-  auto reference = BuildNetwork(graph, ArgsFor(inputs), Options(Precision::kFP32, false));
+  auto reference = BuildNetwork(graph, ArgsFor(inputs), BuildOptionsFor(Precision::kFP32, false));
   ASSERT_TRUE(reference.ok()) << reference.status().ToString();
   auto expected = RunOnCpu(std::move(*reference), inputs);
   auto actual = RunOnCpu(std::move(*network), inputs);

@@ -14,7 +14,9 @@ bool KernelDtype(const ConvolutionDescription& desc) {
   return desc.dtype == DataType::kFloat || desc.dtype == DataType::kHalf;
 }
 
-Conv2DKernelParams KernelParams(const ConvolutionDescription& desc) {
+}  // namespace
+
+Conv2DKernelParams KernelConvolutionRunner::KernelParams(const ConvolutionDescription& desc) {
   Conv2DKernelParams p;
   p.batch = desc.batch;
   p.in_height = desc.input_rows;
@@ -33,8 +35,6 @@ Conv2DKernelParams KernelParams(const ConvolutionDescription& desc) {
   p.pad_left = desc.pad_left;
   return p;
 }
-
-}  // namespace
 
 bool KernelConvolutionRunner::HandlesDepthwise(const ConvolutionDescription& desc) {
   return desc.kind == ConvolutionKind::kDepthwise && desc.output_channels == desc.input_channels &&

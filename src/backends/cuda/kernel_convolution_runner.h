@@ -43,6 +43,9 @@ class KernelConvolutionRunner {
     return HandlesDepthwise(desc) || HandlesSmallChannels(desc);
   }
 
+  // The kernels' geometry (conv_kernel_args.h) of `desc`.
+  static Conv2DKernelParams KernelParams(const ConvolutionDescription& desc);
+
   // ConvolutionRunner::Validate, and Handles(desc); no GPU call.
   static Status Validate(const ConvolutionDescription& desc, const Tensor& filter,
                          const std::vector<EpilogueStep>& epilogue);

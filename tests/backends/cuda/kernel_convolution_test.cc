@@ -433,26 +433,6 @@ TEST(KernelConvolutionRunnerGpuTest, TakesFiltersOfEitherDtype) {
   }
 }
 
-Conv2DKernelParams KernelParams(const ConvolutionDescription& d) {
-  Conv2DKernelParams params;
-  params.batch = d.batch;
-  params.in_height = d.input_rows;
-  params.in_width = d.input_cols;
-  params.channels = d.input_channels;
-  params.out_height = d.output_rows;
-  params.out_width = d.output_cols;
-  params.out_channels = d.output_channels;
-  params.filter_height = d.kernel_rows;
-  params.filter_width = d.kernel_cols;
-  params.stride_height = d.stride_rows;
-  params.stride_width = d.stride_cols;
-  params.dilation_height = d.dilation_rows;
-  params.dilation_width = d.dilation_cols;
-  params.pad_top = d.pad_top;
-  params.pad_left = d.pad_left;
-  return params;
-}
-
 // Pointers off 16-byte alignment take the single-channel path, even where the channels allow
 // vectors.
 TEST(KernelConvolutionKernelGpuTest, MisalignedPointersTakeTheScalarPath) {
@@ -491,10 +471,10 @@ TEST(KernelConvolutionKernelGpuTest, MisalignedPointersTakeTheScalarPath) {
       const void* x_arg = static_cast<const char*>(x_device.data()) + element;
       void* y_arg = static_cast<char*>(y_device.data()) + element;
       const Status run = IsDepthwise(d)
-                             ? DepthwiseConv2D(KernelParams(d), x_arg, filter_device->data(), dtype,
-                                               e, y_arg, nullptr)
-                             : SmallChannelConv2D(KernelParams(d), x_arg, filter_device->data(),
-                                                  dtype, e, y_arg, nullptr);
+                             ? DepthwiseConv2D(KernelConvolutionRunner::KernelParams(d), x_arg,
+                                               filter_device->data(), dtype, e, y_arg, nullptr)
+                             : SmallChannelConv2D(KernelConvolutionRunner::KernelParams(d), x_arg,
+                                                  filter_device->data(), dtype, e, y_arg, nullptr);
       ASSERT_TRUE(run.ok()) << run.ToString();
       ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
       const Tensor y_shifted = y_device.Download({y_count + 1});

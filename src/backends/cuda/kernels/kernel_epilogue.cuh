@@ -27,13 +27,21 @@ __device__ __forceinline__ void LoadLanes(const T* p, float (&out)[kLanes]) {
   for (int lane = 0; lane < kLanes; ++lane) out[lane] = LoadFloat(&loaded.v[lane]);
 }
 
-// kLanes float32 channel values (a bias or scale vector), through the read-only cache.
-template <int kLanes>
-__device__ __forceinline__ void LoadChannelValues(const float* p, float (&out)[kLanes]) {
+// kLanes float32 values from p, as 16-byte loads where kLanes % 4 == 0 (p then 16-byte
+// aligned); kReadOnly: through the read-only cache (global memory only, not shared).
+template <int kLanes, bool kReadOnly>
+__device__ __forceinline__ void LoadFloats(const float* p, float (&out)[kLanes]) {
+  auto load = [](const auto* q) {
+    if constexpr (kReadOnly) {
+      return __ldg(q);
+    } else {
+      return *q;
+    }
+  };
   if constexpr (kLanes % 4 == 0) {
 #pragma unroll
     for (int k = 0; k < kLanes; k += 4) {
-      const float4 f = __ldg(reinterpret_cast<const float4*>(p + k));
+      const float4 f = load(reinterpret_cast<const float4*>(p + k));
       out[k] = f.x;
       out[k + 1] = f.y;
       out[k + 2] = f.z;
@@ -41,7 +49,7 @@ __device__ __forceinline__ void LoadChannelValues(const float* p, float (&out)[k
     }
   } else {
 #pragma unroll
-    for (int lane = 0; lane < kLanes; ++lane) out[lane] = __ldg(p + lane);
+    for (int lane = 0; lane < kLanes; ++lane) out[lane] = load(p + lane);
   }
 }
 
@@ -103,7 +111,7 @@ __device__ __forceinline__ void ApplyEpilogue(const KernelEpilogue& e, float (&v
     const EpilogueOp op = e.ops[i];
     if (op == EpilogueOp::kBiasAdd || op == EpilogueOp::kChannelScale) {
       float values[kLanes];
-      LoadChannelValues<kLanes>(e.vectors[i] + channel, values);
+      LoadFloats<kLanes, /*kReadOnly=*/true>(e.vectors[i] + channel, values);
 #pragma unroll
       for (int l = 0; l < kLanes; ++l) {
         v[l] = op == EpilogueOp::kBiasAdd ? __fadd_rn(v[l], values[l]) : __fmul_rn(v[l], values[l]);

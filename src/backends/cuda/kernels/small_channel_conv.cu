@@ -92,19 +92,7 @@ __global__ void __launch_bounds__(kThreadsPerBlock)
 #pragma unroll
         for (int c = 0; c < kC; ++c) {
           float tap[kVec];
-          if constexpr (kVec % 4 == 0) {
-#pragma unroll
-            for (int l = 0; l < kVec; l += 4) {
-              const float4 t = *reinterpret_cast<const float4*>(tap_row + c * k_count + l);
-              tap[l] = t.x;
-              tap[l + 1] = t.y;
-              tap[l + 2] = t.z;
-              tap[l + 3] = t.w;
-            }
-          } else {
-#pragma unroll
-            for (int l = 0; l < kVec; ++l) tap[l] = tap_row[c * k_count + l];
-          }
+          LoadFloats<kVec, /*kReadOnly=*/false>(tap_row + c * k_count, tap);
 #pragma unroll
           for (int j = 0; j < kCols; ++j) {
 #pragma unroll
