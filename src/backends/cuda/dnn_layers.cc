@@ -271,17 +271,36 @@ StatusOr<ConvolutionKind> ConvolutionKindOf(const std::string& op) {
   return Status::Unimplemented("the cuda backend has no convolution " + op);
 }
 
-// `desc` on tftrt's own kernel, with the whole mapped epilogue fused and the rest after it.
+// `desc` on tftrt's own kernel with `column_tile` (KernelConvolutionRunner::Create), with the
+// whole mapped epilogue fused and the rest after it.
 StatusOr<std::unique_ptr<LayerRunner>> MakeKernelConvolution(const LayerSpec& spec,
                                                              const ConvolutionDescription& desc,
-                                                             const MappedEpilogue& epilogue) {
+                                                             const MappedEpilogue& epilogue,
+                                                             int column_tile) {
   TFTRT_ASSIGN_OR_RETURN(
       std::unique_ptr<KernelConvolutionRunner> runner,
-      KernelConvolutionRunner::Create(desc, *spec.inputs.at(1).host, epilogue.steps));
+      KernelConvolutionRunner::Create(desc, *spec.inputs.at(1).host, epilogue.steps, column_tile));
   const int fused = runner->fused_steps();
   std::unique_ptr<LayerRunner> main(new KernelConvolutionLayerRunner(
       std::move(runner), spec.inputs.at(0), epilogue.residual, spec.outputs[0]));
   return WithEpilogue(std::move(main), spec, fused);
+}
+
+// Appends tftrt's kernel for `desc` to `candidates`: with 4- and 2-column tiles where it
+// tiles columns and timing is on (conv_kernel_args.h: column_tile), else its default.
+Status AddKernelCandidates(const LayerSpec& spec, const ConvolutionDescription& desc,
+                           const MappedEpilogue& epilogue,
+                           std::vector<std::unique_ptr<LayerRunner>>& candidates,
+                           std::vector<std::string>& names) {
+  const bool both = spec.tactics.timed() && KernelConvolutionRunner::TilesColumns(desc);
+  for (int tile : both ? std::vector<int>{4, 2} : std::vector<int>{0}) {
+    TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> kernel,
+                           MakeKernelConvolution(spec, desc, epilogue, tile));
+    candidates.push_back(std::move(kernel));
+    names.push_back(tile == 0 ? "tftrt kernel"
+                              : "tftrt kernel, " + std::to_string(tile) + "-column tiles");
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -318,8 +337,14 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
                               .dtype = IoDataType(spec.output().dtype),
                               .allow_tf32 = spec.allow_tf32};
   MappedEpilogue epilogue = MapEpilogue(spec);
+  const std::string signature =
+      "conv " + desc.ToString() + " epilogue " + EpilogueToString(epilogue.steps);
+  std::vector<std::unique_ptr<LayerRunner>> candidates;
+  std::vector<std::string> names;
   if (KernelConvolutionRunner::HandlesDepthwise(desc)) {
-    return MakeKernelConvolution(spec, desc, epilogue);
+    TFTRT_RETURN_IF_ERROR(AddKernelCandidates(spec, desc, epilogue, candidates, names));
+    if (candidates.size() == 1) return std::move(candidates[0]);
+    return FastestLayerRunner(spec, std::move(candidates), names, "depthwise " + signature);
   }
   const bool small_channels = KernelConvolutionRunner::HandlesSmallChannels(desc);
   StatusOr<std::unique_ptr<ChannelPaddedConvolution>> convolution =
@@ -328,7 +353,7 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
   if (!convolution.ok()) {
     // Where cuDNN has no plan, the small-channel kernel is the only way.
     if (small_channels && convolution.status().code() == StatusCode::kUnimplemented) {
-      return MakeKernelConvolution(spec, desc, epilogue);
+      return MakeKernelConvolution(spec, desc, epilogue, /*column_tile=*/0);
     }
     return convolution.status();
   }
@@ -337,14 +362,10 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
       new ConvolutionLayerRunner(std::move(*convolution), x, epilogue.residual, spec.outputs[0]));
   TFTRT_ASSIGN_OR_RETURN(library, WithEpilogue(std::move(library), spec, fused));
   if (!small_channels || !spec.tactics.timed()) return library;
-  std::vector<std::unique_ptr<LayerRunner>> candidates;
   candidates.push_back(std::move(library));
-  TFTRT_ASSIGN_OR_RETURN(std::unique_ptr<LayerRunner> kernel,
-                         MakeKernelConvolution(spec, desc, epilogue));
-  candidates.push_back(std::move(kernel));
-  return FastestLayerRunner(
-      spec, std::move(candidates), {"cudnn", "small-channel kernel"},
-      "small-channel conv " + desc.ToString() + " epilogue " + EpilogueToString(epilogue.steps));
+  names.push_back("cudnn");
+  TFTRT_RETURN_IF_ERROR(AddKernelCandidates(spec, desc, epilogue, candidates, names));
+  return FastestLayerRunner(spec, std::move(candidates), names, "small-channel " + signature);
 }
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {

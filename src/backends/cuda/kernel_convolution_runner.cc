@@ -36,6 +36,14 @@ Conv2DKernelParams KernelConvolutionRunner::KernelParams(const ConvolutionDescri
   return p;
 }
 
+bool KernelConvolutionRunner::TilesColumns(const ConvolutionDescription& desc) {
+  const bool three = desc.kernel_rows == 3 && desc.kernel_cols == 3;
+  if (HandlesDepthwise(desc)) {
+    return three && desc.stride_cols == 1 && desc.dilation_cols == 1;
+  }
+  return HandlesSmallChannels(desc) && (three || (desc.kernel_rows == 7 && desc.kernel_cols == 7));
+}
+
 bool KernelConvolutionRunner::HandlesDepthwise(const ConvolutionDescription& desc) {
   return desc.kind == ConvolutionKind::kDepthwise && desc.output_channels == desc.input_channels &&
          desc.groups == desc.input_channels && KernelDtype(desc);
@@ -59,13 +67,19 @@ Status KernelConvolutionRunner::Validate(const ConvolutionDescription& desc, con
 }
 
 StatusOr<std::unique_ptr<KernelConvolutionRunner>> KernelConvolutionRunner::Create(
-    const ConvolutionDescription& desc, const Tensor& filter, std::vector<EpilogueStep> epilogue) {
+    const ConvolutionDescription& desc, const Tensor& filter, std::vector<EpilogueStep> epilogue,
+    int column_tile) {
   TFTRT_RETURN_IF_ERROR(Validate(desc, filter, epilogue));
+  if (column_tile != 0 && column_tile != 2 && column_tile != 4) {
+    return Status::InvalidArgument("column tile " + std::to_string(column_tile) +
+                                   ": 0 (the kernel's default), 2 or 4");
+  }
   std::unique_ptr<KernelConvolutionRunner> runner(new KernelConvolutionRunner());
   runner->desc_ = desc;
   runner->depthwise_ = HandlesDepthwise(desc);
   runner->epilogue_ = std::move(epilogue);
   runner->params_ = KernelParams(desc);
+  runner->params_.column_tile = column_tile;
   const std::vector<EpilogueStep>& steps = runner->epilogue_;
 
   // TF's filters are the kernels' layouts as they are: [R, S, C, 1] is the depthwise

@@ -43,6 +43,11 @@ class KernelConvolutionRunner {
     return HandlesDepthwise(desc) || HandlesSmallChannels(desc);
   }
 
+  // Whether the kernel that takes `desc` tiles output columns (so that Create's column_tile
+  // matters): 3x3 windows (and 7x7 for the small-channel kernel) at unit stride and dilation
+  // along W for the depthwise kernel.
+  static bool TilesColumns(const ConvolutionDescription& desc);
+
   // The kernels' geometry (conv_kernel_args.h) of `desc`.
   static Conv2DKernelParams KernelParams(const ConvolutionDescription& desc);
 
@@ -50,10 +55,12 @@ class KernelConvolutionRunner {
   static Status Validate(const ConvolutionDescription& desc, const Tensor& filter,
                          const std::vector<EpilogueStep>& epilogue);
 
-  // Uploads the filter and the bias / scale vectors (on the current device). Errors:
-  // InvalidArgument (Validate), ResourceExhausted, Internal.
+  // Uploads the filter and the bias / scale vectors (on the current device). column_tile:
+  // Conv2DKernelParams' (0: the kernel's default). Errors: InvalidArgument (Validate, or a
+  // column tile other than 0, 2 and 4), ResourceExhausted, Internal.
   static StatusOr<std::unique_ptr<KernelConvolutionRunner>> Create(
-      const ConvolutionDescription& desc, const Tensor& filter, std::vector<EpilogueStep> epilogue);
+      const ConvolutionDescription& desc, const Tensor& filter, std::vector<EpilogueStep> epilogue,
+      int column_tile = 0);
 
   KernelConvolutionRunner(const KernelConvolutionRunner&) = delete;
   KernelConvolutionRunner& operator=(const KernelConvolutionRunner&) = delete;

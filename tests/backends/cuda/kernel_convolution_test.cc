@@ -191,9 +191,11 @@ void RoundValues(std::vector<EpilogueStep>& epilogue, DataType dtype) {
 }
 
 // Runs `c` with `epilogue` through KernelConvolutionRunner and compares with the reference.
+// column_tile: KernelConvolutionRunner::Create's.
 void CheckKernel(const ConvCase& c, const Precision& p, std::vector<EpilogueStep> epilogue,
-                 uint32_t seed, bool half_filter = false) {
-  SCOPED_TRACE(c.name + " " + p.name + " epilogue " + EpilogueToString(epilogue));
+                 uint32_t seed, bool half_filter = false, int column_tile = 0) {
+  SCOPED_TRACE(c.name + " " + p.name + " epilogue " + EpilogueToString(epilogue) + " column tile " +
+               std::to_string(column_tile));
   const ConvolutionDescription d = Describe(c, p.dtype);
   const Tensor x = testing::RandomTensor(InputShape(d), seed, p.dtype);
   // A filter given as float16 has fp16-exact values in either precision.
@@ -204,8 +206,8 @@ void CheckKernel(const ConvCase& c, const Precision& p, std::vector<EpilogueStep
   const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, residual);
   ASSERT_TRUE(expected.is_valid());
 
-  auto runner =
-      KernelConvolutionRunner::Create(d, half_filter ? ToHalfTensor(filter) : filter, epilogue);
+  auto runner = KernelConvolutionRunner::Create(d, half_filter ? ToHalfTensor(filter) : filter,
+                                                epilogue, column_tile);
   ASSERT_TRUE(runner.ok()) << runner.status().ToString();
   ASSERT_EQ((*runner)->fused_steps(), static_cast<int>(epilogue.size()));
 
@@ -317,6 +319,14 @@ TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithScaleBiasResidualRelu) {
   TFTRT_SKIP_WITHOUT_GPU();
   const auto& [c, p] = GetParam();
   CheckKernel(c, p, ScaleBiasResidualRelu(OutputChannels(c)), 3456);
+}
+
+// The narrower column tiles that engines time beside the default ones (conv_kernel_args.h).
+TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithTwoColumnTiles) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  const auto& [c, p] = GetParam();
+  CheckKernel(c, p, BiasRelu6(OutputChannels(c)), 5678, /*half_filter=*/false,
+              /*column_tile=*/2);
 }
 
 TEST_P(KernelConvolutionGpuTest, MatchesReferenceWithBiasGeluExact) {
@@ -650,6 +660,8 @@ TEST(KernelConvolutionRunnerValidateTest, RejectsBadDescriptionsBeforeAnyCudaCal
                      good, filter, {EpilogueStep::ResidualAdd(), EpilogueStep::ResidualAdd()})
                      .status(),
                  "two residuals");
+  expect_invalid(KernelConvolutionRunner::Create(good, filter, {}, /*column_tile=*/3).status(),
+                 "column tile 3");
 }
 
 TEST(KernelConvolutionKernelValidateTest, RejectsBadParamsBeforeAnyCudaCall) {
@@ -690,6 +702,9 @@ TEST(KernelConvolutionKernelValidateTest, RejectsBadParamsBeforeAnyCudaCall) {
   p = good;
   p.out_channels = -4;
   expect_invalid(p, DType::kFloat32, none, "negative output channels");
+  p = good;
+  p.column_tile = 3;
+  expect_invalid(p, DType::kFloat32, none, "column tile 3");
   expect_invalid(good, DType::kInt32, none, "dtype");
   KernelEpilogue e;
   e.num_steps = kMaxEpilogueSteps + 1;

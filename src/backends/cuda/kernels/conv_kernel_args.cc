@@ -15,6 +15,10 @@ Status ValidateConvKernelArgs(const Conv2DKernelParams& p, DType dtype, const Ke
       p.out_width < 0 || p.out_channels < 0 || p.pad_top < 0 || p.pad_left < 0) {
     return Status::InvalidArgument(prefix + "negative size or padding");
   }
+  if (p.column_tile != 0 && p.column_tile != 2 && p.column_tile != 4) {
+    return Status::InvalidArgument(prefix + "column tile " + std::to_string(p.column_tile) +
+                                   ": 0 (the default), 2 or 4");
+  }
   if (dtype != DType::kFloat32 && dtype != DType::kFloat16) {
     return Status::InvalidArgument(prefix + "unsupported dtype " + DTypeName(dtype));
   }

@@ -25,6 +25,11 @@ struct Conv2DKernelParams {
   int64_t stride_height = 1, stride_width = 1;
   int64_t dilation_height = 1, dilation_width = 1;
   int64_t pad_top = 0, pad_left = 0;
+  // Tuning, not geometry: output columns per thread where a kernel tiles columns (0: its
+  // default, 4; or 2, or 4). Wider tiles share more inputs between columns, narrower ones
+  // need fewer registers, so more threads fit on an SM; which is faster depends on the
+  // shape, so engines time both (dnn_layers.cc).
+  int column_tile = 0;
 };
 
 // Steps [0, num_steps) of `ops` in order, with their alphas (kLeakyRelu, kElu) and, for
@@ -40,9 +45,9 @@ struct KernelEpilogue {
 };
 
 // InvalidArgument, prefixed with `kernel` ("DepthwiseConv2D"), for non-positive filter sizes,
-// strides or dilations, negative sizes or pads, a dtype other than kFloat32 / kFloat16, an
-// epilogue step count out of range, a bias or scale step without values, or a residual step
-// without the residual.
+// strides or dilations, negative sizes or pads, a column tile other than 0, 2 and 4, a dtype other
+// than kFloat32 / kFloat16, an epilogue step count out of range, a bias or scale step without
+// values, or a residual step without the residual.
 Status ValidateConvKernelArgs(const Conv2DKernelParams& p, DType dtype, const KernelEpilogue& e,
                               const char* kernel);
 

@@ -194,17 +194,18 @@ Status LaunchDepthwise(const Conv2DKernelParams& p, const void* x, const void* f
 }
 
 // The window sizes compiled in: 3x3 and 5x5 (MobileNet's, EfficientNet's), with column tiles
-// (of 4, or 2 for 5x5 windows of 8 channels) where the stride and dilation along W are 1; any other
-// window through the general kernel. Tensors that need 64-bit offsets (rare) always take the
-// general kernel.
+// where the stride and dilation along W are 1 (3x3: params.column_tile, 4 by default; 5x5: 4,
+// or 2 for 8 channels); any other window through the general kernel. Tensors that need 64-bit
+// offsets (rare) always take the general kernel.
 template <typename T, int kVec, typename I>
 Status LaunchForWindow(const Conv2DKernelParams& p, const void* x, const void* filter,
                        const KernelEpilogue& e, void* y, cudaStream_t stream) {
   if constexpr (std::is_same_v<I, int32_t>) {
     const bool unit_w = p.stride_width == 1 && p.dilation_width == 1;
     if (p.filter_height == 3 && p.filter_width == 3) {
-      return unit_w ? LaunchDepthwise<T, kVec, 3, 3, 4, I>(p, x, filter, e, y, stream)
-                    : LaunchDepthwise<T, kVec, 3, 3, 1, I>(p, x, filter, e, y, stream);
+      if (!unit_w) return LaunchDepthwise<T, kVec, 3, 3, 1, I>(p, x, filter, e, y, stream);
+      return p.column_tile == 2 ? LaunchDepthwise<T, kVec, 3, 3, 2, I>(p, x, filter, e, y, stream)
+                                : LaunchDepthwise<T, kVec, 3, 3, 4, I>(p, x, filter, e, y, stream);
     }
     if (p.filter_height == 5 && p.filter_width == 5) {
       // 8-channel tiles of 4 columns would hold 8 x 8 inputs and 4 x 8 sums: too many registers.

@@ -156,17 +156,20 @@ Status Launch(const Conv2DKernelParams& p, const void* x, const void* filter,
   return Status::Ok();
 }
 
-// The windows compiled in, with tiles of 4 output columns: 3x3 (MobileNet's, EfficientNet's
-// and VGG's first layers) and 7x7 (ResNet's); any other window through the general kernel,
-// one column per item.
+// The windows compiled in, with tiles of params.column_tile output columns (4 by default): 3x3
+// (MobileNet's, EfficientNet's and VGG's first layers) and 7x7 (ResNet's); any other window through
+// the general kernel, one column per item.
 template <typename T, int kC, int kVec>
 Status LaunchForWindow(const Conv2DKernelParams& p, const void* x, const void* filter,
                        const KernelEpilogue& e, void* y, cudaStream_t stream) {
+  const bool narrow = p.column_tile == 2;
   if (p.filter_height == 3 && p.filter_width == 3) {
-    return Launch<T, kC, 3, 3, 4, kVec>(p, x, filter, e, y, stream);
+    return narrow ? Launch<T, kC, 3, 3, 2, kVec>(p, x, filter, e, y, stream)
+                  : Launch<T, kC, 3, 3, 4, kVec>(p, x, filter, e, y, stream);
   }
   if (p.filter_height == 7 && p.filter_width == 7) {
-    return Launch<T, kC, 7, 7, 4, kVec>(p, x, filter, e, y, stream);
+    return narrow ? Launch<T, kC, 7, 7, 2, kVec>(p, x, filter, e, y, stream)
+                  : Launch<T, kC, 7, 7, 4, kVec>(p, x, filter, e, y, stream);
   }
   return Launch<T, kC, 0, 0, 1, kVec>(p, x, filter, e, y, stream);
 }
