@@ -40,10 +40,8 @@ class RelativeError {
   double ref2_ = 0;
 };
 
-// The outputs of each recorded run, by output binding name, from engines of `node`'s
-// segment built with `options` (one per distinct input shapes).
-using RunOutputs = std::vector<std::map<std::string, Tensor>>;
-
+// The outputs of each recorded run from engines of `node`'s segment built with `options` (one
+// per distinct input shapes).
 StatusOr<RunOutputs> RunEngines(const RecordedEngineNode& node, BuildOptions options,
                                 const EngineBackend& backend) {
   if (options.precision == Precision::kINT8) options.int8_ranges = &node.ranges;
@@ -177,12 +175,13 @@ StatusOr<std::map<std::string, RecordedEngineNode>> RecordInt8EngineNodes(
 StatusOr<Int8NodeAccuracy> MeasureInt8Accuracy(const RecordedEngineNode& node,
                                                const EngineBackend& backend) {
   TFTRT_ASSIGN_OR_RETURN(std::vector<CandidateLayer> layers, CandidateLayers(node));
-  TFTRT_ASSIGN_OR_RETURN(RunOutputs reference, Reference(node, layers, backend));
+  Int8NodeAccuracy accuracy;
+  TFTRT_ASSIGN_OR_RETURN(accuracy.reference, Reference(node, layers, backend));
+  const RunOutputs& reference = accuracy.reference;
   BuildOptions probed = node.options;
   for (const CandidateLayer& layer : layers) probed.probed_tensors.push_back(layer.output);
   TFTRT_ASSIGN_OR_RETURN(RunOutputs int8, RunEngines(node, probed, backend));
 
-  Int8NodeAccuracy accuracy;
   TFTRT_ASSIGN_OR_RETURN(accuracy.output_error,
                          OutputError(node, reference, node.options.int8_fp16_layers, backend));
   std::set<std::string> all;
@@ -210,10 +209,13 @@ StatusOr<Fp16Choice> ChooseFp16Layers(const RecordedEngineNode& node,
     const double y = std::isnan(b.sensitivity) ? -1 : b.sensitivity;
     return x > y;
   });
-  TFTRT_ASSIGN_OR_RETURN(RunOutputs reference, Reference(node, {}, backend));
+  if (!node.options.int8_fp16_layers.empty()) {
+    return Status::Internal("ChooseFp16Layers: the node already keeps layers in FP16");
+  }
+  const RunOutputs& reference = accuracy.reference;
   std::set<std::string> fp16;
   Fp16Choice choice;
-  TFTRT_ASSIGN_OR_RETURN(choice.output_error, OutputError(node, reference, fp16, backend));
+  choice.output_error = accuracy.output_error;
   for (const Int8LayerSummary& layer : order) {
     if (choice.output_error <= max_error) break;
     fp16.insert(layer.layer);

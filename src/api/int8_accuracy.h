@@ -31,11 +31,17 @@ namespace tftrt {
 StatusOr<std::map<std::string, RecordedEngineNode>> RecordInt8EngineNodes(
     Model& function, EngineCaches& caches, const InputFn& evaluation_input_fn);
 
+// The outputs of each recorded run of a node, by output binding name.
+using RunOutputs = std::vector<std::map<std::string, Tensor>>;
+
 // One node's INT8 layers (every candidate with ranges, those the node keeps in FP16
 // marked) with their errors and sensitivities, and its outputs' error.
 struct Int8NodeAccuracy {
   std::vector<Int8LayerSummary> layers;
   double output_error = 0;
+  // The FP32 engine's outputs that the errors are measured against (the INT8 layers'
+  // outputs probed too), kept for ChooseFp16Layers.
+  RunOutputs reference;
 };
 
 StatusOr<Int8NodeAccuracy> MeasureInt8Accuracy(const RecordedEngineNode& node,
@@ -43,7 +49,9 @@ StatusOr<Int8NodeAccuracy> MeasureInt8Accuracy(const RecordedEngineNode& node,
 
 // The fewest INT8 layers to keep in FP16, most sensitive first, for the node's output
 // error to be at most `max_error` (none when it already is), and the error they give.
-// FailedPrecondition when even with every candidate in FP16 the error is larger.
+// `accuracy` is MeasureInt8Accuracy's for the node with no layer kept in FP16 (its output
+// error is then the starting point). FailedPrecondition when even with every candidate in
+// FP16 the error is larger.
 struct Fp16Choice {
   std::vector<std::string> layers;
   double output_error = 0;
