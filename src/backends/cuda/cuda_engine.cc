@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
 #include <string_view>
 
 #include "backends/cuda/cuda_check.h"
@@ -439,6 +440,7 @@ Status CudaEngine::Compile() {
   google::protobuf::Map<std::string, std::string> choices;
   tactics.known_choices = &network.kernel_choice();
   tactics.made_choices = &choices;
+  std::vector<double> compile_ms;  // per layer: kernel choice, plans, uploads
   for (const EngineLayer& layer : network.layer()) {
     LayerSpec spec{.layer = layer,
                    .tensors = tensors_,
@@ -474,8 +476,12 @@ Status CudaEngine::Compile() {
     // refuse zero sizes).
     bool empty = true;
     for (int tensor : spec.outputs) empty &= tensors_[tensor].bytes == 0;
+    const auto start = std::chrono::steady_clock::now();
     auto runner = empty ? StatusOr<std::unique_ptr<LayerRunner>>(std::make_unique<EmptyRunner>())
                         : factory(spec);
+    compile_ms.push_back(
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+            .count());
     if (!runner.ok()) {
       return runner.status().WithContext("while compiling layer '" + layer.name() + "' (" +
                                          layer.op() + ")");
@@ -484,6 +490,14 @@ Status CudaEngine::Compile() {
     runners_.push_back(std::move(runner).value());
   }
   PlanArena();
+  if (LayerProfiler::Enabled()) {
+    const double total = std::accumulate(compile_ms.begin(), compile_ms.end(), 0.0);
+    PrintLayerTimes("build profile: " + std::to_string(compile_ms.size()) + " layers, " +
+                        std::to_string(static_cast<int64_t>(total)) +
+                        " ms to make their runners (kernel choice and timing, library plans, "
+                        "weight uploads)",
+                    network, compile_ms);
+  }
   *mutable_plan().mutable_kernel_choice() = std::move(choices);
   if (tactics.cache != nullptr) {
     // The cache only saves time: a failure to write it costs the next build its timing.

@@ -78,52 +78,57 @@ Status LayerProfiler::Accumulate() {
 
 void LayerProfiler::Print(const EngineNetwork& plan) const {
   if (runs_ == 0) return;
-  std::vector<int> order(total_ms_.size());
+  std::vector<double> per_run(total_ms_.size());
+  for (size_t i = 0; i < per_run.size(); ++i) per_run[i] = total_ms_[i] / runs_;
+  const double total = std::accumulate(per_run.begin(), per_run.end(), 0.0);
+  char title[128];
+  std::snprintf(title, sizeof(title),
+                "layer profile: %zu layers, %d runs, %.3f ms per run (launched one by one)",
+                per_run.size(), runs_, total);
+  PrintLayerTimes(title, plan, per_run);
+}
+
+void PrintLayerTimes(const std::string& title, const EngineNetwork& plan,
+                     const std::vector<double>& ms) {
+  std::vector<int> order(ms.size());
   std::iota(order.begin(), order.end(), 0);
-  std::stable_sort(order.begin(), order.end(),
-                   [&](int a, int b) { return total_ms_[a] > total_ms_[b]; });
-  const double total = std::accumulate(total_ms_.begin(), total_ms_.end(), 0.0);
-  std::fprintf(stderr,
-               "layer profile: %zu layers, %d runs, %.3f ms per run (launched one by one)\n"
-               "%10s %6s  %-24s %-20s %s\n",
-               total_ms_.size(), runs_, total / runs_, "ms/run", "share", "op", "output", "layer");
+  std::stable_sort(order.begin(), order.end(), [&](int a, int b) { return ms[a] > ms[b]; });
+  const double total = std::accumulate(ms.begin(), ms.end(), 0.0);
+  auto share = [total](double value) { return total > 0 ? 100.0 * value / total : 0.0; };
+  std::fprintf(stderr, "%s\n%10s %6s  %-24s %-20s %s\n", title.c_str(), "ms", "share", "op",
+               "output", "layer");
   double rest = 0;
   for (size_t rank = 0; rank < order.size(); ++rank) {
-    const double ms = total_ms_[order[rank]] / runs_;
+    const double value = ms[order[rank]];
     if (rank >= kListedLayers) {
-      rest += ms;
+      rest += value;
       continue;
     }
     const EngineLayer& layer = plan.layer(order[rank]);
-    std::fprintf(stderr, "%10.4f %5.1f%%  %-24s %-20s %s\n", ms,
-                 total > 0 ? 100.0 * ms * runs_ / total : 0.0, layer.op().c_str(),
-                 OutputShape(plan, layer).c_str(), layer.name().c_str());
+    std::fprintf(stderr, "%10.4f %5.1f%%  %-24s %-20s %s\n", value, share(value),
+                 layer.op().c_str(), OutputShape(plan, layer).c_str(), layer.name().c_str());
   }
   if (order.size() > kListedLayers) {
-    std::fprintf(stderr, "%10.4f %5.1f%%  (%zu more layers)\n", rest,
-                 total > 0 ? 100.0 * rest * runs_ / total : 0.0, order.size() - kListedLayers);
+    std::fprintf(stderr, "%10.4f %5.1f%%  (%zu more layers)\n", rest, share(rest),
+                 order.size() - kListedLayers);
   }
-  PrintPerOp(plan, total);
-}
-
-void LayerProfiler::PrintPerOp(const EngineNetwork& plan, double total) const {
+  // The same per op type.
   struct OpTime {
     double ms = 0;
     int layers = 0;
   };
   std::map<std::string, OpTime> per_op;
-  for (size_t i = 0; i < total_ms_.size(); ++i) {
+  for (size_t i = 0; i < ms.size(); ++i) {
     OpTime& op = per_op[plan.layer(static_cast<int>(i)).op()];
-    op.ms += total_ms_[i] / runs_;
+    op.ms += ms[i];
     ++op.layers;
   }
   std::vector<std::pair<std::string, OpTime>> ops(per_op.begin(), per_op.end());
   std::stable_sort(ops.begin(), ops.end(),
                    [](const auto& a, const auto& b) { return a.second.ms > b.second.ms; });
-  std::fprintf(stderr, "per op type:\n%10s %6s %7s  %s\n", "ms/run", "share", "layers", "op");
+  std::fprintf(stderr, "per op type:\n%10s %6s %7s  %s\n", "ms", "share", "layers", "op");
   for (const auto& [name, op] : ops) {
-    std::fprintf(stderr, "%10.4f %5.1f%% %7d  %s\n", op.ms,
-                 total > 0 ? 100.0 * op.ms * runs_ / total : 0.0, op.layers, name.c_str());
+    std::fprintf(stderr, "%10.4f %5.1f%% %7d  %s\n", op.ms, share(op.ms), op.layers, name.c_str());
   }
 }
 

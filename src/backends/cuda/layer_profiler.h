@@ -1,4 +1,5 @@
-// LayerProfiler: where an engine's device time goes, layer by layer (TFTRT_PROFILE_LAYERS=1).
+// LayerProfiler: where an engine's device time goes, layer by layer (TFTRT_PROFILE_LAYERS=1;
+// the engine's build then also prints where its compile time went, PrintLayerTimes).
 // The execution context then launches its layers one by one (no CUDA graph) with an event
 // before each and after the last, adds up the times of every run but the first (its first
 // launches load the kernels' modules: CUDA loads them lazily), and prints two tables to
@@ -13,6 +14,7 @@
 #include <cuda_runtime_api.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "proto/engine.pb.h"
@@ -39,8 +41,6 @@ class LayerProfiler {
 
  private:
   LayerProfiler() = default;
-  // The second table: time and layer count per op type, by descending time.
-  void PrintPerOp(const EngineNetwork& plan, double total) const;
 
   std::vector<cudaEvent_t> events_;
   std::vector<double> total_ms_;
@@ -48,6 +48,11 @@ class LayerProfiler {
   bool warm_ = false;  // the first run is over
   bool range_open_ = false;
 };
+
+// Prints `title`, then `ms` (one value per layer of `plan`) by descending value with each
+// layer's op, output shape and share, then the same per op type, to stderr.
+void PrintLayerTimes(const std::string& title, const EngineNetwork& plan,
+                     const std::vector<double>& ms);
 
 }  // namespace tftrt::cuda
 
