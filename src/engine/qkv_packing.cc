@@ -59,12 +59,11 @@ class QkvMatcher {
     const EngineLayer& q = view_.layer(qkv[0].product);
     const std::vector<int64_t> dims = view_.Dims(attention.input(0).tensor());
     if (dims.size() != 4) return std::nullopt;
+    // q, k and v are distinct: each is read once (by the attention), as is each projection.
     for (int i = 0; i < 3; ++i) {
       const EngineLayer& product = view_.layer(qkv[i].product);
       const int reshaped = attention.input(i).tensor();
-      if ((i > 0 &&
-           (reshaped == attention.input(i - 1).tensor() || qkv[i].product == qkv[i - 1].product)) ||
-          product.input(0).tensor() != q.input(0).tensor() ||
+      if (product.input(0).tensor() != q.input(0).tensor() ||
           product.precision() != q.precision() || view_.Dims(reshaped) != dims ||
           qkv[i].weight.shape() != qkv[0].weight.shape() ||
           qkv[i].weight.shape() != Shape{qkv[0].weight.dim(0), dims[2] * dims[3]} ||
