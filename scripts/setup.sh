@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake ninja-build libprotobuf-dev protobuf-compiler libsnappy-dev
           zlib1g-dev libopenblas-dev libgtest-dev python3 python3-venv python3-pip
           python3-dev clang libclang-rt-14-dev libre2-dev libicu-dev libjpeg62-turbo-dev
-          libpng-dev libfftw3-dev)
+          libpng-dev libfftw3-dev ccache)
 missing=()
 for p in "${packages[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
