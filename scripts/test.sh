@@ -81,8 +81,10 @@ if [ "${TFTRT_SKIP_SANITIZERS:-0}" != 1 ]; then
   step "running the multi-threaded tests under ThreadSanitizer"
   # Only the tests that run threads are built (the libraries they link and two test
   # programs), not all the tests: the TSan pass costs one library build.
-  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release -DTFTRT_SANITIZE_THREAD=ON \
-    -DTFTRT_CUDA=OFF -DTFTRT_PYTHON=OFF >/dev/null
+  # -O1 (as ThreadSanitizer's documentation suggests) builds in two thirds of -O3's time.
+  cmake -S . -B build-tsan -G Ninja -DCMAKE_BUILD_TYPE=Release \
+    -DCMAKE_CXX_FLAGS_RELEASE="-O1 -DNDEBUG" -DTFTRT_SANITIZE_THREAD=ON -DTFTRT_CUDA=OFF \
+    -DTFTRT_PYTHON=OFF >/dev/null
   cmake --build build-tsan -j"$(nproc)" --target concurrency_test cpu_engine_test
   # OpenBLAS (a system library, not instrumented) synchronizes its own worker threads in
   # ways TSan cannot see; with one OpenBLAS thread each sgemm runs on its caller's thread.
