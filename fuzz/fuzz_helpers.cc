@@ -7,6 +7,7 @@
 #include "backends/registry.h"
 #include "common/check.h"
 #include "common/checksum.h"
+#include "common/logging.h"
 #include "engine/engine_blob.h"
 #include "savedmodel/coding.h"
 
@@ -34,9 +35,12 @@ void LoadEngineBlob(std::string_view blob) {
 }  // namespace tftrt::fuzz
 
 // libFuzzer calls this once, before the first input. Protobuf would log every invalid UTF-8
-// string it meets in a mutated proto; the targets look for crashes, not for these. Stored
-// checksums are accepted whatever they are (common/checksum.h).
+// string it meets in a mutated proto; the targets look for crashes, not for these. The
+// readers route protobuf's log through tftrt's once (common/logging.h): done here first, it
+// no longer replaces the silent handler set after it. Stored checksums are accepted whatever
+// they are (common/checksum.h).
 extern "C" int LLVMFuzzerInitialize(int* /*argc*/, char*** /*argv*/) {
+  tftrt::RouteProtobufLogs();
   google::protobuf::SetLogHandler(nullptr);
   tftrt::IgnoreChecksumsForFuzzing() = true;
   return 0;
