@@ -386,7 +386,7 @@ StatusOr<EngineNetwork> BuildNetwork(const Graph& segment, const std::vector<Eng
   Lowering lowering(segment, options);
   TFTRT_ASSIGN_OR_RETURN(EngineNetwork network, lowering.Run(args));
   if (options.fuse) {
-    FoldPadsIntoConvolutions(&network);
+    FoldPadsIntoWindows(&network);
     FoldGelus(&network);
     FoldLayerNorms(&network);
     // Only FP16 engines: cuDNN's fused attention has no float32 form.

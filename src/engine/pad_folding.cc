@@ -51,31 +51,61 @@ std::optional<std::array<int64_t, 4>> SpatialZeroPads(const EngineLayer& pad) {
   return std::array<int64_t, 4>{p[2], p[3], p[4], p[5]};
 }
 
-bool FoldsPads(const EngineLayer& conv) {
-  if (conv.kind() != LAYER_KIND_CONVOLUTION || !conv.has_convolution() ||
-      conv.convolution().transposed() || conv.convolution().layout() != "NHWC") {
-    return false;
-  }
-  return conv.op() == "Conv2D" || conv.op() == "DepthwiseConv2dNative";
+// A Relu or Relu6 layer, whose outputs are never below zero.
+bool IsRectifier(const EngineLayer& layer) {
+  return (layer.op() == "Relu" || layer.op() == "Relu6") && layer.epilogue_size() == 0;
 }
 
-// Adds `pads` (top, bottom, left, right) to the convolution's parameters and writes them as
-// TF's explicit padding, so that every backend reads the same window.
-void AddPads(const std::array<int64_t, 4>& pads, EngineLayer* conv) {
-  ConvolutionParams* params = conv->mutable_convolution();
+bool IsConvolution(const EngineLayer& layer) {
+  if (layer.kind() != LAYER_KIND_CONVOLUTION || !layer.has_convolution() ||
+      layer.convolution().transposed() || layer.convolution().layout() != "NHWC") {
+    return false;
+  }
+  return layer.op() == "Conv2D" || layer.op() == "DepthwiseConv2dNative";
+}
+
+bool IsMaxPool(const EngineLayer& layer) {
+  return layer.kind() == LAYER_KIND_POOLING && layer.has_pooling() && !layer.pooling().average() &&
+         layer.pooling().layout() == "NHWC" && layer.op() == "MaxPool";
+}
+
+// Adds `pads` (top, bottom, left, right) to the window's parameters (ConvolutionParams or
+// PoolingParams) and writes them as TF's explicit padding, so that every backend reads the
+// same window.
+template <typename WindowParams>
+void AddPads(const std::array<int64_t, 4>& pads, WindowParams* params, EngineLayer* layer) {
   params->set_pad_top(params->pad_top() + pads[0]);
   params->set_pad_bottom(params->pad_bottom() + pads[1]);
   params->set_pad_left(params->pad_left() + pads[2]);
   params->set_pad_right(params->pad_right() + pads[3]);
-  auto& attrs = *conv->mutable_attr();
+  auto& attrs = *layer->mutable_attr();
   attrs["padding"] = StringAttr("EXPLICIT");
   attrs["explicit_paddings"] = IntListAttr({0, 0, params->pad_top(), params->pad_bottom(),
                                             params->pad_left(), params->pad_right(), 0, 0});
 }
 
+// Folds `pads` into `layer` where that keeps its results: always for a convolution (it pads
+// with zeros); for a max pooling, which ignores its padding, where the padded tensor is a
+// Relu's or Relu6's (no value below zero, so a zero in a window never wins over the input
+// element every window keeps) and the pads stay smaller than the window (TF's rule).
+bool FoldPads(const std::array<int64_t, 4>& pads, bool input_non_negative, EngineLayer* layer) {
+  if (IsConvolution(*layer)) {
+    AddPads(pads, layer->mutable_convolution(), layer);
+    return true;
+  }
+  if (!IsMaxPool(*layer) || !input_non_negative) return false;
+  const PoolingParams& p = layer->pooling();
+  if (p.pad_top() + pads[0] >= p.window_h() || p.pad_bottom() + pads[1] >= p.window_h() ||
+      p.pad_left() + pads[2] >= p.window_w() || p.pad_right() + pads[3] >= p.window_w()) {
+    return false;
+  }
+  AddPads(pads, layer->mutable_pooling(), layer);
+  return true;
+}
+
 }  // namespace
 
-int FoldPadsIntoConvolutions(EngineNetwork* network) {
+int FoldPadsIntoWindows(EngineNetwork* network) {
   std::map<int, int> producer, uses;
   for (int i = 0; i < network->layer_size(); ++i) {
     const EngineLayer& layer = network->layer(i);
@@ -92,17 +122,23 @@ int FoldPadsIntoConvolutions(EngineNetwork* network) {
   std::vector<bool> removed(network->layer_size(), false);
   int folded = 0;
   for (int i = 0; i < network->layer_size(); ++i) {
-    EngineLayer* conv = network->mutable_layer(i);
-    if (!FoldsPads(*conv) || conv->input_size() < 1 || !conv->input(0).has_tensor()) continue;
-    const int padded = conv->input(0).tensor();
+    EngineLayer* layer = network->mutable_layer(i);
+    if (!(IsConvolution(*layer) || IsMaxPool(*layer)) || layer->input_size() < 1 ||
+        !layer->input(0).has_tensor()) {
+      continue;
+    }
+    const int padded = layer->input(0).tensor();
     auto source = producer.find(padded);
     if (source == producer.end() || uses[padded] != 1) continue;
     const EngineLayer& pad = network->layer(source->second);
     const std::optional<std::array<int64_t, 4>> pads = SpatialZeroPads(pad);
     if (!pads || !pad.input(0).has_tensor()) continue;
-    AddPads(*pads, conv);
-    *conv->mutable_input(0) = pad.input(0);
-    conv->add_fused_node(pad.name());
+    auto pad_source = producer.find(pad.input(0).tensor());
+    const bool non_negative =
+        pad_source != producer.end() && IsRectifier(network->layer(pad_source->second));
+    if (!FoldPads(*pads, non_negative, layer)) continue;
+    *layer->mutable_input(0) = pad.input(0);
+    layer->add_fused_node(pad.name());
     removed[source->second] = true;
     ++folded;
   }

@@ -1,6 +1,7 @@
-// Pad folding: a zero spatial Pad before a convolution becomes the convolution's padding, and
-// the folded engine computes exactly what the unfolded one does; pads that are not zero, not
-// spatial, or read elsewhere stay layers.
+// Pad folding: a zero spatial Pad before a convolution, or before a MaxPool of a Relu's
+// output, becomes the window's padding, and the folded engine computes exactly what the
+// unfolded one does; pads that are not zero, not spatial, read elsewhere, before a MaxPool of
+// values that may be negative, or wider than its window stay layers.
 #include "engine/pad_folding.h"
 
 #include <gtest/gtest.h>
@@ -87,6 +88,50 @@ TEST(PadFoldingTest, OtherPadsStayLayers) {
   EXPECT_EQ(CountOp(ExpectSameResults({.paddings = {1, 1, 0, 0, 0, 0, 0, 0}}), "Pad"), 1);
   EXPECT_EQ(CountOp(ExpectSameResults({.paddings = {1, 0, 1, 1, 1, 1, 0, 0}}), "Pad"), 1);
   EXPECT_EQ(CountOp(ExpectSameResults({.pad_also_returned = true}), "Pad"), 1);
+}
+
+// x [2, 9, 8, 4] -> `rectifier` (none: x itself) -> Pad -> MaxPool (`window` square,
+// stride 2, VALID) -> y: ResNet's stem after its first convolution.
+EngineNetwork ExpectSameResultsForMaxPool(const std::string& rectifier,
+                                          const std::vector<int32_t>& paddings, int window) {
+  Graph graph("segment");
+  Node* x = AddArg(graph, "x", DataType::kFloat, {2, 9, 8, 4});
+  Node* input = rectifier.empty() ? x : AddFloatOp(graph, "rectified", rectifier, {{x, 0}});
+  Node* pads = AddConstNode(graph, "paddings", Tensor::FromVector<int32_t>(paddings, {4, 2}));
+  Node* pad = AddFloatOp(graph, "pad", "Pad", {{input, 0}, {pads, 0}});
+  Node* pool = AddFloatOp(graph, "pool", "MaxPool", {{pad, 0}},
+                          {{"ksize", IntListAttr({1, window, window, 1})},
+                           {"strides", IntListAttr({1, 2, 2, 1})},
+                           {"padding", StringAttr("VALID")},
+                           {"data_format", StringAttr("NHWC")}});
+  AddRet(graph, "y", {pool, 0});
+  // Inputs in [-1, 1): a zero pad would beat the negative ones without the rectifier.
+  return ExpectRewritesKeepResults(graph, {RandomTensor({2, 9, 8, 4}, 5)});
+}
+
+TEST(PadFoldingTest, ZeroPadOfRectifiedValuesBecomesTheMaxPoolsPadding) {
+  for (const char* rectifier : {"Relu", "Relu6"}) {
+    SCOPED_TRACE(rectifier);
+    const EngineNetwork network =
+        ExpectSameResultsForMaxPool(rectifier, {0, 0, 1, 1, 1, 1, 0, 0}, 3);
+    ASSERT_EQ(CountOp(network, "Pad"), 0);
+    const EngineLayer& pool = network.layer(network.layer_size() - 1);
+    ASSERT_EQ(pool.op(), "MaxPool");
+    EXPECT_EQ(pool.pooling().pad_top(), 1);
+    EXPECT_EQ(pool.pooling().pad_bottom(), 1);
+    EXPECT_EQ(pool.pooling().pad_left(), 1);
+    EXPECT_EQ(pool.pooling().pad_right(), 1);
+    EXPECT_EQ(pool.attr().at("padding").s(), "EXPLICIT");
+  }
+}
+
+TEST(PadFoldingTest, MaxPoolKeepsPadsOfSignedValuesOrWiderThanItsWindow) {
+  EXPECT_EQ(CountOp(ExpectSameResultsForMaxPool("", {0, 0, 1, 1, 1, 1, 0, 0}, 3), "Pad"), 1)
+      << "x may be negative";
+  EXPECT_EQ(CountOp(ExpectSameResultsForMaxPool("Tanh", {0, 0, 1, 1, 1, 1, 0, 0}, 3), "Pad"), 1)
+      << "tanh may be negative";
+  EXPECT_EQ(CountOp(ExpectSameResultsForMaxPool("Relu", {0, 0, 2, 0, 0, 0, 0, 0}, 2), "Pad"), 1)
+      << "a pad as wide as the window";
 }
 
 }  // namespace

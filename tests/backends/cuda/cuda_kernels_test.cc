@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -813,6 +814,40 @@ TEST(CudaDataMovementTest, PadMirrorPadAndTileMatchCpu) {
   DeviceBuffer out(6 * 12 * 4);
   ASSERT_TRUE(Tile(dx.get(), D({3, 4}), {2, 3}, DType::kFloat32, out.get(), nullptr).ok());
   EXPECT_EQ(out.Download<float>(72), Values<float>(want));
+}
+
+// Channel padding for tensor cores: the one-store paths (16-bit pixels of 4 and 8 channels,
+// 32-bit pixels of 4) and the general one (16-bit pixels of 7), against the definition.
+TEST(CudaDataMovementTest, PadChannelsAppendsZeroChannels) {
+  TFTRT_SKIP_WITHOUT_GPU();
+  const int64_t pixels = 1000;
+  for (const auto& [channels, padded, element] :
+       std::vector<std::array<int64_t, 3>>{{3, 4, 2}, {3, 8, 2}, {1, 4, 2}, {3, 4, 4}, {5, 7, 2}}) {
+    SCOPED_TRACE(std::to_string(channels) + " -> " + std::to_string(padded) + " channels of " +
+                 std::to_string(element) + " bytes");
+    std::vector<uint32_t> in(pixels * channels);
+    for (size_t i = 0; i < in.size(); ++i) in[i] = static_cast<uint32_t>(i % 65535 + 1);
+    std::vector<uint32_t> want(pixels * padded, 0);
+    for (int64_t p = 0; p < pixels; ++p) {
+      for (int64_t c = 0; c < channels; ++c) want[p * padded + c] = in[p * channels + c];
+    }
+    const DType dtype = element == 2 ? DType::kFloat16 : DType::kFloat32;
+    const std::vector<uint16_t> in16(in.begin(), in.end());
+    std::vector<uint8_t> bytes(in.size() * element);
+    std::memcpy(bytes.data(), element == 2 ? static_cast<const void*>(in16.data()) : in.data(),
+                bytes.size());
+    DeviceBuffer din(bytes);
+    DeviceBuffer out(want.size() * element);
+    ASSERT_TRUE(PadChannels(din.get(), pixels, channels, padded, dtype, out.get(), nullptr).ok());
+    if (element == 2) {
+      const auto got = out.Download<uint16_t>(want.size());
+      EXPECT_EQ(std::vector<uint32_t>(got.begin(), got.end()), want);
+    } else {
+      EXPECT_EQ(out.Download<uint32_t>(want.size()), want);
+    }
+  }
+  EXPECT_EQ(PadChannels(nullptr, 4, 4, 3, DType::kFloat16, nullptr, nullptr).code(),
+            StatusCode::kInvalidArgument);
 }
 
 TEST(CudaDataMovementTest, GatherMatchesCpuAndFlagsBadIndices) {

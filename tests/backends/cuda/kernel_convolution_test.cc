@@ -2,7 +2,8 @@
 // kernels/small_channel_conv.h) against a direct CPU reference (double sums) and the epilogue
 // ops' CPU kernels, in fp32 and fp16, over window sizes, strides, dilations, pads, channel
 // counts (vector and single-channel paths) and epilogue chains; on MobileNetV2's and
-// ResNet50's batch-128 shapes against cuDNN (ConvolutionRunner), with both times printed. GPU
+// ResNet50's batch-128 shapes against cuDNN (ConvolutionRunner; the first layers also in
+// their space-to-depth form, channel_padding.h), with every time printed. GPU
 // tests skip where there is no CUDA device; the validation tests run everywhere.
 #include <cuda_runtime_api.h>
 #include <gtest/gtest.h>
@@ -17,6 +18,7 @@
 #include <utility>
 #include <vector>
 
+#include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/dnn_handles.h"
@@ -595,6 +597,24 @@ TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
     const Tensor expected = testing::ApplySteps(y_cudnn.Download(OutputShape(d)), epilogue,
                                                 (*cudnn)->fused_steps(), Tensor());
     EXPECT_TRUE(testing::Close(y_ours.Download(OutputShape(d)), expected, p));
+    if (!SpaceToDepthApplies(d, TacticOptions().max_workspace_bytes)) continue;
+    // The space-to-depth form on its fastest of 8 cuDNN plans, its input pass included.
+    const TacticOptions timed{.max_candidates = 8};
+    auto s2d = ChannelPaddedConvolution::SpaceToDepth(**handles, d, filter, epilogue, timed);
+    ASSERT_TRUE(s2d.ok()) << s2d.status().ToString();
+    testing::DeviceBuffer s2d_workspace(static_cast<int64_t>((*s2d)->workspace_bytes()) + 1,
+                                        DataType::kUInt8);
+    const float s2d_ms = TimeLaunches(stream, 20, [&] {
+      return (*s2d)->Run(**handles, stream, x.data(), y_ours.data(), nullptr, s2d_workspace.data());
+    });
+    std::cout << "[          ] " << c.name << ": cuDNN space-to-depth " << s2d_ms << " ms (plan "
+              << (*s2d)->runner().plan_name() << ", " << (*s2d)->runner().description().ToString()
+              << ")\n";
+    const Tensor s2d_expected = testing::ApplySteps(y_cudnn.Download(OutputShape(d)), epilogue,
+                                                    (*cudnn)->fused_steps(), Tensor());
+    Tensor s2d_actual = testing::ApplySteps(y_ours.Download(OutputShape(d)), epilogue,
+                                            (*s2d)->runner().fused_steps(), Tensor());
+    EXPECT_TRUE(testing::Close(s2d_actual, s2d_expected, p));
   }
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }

@@ -479,6 +479,140 @@ Status Pad(const void* in, const Dims& in_shape, const std::vector<int64_t>& bef
                         ConstantBits(constant_value, dtype), dtype, out, stream);
 }
 
+namespace {
+
+// One thread per pixel: its `channels` values, then zeros, stored as one Vector (the whole
+// padded pixel). S: the element's storage type, whose zero bits are 0 in every dtype.
+template <typename S, typename Vector>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    PadChannelsKernel(const S* __restrict__ in, int64_t pixels, int channels,
+                      Vector* __restrict__ out) {
+  constexpr int kPadded = sizeof(Vector) / sizeof(S);
+  for (int64_t i = GlobalThreadIndex(); i < pixels; i += GridStride()) {
+    union {
+      Vector vector;
+      S elements[kPadded];
+    } pixel;
+#pragma unroll
+    for (int c = 0; c < kPadded; ++c)
+      pixel.elements[c] = c < channels ? in[i * channels + c] : S(0);
+    out[i] = pixel.vector;
+  }
+}
+
+template <typename S, typename Vector>
+Status LaunchPadChannels(const void* in, int64_t pixels, int64_t channels, void* out,
+                         cudaStream_t stream) {
+  PadChannelsKernel<S, Vector><<<GridStrideBlocks(pixels), kThreadsPerBlock, 0, stream>>>(
+      static_cast<const S*>(in), pixels, static_cast<int>(channels), static_cast<Vector*>(out));
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status PadChannels(const void* in, int64_t pixels, int64_t channels, int64_t padded_channels,
+                   DType dtype, void* out, cudaStream_t stream) {
+  if (pixels < 0 || channels < 0 || padded_channels < channels) {
+    return Status::InvalidArgument("PadChannels: " + std::to_string(pixels) + " pixels of " +
+                                   std::to_string(channels) + " channels cannot pad to " +
+                                   std::to_string(padded_channels));
+  }
+  if (pixels == 0 || padded_channels == 0) return Status::Ok();
+  const size_t element = DTypeSize(dtype);
+  const size_t pixel_bytes = padded_channels * element;
+  const bool aligned = reinterpret_cast<uintptr_t>(out) % pixel_bytes == 0;
+  if (element == 2 && pixel_bytes == 8 && aligned) {
+    return LaunchPadChannels<uint16_t, uint2>(in, pixels, channels, out, stream);
+  }
+  if (element == 2 && pixel_bytes == 16 && aligned) {
+    return LaunchPadChannels<uint16_t, uint4>(in, pixels, channels, out, stream);
+  }
+  if (element == 4 && pixel_bytes == 16 && aligned) {
+    return LaunchPadChannels<uint32_t, uint4>(in, pixels, channels, out, stream);
+  }
+  return Pad(in, Dims::From({pixels, channels}), {0, 0}, {0, padded_channels - channels},
+             PadMode::kConstant, 0.0, dtype, out, stream);
+}
+
+namespace {
+
+struct SpaceToDepthParams {
+  int64_t batch, in_rows, in_cols, channels;  // in: [N, H, W, C]
+  int64_t pad_top, pad_left;
+  int64_t out_rows, out_cols, out_channels;
+};
+
+// One thread per 16 bytes of `out` (one Vector of kVector elements of storage type S).
+template <typename S>
+__global__ void __launch_bounds__(kThreadsPerBlock)
+    SpaceToDepthKernel(const __grid_constant__ SpaceToDepthParams p, const S* __restrict__ in,
+                       uint4* __restrict__ out, int64_t vectors) {
+  constexpr int kVector = sizeof(uint4) / sizeof(S);
+  const int64_t vectors_per_pixel = p.out_channels / kVector;
+  for (int64_t index = GlobalThreadIndex(); index < vectors; index += GridStride()) {
+    const int64_t pixel = index / vectors_per_pixel;
+    const int64_t first = (index - pixel * vectors_per_pixel) * kVector;
+    const int64_t v = pixel % p.out_cols;
+    const int64_t u = (pixel / p.out_cols) % p.out_rows;
+    const int64_t n = pixel / (p.out_cols * p.out_rows);
+    union {
+      uint4 vector;
+      S elements[kVector];
+    } chunk;
+    // Output channel `first` + e is input channel c of block 2i + j; both advance together.
+    int64_t block = first / p.channels, c = first - block * p.channels;
+#pragma unroll
+    for (int e = 0; e < kVector; ++e) {
+      const int64_t h = 2 * u + block / 2 - p.pad_top;
+      const int64_t w = 2 * v + block % 2 - p.pad_left;
+      const bool inside = block < 4 && h >= 0 && h < p.in_rows && w >= 0 && w < p.in_cols;
+      chunk.elements[e] =
+          inside ? in[((n * p.in_rows + h) * p.in_cols + w) * p.channels + c] : S(0);
+      if (++c == p.channels) {
+        c = 0;
+        ++block;
+      }
+    }
+    out[index] = chunk.vector;
+  }
+}
+
+template <typename S>
+Status LaunchSpaceToDepth(const SpaceToDepthParams& p, const void* in, void* out,
+                          cudaStream_t stream) {
+  const int64_t vectors =
+      p.batch * p.out_rows * p.out_cols * p.out_channels / (sizeof(uint4) / sizeof(S));
+  if (vectors == 0) return Status::Ok();
+  SpaceToDepthKernel<S><<<GridStrideBlocks(vectors), kThreadsPerBlock, 0, stream>>>(
+      p, static_cast<const S*>(in), static_cast<uint4*>(out), vectors);
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status SpaceToDepth2x2(const void* in, const Dims& in_shape, int64_t pad_top, int64_t pad_left,
+                       int64_t out_rows, int64_t out_cols, int64_t out_channels, DType dtype,
+                       void* out, cudaStream_t stream) {
+  TFTRT_RETURN_IF_ERROR(ValidateShape(in_shape, "SpaceToDepth2x2 input"));
+  const size_t element = DTypeSize(dtype);
+  if (in_shape.rank != 4 || in_shape.d[3] < 1 || pad_top < 0 || pad_left < 0 || out_rows < 0 ||
+      out_cols < 0 || out_channels < 4 * in_shape.d[3] || (out_channels * element) % 16 != 0 ||
+      reinterpret_cast<uintptr_t>(out) % 16 != 0) {
+    return Status::InvalidArgument(
+        "SpaceToDepth2x2: an NHWC input of C >= 1 channels, non-negative pads and output sizes, "
+        "and 16-byte output pixels of at least 4C channels are needed; got input C " +
+        std::to_string(in_shape.rank == 4 ? in_shape.d[3] : -1) + ", " +
+        std::to_string(out_channels) + " output channels of " + std::to_string(element) + " bytes");
+  }
+  const SpaceToDepthParams p{in_shape.d[0], in_shape.d[1], in_shape.d[2], in_shape.d[3], pad_top,
+                             pad_left,      out_rows,      out_cols,      out_channels};
+  return VisitStorage(dtype, [&](auto storage) {
+    return LaunchSpaceToDepth<decltype(storage)>(p, in, out, stream);
+  });
+}
+
 Status Tile(const void* in, const Dims& in_shape, const std::vector<int64_t>& multiples,
             DType dtype, void* out, cudaStream_t stream) {
   TFTRT_RETURN_IF_ERROR(ValidateShape(in_shape, "Tile input"));

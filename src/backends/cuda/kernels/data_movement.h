@@ -64,6 +64,26 @@ Status Pad(const void* in, const Dims& in_shape, const std::vector<int64_t>& bef
            const std::vector<int64_t>& after, PadMode mode, double constant_value, DType dtype,
            void* out, cudaStream_t stream);
 
+// Zero channels appended to every pixel of a [..., channels] tensor: `pixels` pixels of
+// `channels` elements in, of `padded_channels` (>= channels) out. The channel padding of
+// convolutions for tensor cores (an image's 3 channels to 4 or 8): where a padded pixel is 4,
+// 8 or 16 bytes, one thread writes it as one store (an fp16 image to 4 channels at batch
+// 128: about 30 us on an H100, where Pad's general index map takes several times that);
+// otherwise as Pad does. InvalidArgument for negative sizes or padded_channels < channels.
+Status PadChannels(const void* in, int64_t pixels, int64_t channels, int64_t padded_channels,
+                   DType dtype, void* out, cudaStream_t stream);
+
+// The input of a stride-2 convolution rearranged for a stride-1 one (channel_padding.h's
+// space-to-depth form): in [N, H, W, C], out [N, out_rows, out_cols, out_channels] with
+//   out[n, u, v, (2i + j) C + c] = in[n, 2u + i - pad_top, 2v + j - pad_left, c]
+// for i, j in {0, 1}, zero where that is outside `in` and for channels from 4C on. Each
+// thread writes 16 bytes: out_channels times the element size must be a multiple of 16
+// (the tensor cores' channel multiples are), and `out` 16-byte aligned. InvalidArgument
+// otherwise, or for negative sizes or pads, or out_channels < 4C.
+Status SpaceToDepth2x2(const void* in, const Dims& in_shape, int64_t pad_top, int64_t pad_left,
+                       int64_t out_rows, int64_t out_cols, int64_t out_channels, DType dtype,
+                       void* out, cudaStream_t stream);
+
 // out = tf.tile(in, multiples): out dims in_shape[d] * multiples[d], out[i] = in[i mod
 // in_shape]. multiples >= 0.
 Status Tile(const void* in, const Dims& in_shape, const std::vector<int64_t>& multiples,
