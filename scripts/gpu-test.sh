@@ -5,7 +5,7 @@
 # It builds tftrt with the cuda backend for the GPU it runs on, then runs:
 #   1. the GPU unit tests: tftrt's own kernels (its convolution kernels apart, with their
 #      MobileNetV2 and ResNet50 times against cuDNN), the cuDNN and cuBLASLt runners, the fused attention,
-#      channel padding, the Hopper GELU matmul;
+#      channel padding, the Hopper GELU matmul, the CUTLASS 1x1 convolutions;
 #   2. the engine conformance harness: every converter op case as a one-layer engine on
 #      the cpu and cuda backends at FP32, TF32 and FP16, against TF's outputs and the cpu
 #      backend (it prints the op x backend x precision table);
@@ -38,6 +38,7 @@ nvidia-smi --query-gpu=name,driver_version,memory.total --format=csv,noheader | 
 arch=$(nvidia-smi --query-gpu=compute_cap --format=csv,noheader | head -1 | tr -d .)
 targets=(tftrt_cli cuda_kernels_test kernel_convolution_test convolution_runner_test matmul_runner_test
          attention_test cuda_engine_test channel_padding_test gelu_matmul_test
+         pointwise_convolution_test
          engine_conformance_test converted_fixtures_test int8_conversion_test)
 step build env TFTRT_BUILD_ONLY=1 TFTRT_CMAKE_TARGETS="${targets[*]}" \
   TFTRT_CUDA_ARCHITECTURES="${arch}-real" scripts/device-build.sh "$build" ||
@@ -58,6 +59,8 @@ step attention "$build/attention_test" || status=1
 step engine "$build/cuda_engine_test" || status=1
 step padding "$build/channel_padding_test" || status=1
 step gelu-matmul "$build/gelu_matmul_test" || status=1
+step pointwise "$build/pointwise_convolution_test" || status=1
+grep -hE '^\[          \] (mobilenetv2|resnet50)' "$out/pointwise.log"
 step conformance "$build/engine_conformance_test" || status=1
 step fixtures env TFTRT_DEVICE=cuda "$build/converted_fixtures_test" || status=1
 step int8 "$build/int8_conversion_test" || status=1

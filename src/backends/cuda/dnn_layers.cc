@@ -1,8 +1,9 @@
 // Convolution and matmul layers, on the cuDNN and cuBLASLt runners (depthwise convolutions
-// with channel multiplier 1 on tftrt's own kernel, and convolutions of few input channels on
-// whichever of cuDNN and tftrt's kernel timing finds faster): the longest prefix of the layer's
-// epilogue that the runner accepts is fused into the product (bias, channel scale, one residual
-// add, activations); the rest runs as one elementwise pass after it.
+// with channel multiplier 1 on tftrt's own kernel; convolutions of few input channels on
+// whichever of cuDNN and tftrt's kernel timing finds faster, fp16 1x1 convolutions on
+// whichever of cuDNN and CUTLASS's matmul): the longest prefix of the layer's epilogue that
+// the runner accepts is fused into the product (bias, channel scale, one residual add,
+// activations); the rest runs as one elementwise pass after it.
 #include "backends/cuda/batched_product.h"
 #include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
@@ -14,6 +15,7 @@
 #include "backends/cuda/layer_choice.h"
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
+#include "backends/cuda/pointwise_convolution_runner.h"
 #include "engine/attention_folding.h"
 #include "kernels/cpu/einsum.h"
 
@@ -127,6 +129,22 @@ class KernelConvolutionLayerRunner : public LayerRunner {
  private:
   std::unique_ptr<KernelConvolutionRunner> runner_;
   DeviceOperand x_, residual_;
+  int out_;
+};
+
+// A 1x1 convolution as CUTLASS's bias-clamp matmul.
+class PointwiseConvolutionLayerRunner : public LayerRunner {
+ public:
+  PointwiseConvolutionLayerRunner(std::unique_ptr<PointwiseConvolutionRunner> runner,
+                                  DeviceOperand x, int out)
+      : runner_(std::move(runner)), x_(std::move(x)), out_(out) {}
+  Status Enqueue(const RunBuffers& b) const override {
+    return runner_->Run(b.stream(), b.operand(x_), b.tensor(out_));
+  }
+
+ private:
+  std::unique_ptr<PointwiseConvolutionRunner> runner_;
+  DeviceOperand x_;
   int out_;
 };
 
@@ -303,6 +321,27 @@ Status AddKernelCandidates(const LayerSpec& spec, const ConvolutionDescription& 
   return Status::Ok();
 }
 
+// Appends the 1x1 convolution `desc` as CUTLASS's bias-clamp matmul, in each tile
+// configuration that takes it.
+Status AddPointwiseCandidates(const LayerSpec& spec, const ConvolutionDescription& desc,
+                              const MappedEpilogue& epilogue,
+                              std::vector<std::unique_ptr<LayerRunner>>& candidates,
+                              std::vector<std::string>& names) {
+  for (int config = 0; config < BiasClampMatMulConfigs(); ++config) {
+    if (!PointwiseConvolutionRunner::Handles(desc, config)) continue;
+    TFTRT_ASSIGN_OR_RETURN(
+        std::unique_ptr<PointwiseConvolutionRunner> runner,
+        PointwiseConvolutionRunner::Create(desc, *spec.inputs.at(1).host, epilogue.steps, config));
+    const int fused = runner->fused_steps();
+    names.push_back(runner->name());
+    std::unique_ptr<LayerRunner> layer(
+        new PointwiseConvolutionLayerRunner(std::move(runner), spec.inputs.at(0), spec.outputs[0]));
+    TFTRT_ASSIGN_OR_RETURN(layer, WithEpilogue(std::move(layer), spec, fused));
+    candidates.push_back(std::move(layer));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& spec) {
@@ -361,11 +400,16 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
   std::unique_ptr<LayerRunner> library(
       new ConvolutionLayerRunner(std::move(*convolution), x, epilogue.residual, spec.outputs[0]));
   TFTRT_ASSIGN_OR_RETURN(library, WithEpilogue(std::move(library), spec, fused));
-  if (!small_channels || !spec.tactics.timed()) return library;
+  if (!spec.tactics.timed()) return library;
   candidates.push_back(std::move(library));
   names.push_back("cudnn");
-  TFTRT_RETURN_IF_ERROR(AddKernelCandidates(spec, desc, epilogue, candidates, names));
-  return FastestLayerRunner(spec, std::move(candidates), names, "small-channel " + signature);
+  if (small_channels) {
+    TFTRT_RETURN_IF_ERROR(AddKernelCandidates(spec, desc, epilogue, candidates, names));
+  }
+  TFTRT_RETURN_IF_ERROR(AddPointwiseCandidates(spec, desc, epilogue, candidates, names));
+  if (candidates.size() == 1) return std::move(candidates[0]);
+  return FastestLayerRunner(spec, std::move(candidates), names,
+                            (small_channels ? "small-channel " : "pointwise ") + signature);
 }
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {
