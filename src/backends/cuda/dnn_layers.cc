@@ -1,13 +1,14 @@
 // Convolution and matmul layers, on the cuDNN and cuBLASLt runners (depthwise convolutions
 // with channel multiplier 1 on tftrt's own kernel; convolutions of few input channels on
-// whichever of cuDNN and tftrt's kernel timing finds faster, fp16 1x1 convolutions on
-// whichever of cuDNN and CUTLASS's matmul): the longest prefix of the layer's epilogue that
-// the runner accepts is fused into the product (bias, channel scale, one residual add,
-// activations); the rest runs as one elementwise pass after it.
+// whichever of cuDNN, tftrt's kernel and CUTLASS's space-to-depth form timing finds
+// faster, fp16 1x1 convolutions on cuDNN or CUTLASS's matmul): the longest prefix of the
+// layer's epilogue that the runner accepts is fused into the product (bias, channel scale,
+// one residual add, activations); the rest runs as one elementwise pass after it.
 #include "backends/cuda/batched_product.h"
 #include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cuda_check.h"
+#include "backends/cuda/cutlass/bias_clamp_conv.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/kernel_convolution_runner.h"
 #include "backends/cuda/kernels/data_movement.h"
@@ -16,6 +17,7 @@
 #include "backends/cuda/layer_runner.h"
 #include "backends/cuda/matmul_runner.h"
 #include "backends/cuda/pointwise_convolution_runner.h"
+#include "backends/cuda/space_to_depth_convolution_runner.h"
 #include "engine/attention_folding.h"
 #include "kernels/cpu/einsum.h"
 
@@ -132,18 +134,20 @@ class KernelConvolutionLayerRunner : public LayerRunner {
   int out_;
 };
 
-// A 1x1 convolution as CUTLASS's bias-clamp matmul.
-class PointwiseConvolutionLayerRunner : public LayerRunner {
+// A convolution on one of CUTLASS's runners (PointwiseConvolutionRunner,
+// SpaceToDepthConvolutionRunner): Run(stream, x, y, workspace).
+template <typename Runner>
+class CutlassConvolutionLayerRunner : public LayerRunner {
  public:
-  PointwiseConvolutionLayerRunner(std::unique_ptr<PointwiseConvolutionRunner> runner,
-                                  DeviceOperand x, int out)
+  CutlassConvolutionLayerRunner(std::unique_ptr<Runner> runner, DeviceOperand x, int out)
       : runner_(std::move(runner)), x_(std::move(x)), out_(out) {}
+  size_t workspace_bytes() const override { return runner_->workspace_bytes(); }
   Status Enqueue(const RunBuffers& b) const override {
-    return runner_->Run(b.stream(), b.operand(x_), b.tensor(out_));
+    return runner_->Run(b.stream(), b.operand(x_), b.tensor(out_), b.workspace());
   }
 
  private:
-  std::unique_ptr<PointwiseConvolutionRunner> runner_;
+  std::unique_ptr<Runner> runner_;
   DeviceOperand x_;
   int out_;
 };
@@ -321,23 +325,41 @@ Status AddKernelCandidates(const LayerSpec& spec, const ConvolutionDescription& 
   return Status::Ok();
 }
 
-// Appends the 1x1 convolution `desc` as CUTLASS's bias-clamp matmul, in each tile
-// configuration that takes it.
-Status AddPointwiseCandidates(const LayerSpec& spec, const ConvolutionDescription& desc,
-                              const MappedEpilogue& epilogue,
-                              std::vector<std::unique_ptr<LayerRunner>>& candidates,
-                              std::vector<std::string>& names) {
+// Appends `runner` (CUTLASS's, see CutlassConvolutionLayerRunner) as a candidate, with the
+// epilogue steps it leaves after it.
+template <typename Runner>
+Status AddCutlassCandidate(const LayerSpec& spec, std::unique_ptr<Runner> runner,
+                           std::vector<std::unique_ptr<LayerRunner>>& candidates,
+                           std::vector<std::string>& names) {
+  const int fused = runner->fused_steps();
+  names.push_back(runner->name());
+  std::unique_ptr<LayerRunner> layer(new CutlassConvolutionLayerRunner<Runner>(
+      std::move(runner), spec.inputs.at(0), spec.outputs[0]));
+  TFTRT_ASSIGN_OR_RETURN(layer, WithEpilogue(std::move(layer), spec, fused));
+  candidates.push_back(std::move(layer));
+  return Status::Ok();
+}
+
+// Appends `desc` on CUTLASS, in each tile configuration that takes it: a 1x1 convolution as
+// the bias-clamp matmul, a stride-2 convolution of few channels in its space-to-depth form.
+Status AddCutlassCandidates(const LayerSpec& spec, const ConvolutionDescription& desc,
+                            const MappedEpilogue& epilogue,
+                            std::vector<std::unique_ptr<LayerRunner>>& candidates,
+                            std::vector<std::string>& names) {
+  const Tensor& filter = *spec.inputs.at(1).host;
   for (int config = 0; config < BiasClampMatMulConfigs(); ++config) {
     if (!PointwiseConvolutionRunner::Handles(desc, config)) continue;
     TFTRT_ASSIGN_OR_RETURN(
-        std::unique_ptr<PointwiseConvolutionRunner> runner,
-        PointwiseConvolutionRunner::Create(desc, *spec.inputs.at(1).host, epilogue.steps, config));
-    const int fused = runner->fused_steps();
-    names.push_back(runner->name());
-    std::unique_ptr<LayerRunner> layer(
-        new PointwiseConvolutionLayerRunner(std::move(runner), spec.inputs.at(0), spec.outputs[0]));
-    TFTRT_ASSIGN_OR_RETURN(layer, WithEpilogue(std::move(layer), spec, fused));
-    candidates.push_back(std::move(layer));
+        auto runner, PointwiseConvolutionRunner::Create(desc, filter, epilogue.steps, config));
+    TFTRT_RETURN_IF_ERROR(AddCutlassCandidate(spec, std::move(runner), candidates, names));
+  }
+  for (int config = 0; config < BiasClampConvConfigs(); ++config) {
+    if (!SpaceToDepthConvolutionRunner::Handles(desc, config, spec.tactics.max_workspace_bytes)) {
+      continue;
+    }
+    TFTRT_ASSIGN_OR_RETURN(
+        auto runner, SpaceToDepthConvolutionRunner::Create(desc, filter, epilogue.steps, config));
+    TFTRT_RETURN_IF_ERROR(AddCutlassCandidate(spec, std::move(runner), candidates, names));
   }
   return Status::Ok();
 }
@@ -406,10 +428,10 @@ StatusOr<std::unique_ptr<LayerRunner>> MakeConvolutionRunner(const LayerSpec& sp
   if (small_channels) {
     TFTRT_RETURN_IF_ERROR(AddKernelCandidates(spec, desc, epilogue, candidates, names));
   }
-  TFTRT_RETURN_IF_ERROR(AddPointwiseCandidates(spec, desc, epilogue, candidates, names));
+  TFTRT_RETURN_IF_ERROR(AddCutlassCandidates(spec, desc, epilogue, candidates, names));
   if (candidates.size() == 1) return std::move(candidates[0]);
   return FastestLayerRunner(spec, std::move(candidates), names,
-                            (small_channels ? "small-channel " : "pointwise ") + signature);
+                            (small_channels ? "small-channel " : "cudnn or cutlass ") + signature);
 }
 
 StatusOr<std::unique_ptr<LayerRunner>> MakeMatMulRunner(const LayerSpec& spec) {

@@ -1,6 +1,5 @@
 #include "backends/cuda/pointwise_convolution_runner.h"
 
-#include <limits>
 #include <utility>
 
 #include "backends/cuda/shared_weights.h"
@@ -21,16 +20,6 @@ bool PointwiseConvolutionRunner::Handles(const ConvolutionDescription& d, int co
          d.output_cols == d.input_cols && BiasClampMatMulSupports(config, MatMulShape(d));
 }
 
-int PointwiseConvolutionRunner::FusableSteps(const std::vector<EpilogueStep>& epilogue) {
-  size_t fused = 0;
-  if (fused < epilogue.size() && epilogue[fused].op == EpilogueOp::kBiasAdd) ++fused;
-  if (fused < epilogue.size() &&
-      (epilogue[fused].op == EpilogueOp::kRelu || epilogue[fused].op == EpilogueOp::kRelu6)) {
-    ++fused;
-  }
-  return static_cast<int>(fused);
-}
-
 StatusOr<std::unique_ptr<PointwiseConvolutionRunner>> PointwiseConvolutionRunner::Create(
     const ConvolutionDescription& desc, const Tensor& filter, std::vector<EpilogueStep> epilogue,
     int config) {
@@ -43,24 +32,20 @@ StatusOr<std::unique_ptr<PointwiseConvolutionRunner>> PointwiseConvolutionRunner
   std::unique_ptr<PointwiseConvolutionRunner> runner(new PointwiseConvolutionRunner());
   runner->desc_ = desc;
   runner->config_ = config;
-  runner->fused_steps_ = FusableSteps(epilogue);
+  runner->fused_steps_ = BiasClampSteps(epilogue);
   // TF's [1, 1, C, K] is [C, K] row-major: the GEMM's B.
   TFTRT_ASSIGN_OR_RETURN(runner->filter_, UploadSharedAs(TensorToFloats(filter), DataType::kHalf));
-  for (int i = 0; i < runner->fused_steps_; ++i) {
-    const EpilogueStep& step = epilogue[i];
-    if (step.op == EpilogueOp::kBiasAdd) {
-      TFTRT_ASSIGN_OR_RETURN(runner->bias_, DeviceWeights::UploadAs(step.values, DataType::kHalf));
-      runner->epilogue_.bias = runner->bias_.data();
-    } else {
-      runner->epilogue_.lower = 0.0f;
-      runner->epilogue_.upper =
-          step.op == EpilogueOp::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
-    }
+  runner->epilogue_ = BiasClampBounds(epilogue, runner->fused_steps_);
+  if (runner->fused_steps_ > 0 && epilogue[0].op == EpilogueOp::kBiasAdd) {
+    TFTRT_ASSIGN_OR_RETURN(runner->bias_,
+                           DeviceWeights::UploadAs(epilogue[0].values, DataType::kHalf));
+    runner->epilogue_.bias = runner->bias_.data();
   }
   return runner;
 }
 
-Status PointwiseConvolutionRunner::Run(cudaStream_t stream, const void* x, void* y) const {
+Status PointwiseConvolutionRunner::Run(cudaStream_t stream, const void* x, void* y,
+                                       void* /*workspace*/) const {
   if (x == nullptr || y == nullptr) {
     return Status::InvalidArgument("PointwiseConvolutionRunner::Run: x and y must not be null");
   }

@@ -3,8 +3,9 @@
 // GEMM with the bias and a Relu / Relu6 in its epilogue (cutlass/bias_clamp_matmul.h), one
 // tile configuration per runner: engines time each configuration against cuDNN
 // (dnn_layers.cc). TF's filter [1, 1, C, K] is the GEMM's B as it is (uploaded once as half,
-// shared with other engines). Fuses a leading BiasAdd (its values rounded to fp16) and then
-// a Relu or Relu6; the caller applies the steps after those.
+// shared with other engines). Fuses what a BiasClamp expresses (bias_clamp.h: a leading
+// BiasAdd, its values rounded to fp16, then a Relu or Relu6); the caller applies the steps
+// after those.
 //
 // Thread safety: immutable after Create; Run may be called from several threads at once.
 #ifndef TFTRT_BACKENDS_CUDA_POINTWISE_CONVOLUTION_RUNNER_H_
@@ -36,10 +37,6 @@ class PointwiseConvolutionRunner {
   // later). No configuration takes any in a build without CUTLASS.
   static bool Handles(const ConvolutionDescription& desc, int config);
 
-  // How many leading steps of `epilogue` the kernel fuses: an optional BiasAdd, then an
-  // optional Relu or Relu6.
-  static int FusableSteps(const std::vector<EpilogueStep>& epilogue);
-
   // Uploads the filter, and the bias where one is fused (on the current device). Errors:
   // InvalidArgument (ConvolutionRunner::Validate, or a description that `config` does not
   // take), ResourceExhausted, Internal.
@@ -51,15 +48,18 @@ class PointwiseConvolutionRunner {
   PointwiseConvolutionRunner& operator=(const PointwiseConvolutionRunner&) = delete;
 
   const ConvolutionDescription& description() const { return desc_; }
-  // How many leading epilogue steps Run applies (FusableSteps of the epilogue).
+  // How many leading epilogue steps Run applies (BiasClampSteps of the epilogue).
   int fused_steps() const { return fused_steps_; }
   // The configuration's name, for logs and the timing cache.
   std::string name() const { return BiasClampMatMulConfigName(config_); }
 
+  // No scratch memory (the form SpaceToDepthConvolutionRunner's has).
+  size_t workspace_bytes() const { return 0; }
+
   // Enqueues y = epilogue[0, fused_steps())(conv(x, filter)) on `stream`, without
   // synchronizing or allocating. x, y: device tensors of the description's shapes, 16-byte
-  // aligned.
-  Status Run(cudaStream_t stream, const void* x, void* y) const;
+  // aligned; the workspace is ignored.
+  Status Run(cudaStream_t stream, const void* x, void* y, void* workspace = nullptr) const;
 
  private:
   PointwiseConvolutionRunner() = default;

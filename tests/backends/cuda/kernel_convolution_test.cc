@@ -20,12 +20,14 @@
 
 #include "backends/cuda/channel_padding.h"
 #include "backends/cuda/convolution_runner.h"
+#include "backends/cuda/cutlass/bias_clamp_conv.h"
 #include "backends/cuda/device_weights.h"
 #include "backends/cuda/dnn_handles.h"
 #include "backends/cuda/kernel_convolution_runner.h"
 #include "backends/cuda/kernels/depthwise.h"
 #include "backends/cuda/kernels/small_channel_conv.h"
 #include "backends/cuda/runner_test_util.h"
+#include "backends/cuda/space_to_depth_convolution_runner.h"
 #include "testing/gpu.h"
 
 namespace tftrt::cuda {
@@ -615,6 +617,20 @@ TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
     Tensor s2d_actual = testing::ApplySteps(y_ours.Download(OutputShape(d)), epilogue,
                                             (*s2d)->runner().fused_steps(), Tensor());
     EXPECT_TRUE(testing::Close(s2d_actual, s2d_expected, p));
+    for (int config = 0; config < BiasClampConvConfigs(); ++config) {
+      if (!SpaceToDepthConvolutionRunner::Handles(d, config, timed.max_workspace_bytes)) continue;
+      auto cutlass = SpaceToDepthConvolutionRunner::Create(d, filter, epilogue, config);
+      ASSERT_TRUE(cutlass.ok()) << cutlass.status().ToString();
+      ASSERT_EQ((*cutlass)->fused_steps(), static_cast<int>(epilogue.size()));
+      testing::DeviceBuffer cutlass_workspace(static_cast<int64_t>((*cutlass)->workspace_bytes()),
+                                              DataType::kUInt8);
+      const float cutlass_ms = TimeLaunches(stream, 20, [&] {
+        return (*cutlass)->Run(stream, x.data(), y_ours.data(), cutlass_workspace.data());
+      });
+      std::cout << "[          ] " << c.name << ": " << (*cutlass)->name() << " " << cutlass_ms
+                << " ms\n";
+      EXPECT_TRUE(testing::Close(y_ours.Download(OutputShape(d)), s2d_expected, p));
+    }
   }
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }

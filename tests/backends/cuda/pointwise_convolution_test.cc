@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -106,7 +107,7 @@ TEST_P(PointwiseConvolutionGpuTest, EveryConfigurationMatchesTheDefinition) {
       auto runner = PointwiseConvolutionRunner::Create(d, filter, epilogue, config);
       ASSERT_TRUE(runner.ok()) << runner.status().ToString();
       const int fused = (*runner)->fused_steps();
-      ASSERT_EQ(fused, PointwiseConvolutionRunner::FusableSteps(epilogue));
+      ASSERT_EQ(fused, BiasClampSteps(epilogue));
       ASSERT_TRUE((*runner)->Run(nullptr, x_device.data(), y.data()).ok());
       ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
       const std::vector<EpilogueStep> prefix(epilogue.begin(), epilogue.begin() + fused);
@@ -209,25 +210,32 @@ TEST(PointwiseConvolutionModelsGpuTest, VisionModelShapesMatchCudnn) {
   EXPECT_EQ(cudaStreamDestroy(stream), cudaSuccess);
 }
 
-TEST(PointwiseConvolutionRunnerTest, FusesALeadingBiasAndRectifier) {
+TEST(BiasClampTest, ExpressesALeadingBiasAndRectifier) {
   const std::vector<float> bias(8, 1.0f);
   using Steps = std::vector<EpilogueStep>;
   const auto relu = EpilogueStep::Activation(EpilogueOp::kRelu);
   const auto relu6 = EpilogueStep::Activation(EpilogueOp::kRelu6);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps({}), 0);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(Steps{EpilogueStep::BiasAdd(bias)}), 1);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(Steps{EpilogueStep::BiasAdd(bias), relu6}), 2);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(Steps{relu}), 1);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(
-                Steps{EpilogueStep::BiasAdd(bias), relu, EpilogueStep::BiasAdd(bias)}),
+  EXPECT_EQ(BiasClampSteps({}), 0);
+  EXPECT_EQ(BiasClampSteps(Steps{EpilogueStep::BiasAdd(bias)}), 1);
+  EXPECT_EQ(BiasClampSteps(Steps{EpilogueStep::BiasAdd(bias), relu6}), 2);
+  EXPECT_EQ(BiasClampSteps(Steps{relu}), 1);
+  EXPECT_EQ(BiasClampSteps(Steps{EpilogueStep::BiasAdd(bias), relu, EpilogueStep::BiasAdd(bias)}),
             2);
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(
-                Steps{EpilogueStep::BiasAdd(bias), EpilogueStep::ResidualAdd(), relu}),
+  EXPECT_EQ(BiasClampSteps(Steps{EpilogueStep::BiasAdd(bias), EpilogueStep::ResidualAdd(), relu}),
             1)
       << "the residual is cuDNN's to fuse";
-  EXPECT_EQ(PointwiseConvolutionRunner::FusableSteps(
-                Steps{EpilogueStep::ChannelScale(bias), EpilogueStep::BiasAdd(bias)}),
+  EXPECT_EQ(BiasClampSteps(Steps{EpilogueStep::ChannelScale(bias), EpilogueStep::BiasAdd(bias)}),
             0);
+  const BiasClamp relu6_bounds = BiasClampBounds(Steps{EpilogueStep::BiasAdd(bias), relu6}, 2);
+  EXPECT_EQ(relu6_bounds.lower, 0.0f);
+  EXPECT_EQ(relu6_bounds.upper, 6.0f);
+  EXPECT_EQ(relu6_bounds.bias, nullptr) << "the caller's to set";
+  const BiasClamp relu_bounds = BiasClampBounds(Steps{relu}, 1);
+  EXPECT_EQ(relu_bounds.lower, 0.0f);
+  EXPECT_TRUE(std::isinf(relu_bounds.upper));
+  const BiasClamp unfused = BiasClampBounds(Steps{EpilogueStep::BiasAdd(bias), relu}, 1);
+  EXPECT_TRUE(std::isinf(unfused.lower) && unfused.lower < 0) << "the Relu is not fused";
+  EXPECT_TRUE(std::isinf(unfused.upper));
 }
 
 TEST(PointwiseConvolutionRunnerTest, TakesStrideOneUnpaddedFp16OneByOnesOnly) {

@@ -5,9 +5,9 @@
 #include "backends/cuda/cutlass/bias_clamp_matmul.h"
 
 #if TFTRT_HAVE_CUTLASS
-#include <cutlass/cutlass.h>
-#include <cutlass/epilogue/thread/linear_combination_generic.h>
 #include <cutlass/gemm/device/gemm.h>
+
+#include "backends/cuda/cutlass/bias_clamp_epilogue.cuh"
 #endif
 
 namespace tftrt::cuda {
@@ -15,60 +15,30 @@ namespace tftrt::cuda {
 #if TFTRT_HAVE_CUTLASS
 namespace {
 
-// The activation as a clamp whose bounds come at run time (LinearCombinationGeneric passes
-// its Params, which derive from Arguments), so that one kernel serves none, Relu and Relu6.
-// Comparisons are false for NaN, which therefore passes through.
-template <typename T>
-struct ClampActivation {
-  struct Arguments {
-    float lower = 0.0f, upper = 0.0f;
-  };
-  CUTLASS_HOST_DEVICE T operator()(const T& x, const Arguments& a) const {
-    return x < T(a.lower) ? T(a.lower) : (x > T(a.upper) ? T(a.upper) : x);
-  }
-};
-template <typename T, int N>
-struct ClampActivation<cutlass::Array<T, N>> {
-  using Arguments = typename ClampActivation<T>::Arguments;
-  CUTLASS_HOST_DEVICE cutlass::Array<T, N> operator()(const cutlass::Array<T, N>& x,
-                                                      const Arguments& a) const {
-    cutlass::Array<T, N> y;
-    ClampActivation<T> clamp;
-    CUTLASS_PRAGMA_UNROLL
-    for (int i = 0; i < N; ++i) y[i] = clamp(x[i], a);
-    return y;
-  }
-};
-
-constexpr int kAlignment = 8;  // halves: 16-byte accesses to A, B and D
+using namespace cutlass_kernels;
 
 // One configuration: a CTA tile of M x N x K split between warps of the given tile.
 template <int kTileM, int kTileN, int kTileK, int kWarpM, int kWarpN, int kStages>
 struct BiasClampGemm {
   using Half = cutlass::half_t;
   using RowMajor = cutlass::layout::RowMajor;
-  using EpilogueOp = cutlass::epilogue::thread::LinearCombinationGeneric<ClampActivation, Half,
-                                                                         kAlignment, float, float>;
   using Gemm = cutlass::gemm::device::Gemm<
       Half, RowMajor, Half, RowMajor, Half, RowMajor, float, cutlass::arch::OpClassTensorOp,
       cutlass::arch::Sm80, cutlass::gemm::GemmShape<kTileM, kTileN, kTileK>,
       cutlass::gemm::GemmShape<kWarpM, kWarpN, kTileK>, cutlass::gemm::GemmShape<16, 8, 16>,
-      EpilogueOp, cutlass::gemm::threadblock::GemmIdentityThreadblockSwizzle<>, kStages, kAlignment,
-      kAlignment>;
+      BiasClampOp, cutlass::gemm::threadblock::GemmIdentityThreadblockSwizzle<>, kStages,
+      kAlignment, kAlignment>;
 
   static typename Gemm::Arguments Arguments(const BiasClampMatMulShape& s, const void* a,
                                             const void* b, const BiasClamp& e, void* d) {
     const int m = static_cast<int>(s.m), n = static_cast<int>(s.n), k = static_cast<int>(s.k);
-    typename EpilogueOp::Params output(1.0f, e.bias != nullptr ? 1.0f : 0.0f);
-    output.lower = e.lower;
-    output.upper = e.upper;
     Half* d_half = static_cast<Half*>(d);
     // The bias as the GEMM's source matrix with a leading dimension of 0: every row reads
     // the same N values. Without a bias, beta = 0 and the source is never read.
     const Half* source = e.bias != nullptr ? static_cast<const Half*>(e.bias) : d_half;
-    return typename Gemm::Arguments({m, n, k}, {static_cast<const Half*>(a), k},
-                                    {static_cast<const Half*>(b), n},
-                                    {source, e.bias != nullptr ? 0 : n}, {d_half, n}, output);
+    return typename Gemm::Arguments(
+        {m, n, k}, {static_cast<const Half*>(a), k}, {static_cast<const Half*>(b), n},
+        {source, e.bias != nullptr ? 0 : n}, {d_half, n}, BiasClampParams(e));
   }
 
   static bool Supports(const BiasClampMatMulShape& s) {
@@ -102,13 +72,6 @@ constexpr const char* kConfigNames[] = {
 template <typename F>
 auto Dispatch(int config, F f) {
   return config == 0 ? f(Tile128x64{}) : f(Tile128x128{});
-}
-
-bool DeviceHasSm80TensorCores() {
-  int device = 0, major = 0;
-  return cudaGetDevice(&device) == cudaSuccess &&
-         cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess &&
-         major >= 8;
 }
 
 }  // namespace

@@ -1,10 +1,8 @@
 // An fp16 matmul with a bias and a clamp in its epilogue, on CUTLASS 2's tensor-core GEMMs
 // (mma.sync, cp.async; compiled for sm_80 and sm_90, so it runs on every GPU of compute
 // capability 8.0 or later):
-//   D = clamp(A · B + bias, lower, upper)
-// with A [M, K], B [K, N] and D [M, N] row-major float16, fp32 accumulation and epilogue
-// math, the bias optional (N float16 values, broadcast over the rows) and the clamp bounds
-// TF's activations: none (-inf, inf), Relu (0, inf), Relu6 (0, 6); NaN passes through.
+//   D = clamp(A · B + bias, lower, upper)        (bias_clamp.h)
+// with A [M, K], B [K, N] and D [M, N] row-major float16.
 //
 // For 1x1 convolutions of few input channels (pointwise_convolution.h): MobileNetV2's
 // expand layers (16 or 24 channels to 96 or 144 at 112x112 and 56x56) are a GEMM of depth
@@ -18,21 +16,15 @@
 #include <cuda_runtime_api.h>
 
 #include <cstdint>
-#include <limits>
 #include <string>
 
+#include "backends/cuda/bias_clamp.h"
 #include "tftrt/status.h"
 
 namespace tftrt::cuda {
 
 struct BiasClampMatMulShape {
   int64_t m = 0, n = 0, k = 0;
-};
-
-struct BiasClamp {
-  const void* bias = nullptr;  // N float16 values on the device, or null for none
-  float lower = -std::numeric_limits<float>::infinity();
-  float upper = std::numeric_limits<float>::infinity();
 };
 
 // How many tile configurations this build has (0: none, see above).

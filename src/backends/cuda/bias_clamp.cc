@@ -1,0 +1,27 @@
+#include "backends/cuda/bias_clamp.h"
+
+namespace tftrt::cuda {
+
+int BiasClampSteps(const std::vector<EpilogueStep>& epilogue) {
+  size_t steps = 0;
+  if (steps < epilogue.size() && epilogue[steps].op == EpilogueOp::kBiasAdd) ++steps;
+  if (steps < epilogue.size() &&
+      (epilogue[steps].op == EpilogueOp::kRelu || epilogue[steps].op == EpilogueOp::kRelu6)) {
+    ++steps;
+  }
+  return static_cast<int>(steps);
+}
+
+BiasClamp BiasClampBounds(const std::vector<EpilogueStep>& epilogue, int steps) {
+  BiasClamp clamp;
+  for (int i = 0; i < steps && i < static_cast<int>(epilogue.size()); ++i) {
+    if (epilogue[i].op == EpilogueOp::kRelu || epilogue[i].op == EpilogueOp::kRelu6) {
+      clamp.lower = 0.0f;
+      clamp.upper =
+          epilogue[i].op == EpilogueOp::kRelu6 ? 6.0f : std::numeric_limits<float>::infinity();
+    }
+  }
+  return clamp;
+}
+
+}  // namespace tftrt::cuda

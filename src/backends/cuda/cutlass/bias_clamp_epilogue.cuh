@@ -1,0 +1,66 @@
+// The device side of the BiasClamp epilogue (bias_clamp.h) for CUTLASS 2 kernels, and what
+// those kernels share. Included only by this directory's .cu files, where CUTLASS is found
+// (TFTRT_HAVE_CUTLASS).
+#ifndef TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
+#define TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
+
+#include <cuda_runtime_api.h>
+#include <cutlass/cutlass.h>
+#include <cutlass/epilogue/thread/linear_combination_generic.h>
+
+#include "backends/cuda/bias_clamp.h"
+
+namespace tftrt::cuda::cutlass_kernels {
+
+// The activation as a clamp whose bounds come at run time (LinearCombinationGeneric passes
+// its Params, which derive from Arguments), so that one kernel serves none, Relu and Relu6.
+// Comparisons are false for NaN, which therefore passes through.
+template <typename T>
+struct ClampActivation {
+  struct Arguments {
+    float lower = 0.0f, upper = 0.0f;
+  };
+  CUTLASS_HOST_DEVICE T operator()(const T& x, const Arguments& a) const {
+    return x < T(a.lower) ? T(a.lower) : (x > T(a.upper) ? T(a.upper) : x);
+  }
+};
+template <typename T, int N>
+struct ClampActivation<cutlass::Array<T, N>> {
+  using Arguments = typename ClampActivation<T>::Arguments;
+  CUTLASS_HOST_DEVICE cutlass::Array<T, N> operator()(const cutlass::Array<T, N>& x,
+                                                      const Arguments& a) const {
+    cutlass::Array<T, N> y;
+    ClampActivation<T> clamp;
+    CUTLASS_PRAGMA_UNROLL
+    for (int i = 0; i < N; ++i) y[i] = clamp(x[i], a);
+    return y;
+  }
+};
+
+// Halves per 16-byte access: the alignment the kernels ask of every operand's rows.
+inline constexpr int kAlignment = 8;
+
+// out = clamp(alpha * accumulator + beta * source): the source is the bias, read with a
+// zero row stride (every output row reads the same values), and beta = 0 without a bias so
+// that the source is never read.
+using BiasClampOp =
+    cutlass::epilogue::thread::LinearCombinationGeneric<ClampActivation, cutlass::half_t,
+                                                        kAlignment, float, float>;
+
+inline BiasClampOp::Params BiasClampParams(const BiasClamp& e) {
+  BiasClampOp::Params params(1.0f, e.bias != nullptr ? 1.0f : 0.0f);
+  params.lower = e.lower;
+  params.upper = e.upper;
+  return params;
+}
+
+inline bool DeviceHasSm80TensorCores() {
+  int device = 0, major = 0;
+  return cudaGetDevice(&device) == cudaSuccess &&
+         cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device) == cudaSuccess &&
+         major >= 8;
+}
+
+}  // namespace tftrt::cuda::cutlass_kernels
+
+#endif  // TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
