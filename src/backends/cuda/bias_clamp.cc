@@ -24,4 +24,16 @@ BiasClamp BiasClampBounds(const std::vector<EpilogueStep>& epilogue, int steps) 
   return clamp;
 }
 
+StatusOr<DeviceBiasClamp> DeviceBiasClamp::Upload(const std::vector<EpilogueStep>& epilogue) {
+  DeviceBiasClamp result;
+  result.steps = BiasClampSteps(epilogue);
+  result.clamp = BiasClampBounds(epilogue, result.steps);
+  if (result.steps > 0 && epilogue[0].op == EpilogueOp::kBiasAdd) {
+    TFTRT_ASSIGN_OR_RETURN(result.bias,
+                           DeviceWeights::UploadAs(epilogue[0].values, DataType::kHalf));
+    result.clamp.bias = result.bias.data();
+  }
+  return result;
+}
+
 }  // namespace tftrt::cuda

@@ -9,7 +9,9 @@
 #include <limits>
 #include <vector>
 
+#include "backends/cuda/device_weights.h"
 #include "backends/cuda/epilogue.h"
+#include "tftrt/status.h"
 
 namespace tftrt::cuda {
 
@@ -26,6 +28,16 @@ int BiasClampSteps(const std::vector<EpilogueStep>& epilogue);
 // The clamp bounds of the activation among the first `steps` steps of `epilogue` (as
 // BiasClampSteps counts them); the bias pointer is left null for the caller to set.
 BiasClamp BiasClampBounds(const std::vector<EpilogueStep>& epilogue, int steps);
+
+// A BiasClamp with its bias on the device: what a runner holds.
+struct DeviceBiasClamp {
+  int steps = 0;       // BiasClampSteps of the epilogue
+  DeviceWeights bias;  // the fused bias as float16, or empty
+  BiasClamp clamp;     // clamp.bias points into `bias` (moving keeps the device pointer)
+
+  // The BiasClamp of `epilogue`, its bias uploaded as float16 (on the current device).
+  static StatusOr<DeviceBiasClamp> Upload(const std::vector<EpilogueStep>& epilogue);
+};
 
 }  // namespace tftrt::cuda
 

@@ -32,15 +32,9 @@ StatusOr<std::unique_ptr<PointwiseConvolutionRunner>> PointwiseConvolutionRunner
   std::unique_ptr<PointwiseConvolutionRunner> runner(new PointwiseConvolutionRunner());
   runner->desc_ = desc;
   runner->config_ = config;
-  runner->fused_steps_ = BiasClampSteps(epilogue);
   // TF's [1, 1, C, K] is [C, K] row-major: the GEMM's B.
   TFTRT_ASSIGN_OR_RETURN(runner->filter_, UploadSharedAs(TensorToFloats(filter), DataType::kHalf));
-  runner->epilogue_ = BiasClampBounds(epilogue, runner->fused_steps_);
-  if (runner->fused_steps_ > 0 && epilogue[0].op == EpilogueOp::kBiasAdd) {
-    TFTRT_ASSIGN_OR_RETURN(runner->bias_,
-                           DeviceWeights::UploadAs(epilogue[0].values, DataType::kHalf));
-    runner->epilogue_.bias = runner->bias_.data();
-  }
+  TFTRT_ASSIGN_OR_RETURN(runner->epilogue_, DeviceBiasClamp::Upload(epilogue));
   return runner;
 }
 
@@ -50,7 +44,7 @@ Status PointwiseConvolutionRunner::Run(cudaStream_t stream, const void* x, void*
     return Status::InvalidArgument("PointwiseConvolutionRunner::Run: x and y must not be null");
   }
   Status status =
-      BiasClampMatMul(config_, MatMulShape(desc_), x, filter_->data(), epilogue_, y, stream);
+      BiasClampMatMul(config_, MatMulShape(desc_), x, filter_->data(), epilogue_.clamp, y, stream);
   if (!status.ok()) return status.WithContext("while running " + desc_.ToString());
   return Status::Ok();
 }

@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "backends/cuda/bias_clamp.h"
 #include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/cutlass/bias_clamp_matmul.h"
 #include "backends/cuda/device_weights.h"
@@ -49,7 +50,7 @@ class PointwiseConvolutionRunner {
 
   const ConvolutionDescription& description() const { return desc_; }
   // How many leading epilogue steps Run applies (BiasClampSteps of the epilogue).
-  int fused_steps() const { return fused_steps_; }
+  int fused_steps() const { return epilogue_.steps; }
   // The configuration's name, for logs and the timing cache.
   std::string name() const { return BiasClampMatMulConfigName(config_); }
 
@@ -66,10 +67,8 @@ class PointwiseConvolutionRunner {
 
   ConvolutionDescription desc_;
   int config_ = 0;
-  int fused_steps_ = 0;
   std::shared_ptr<const DeviceWeights> filter_;  // [C, K] half, shared across engines
-  DeviceWeights bias_;                           // K halves, where a bias is fused
-  BiasClamp epilogue_;
+  DeviceBiasClamp epilogue_;                     // the fused steps, the bias on the device
 };
 
 }  // namespace tftrt::cuda

@@ -52,18 +52,12 @@ StatusOr<std::unique_ptr<SpaceToDepthConvolutionRunner>> SpaceToDepthConvolution
   runner->desc_ = desc;
   runner->s2d_ = SpaceToDepthDescription(desc);
   runner->config_ = config;
-  runner->fused_steps_ = BiasClampSteps(epilogue);
   runner->workspace_bytes_ =
       static_cast<size_t>(PaddedInputBytes(runner->s2d_, runner->s2d_.input_channels));
   TFTRT_ASSIGN_OR_RETURN(Tensor s2d_filter,
                          SpaceToDepthFilter(filter, runner->s2d_.input_channels));
   TFTRT_ASSIGN_OR_RETURN(runner->filter_, UploadSharedAs(KrscFilter(s2d_filter), DataType::kHalf));
-  runner->epilogue_ = BiasClampBounds(epilogue, runner->fused_steps_);
-  if (runner->fused_steps_ > 0 && epilogue[0].op == EpilogueOp::kBiasAdd) {
-    TFTRT_ASSIGN_OR_RETURN(runner->bias_,
-                           DeviceWeights::UploadAs(epilogue[0].values, DataType::kHalf));
-    runner->epilogue_.bias = runner->bias_.data();
-  }
+  TFTRT_ASSIGN_OR_RETURN(runner->epilogue_, DeviceBiasClamp::Upload(epilogue));
   return runner;
 }
 
@@ -78,7 +72,7 @@ Status SpaceToDepthConvolutionRunner::Run(cudaStream_t stream, const void* x, vo
       x, Dims::From({d.batch, d.input_rows, d.input_cols, d.input_channels}), d.pad_top, d.pad_left,
       s2d_.input_rows, s2d_.input_cols, s2d_.input_channels, DType::kFloat16, workspace, stream));
   Status status = BiasClampConv(config_, KernelConvolutionRunner::KernelParams(s2d_), workspace,
-                                filter_->data(), epilogue_, y, stream);
+                                filter_->data(), epilogue_.clamp, y, stream);
   if (!status.ok()) return status.WithContext("while running " + d.ToString());
   return Status::Ok();
 }

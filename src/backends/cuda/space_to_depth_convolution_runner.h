@@ -44,7 +44,7 @@ class SpaceToDepthConvolutionRunner {
   SpaceToDepthConvolutionRunner& operator=(const SpaceToDepthConvolutionRunner&) = delete;
 
   // How many leading epilogue steps Run applies (BiasClampSteps of the epilogue).
-  int fused_steps() const { return fused_steps_; }
+  int fused_steps() const { return epilogue_.steps; }
   // "space-to-depth, cutlass sm80 conv 128x64x32", for logs and the timing cache.
   std::string name() const;
   // The rearranged input's bytes: the workspace Run needs.
@@ -61,11 +61,9 @@ class SpaceToDepthConvolutionRunner {
   ConvolutionDescription desc_;  // the stride-2 convolution
   ConvolutionDescription s2d_;   // its space-to-depth form
   int config_ = 0;
-  int fused_steps_ = 0;
   size_t workspace_bytes_ = 0;
   std::shared_ptr<const DeviceWeights> filter_;  // [K, R', S', C'] half, shared across engines
-  DeviceWeights bias_;                           // K halves, where a bias is fused
-  BiasClamp epilogue_;
+  DeviceBiasClamp epilogue_;                     // the fused steps, the bias on the device
 };
 
 }  // namespace tftrt::cuda

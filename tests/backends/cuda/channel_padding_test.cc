@@ -127,37 +127,6 @@ ConvolutionDescription StrideTwo(int64_t rows, int64_t cols, int64_t channels, i
   return d;
 }
 
-// The definition on the host, in double: x [N, H, W, C], filter [R, S, C, K], dilation 1.
-Tensor HostConvolution(const ConvolutionDescription& d, const Tensor& x, const Tensor& filter) {
-  Tensor y(DataType::kFloat, {d.batch, d.output_rows, d.output_cols, d.output_channels});
-  const float* xv = x.flat<float>();
-  const float* fv = filter.flat<float>();
-  const int64_t c_count = d.input_channels, k_count = d.output_channels;
-  for (int64_t n = 0; n < d.batch; ++n) {
-    for (int64_t p = 0; p < d.output_rows; ++p) {
-      for (int64_t q = 0; q < d.output_cols; ++q) {
-        for (int64_t k = 0; k < k_count; ++k) {
-          double sum = 0;
-          for (int64_t r = 0; r < d.kernel_rows; ++r) {
-            const int64_t h = p * d.stride_rows - d.pad_top + r;
-            for (int64_t s = 0; s < d.kernel_cols; ++s) {
-              const int64_t w = q * d.stride_cols - d.pad_left + s;
-              if (h < 0 || h >= d.input_rows || w < 0 || w >= d.input_cols) continue;
-              for (int64_t c = 0; c < c_count; ++c) {
-                sum += double(xv[((n * d.input_rows + h) * d.input_cols + w) * c_count + c]) *
-                       fv[((r * d.kernel_cols + s) * c_count + c) * k_count + k];
-              }
-            }
-          }
-          y.flat<float>()[((n * d.output_rows + p) * d.output_cols + q) * k_count + k] =
-              static_cast<float>(sum);
-        }
-      }
-    }
-  }
-  return y;
-}
-
 // SpaceToDepth2x2's definition (kernels/data_movement.h), on the host.
 Tensor HostSpaceToDepth(const ConvolutionDescription& d, const ConvolutionDescription& s2d,
                         const Tensor& x) {
@@ -241,8 +210,9 @@ TEST(SpaceToDepthTest, RearrangedConvolutionEqualsTheOriginal) {
     ASSERT_TRUE(s2d_filter.ok()) << s2d_filter.status().ToString();
     ASSERT_EQ(s2d_filter->shape(),
               (Shape{s2d.kernel_rows, s2d.kernel_cols, s2d.input_channels, d.output_channels}));
-    const Tensor expected = HostConvolution(d, x, filter);
-    const Tensor actual = HostConvolution(s2d, HostSpaceToDepth(d, s2d, x), *s2d_filter);
+    const Tensor expected = testing::ReferenceConvolution(d, x, filter);
+    const Tensor actual =
+        testing::ReferenceConvolution(s2d, HostSpaceToDepth(d, s2d, x), *s2d_filter);
     EXPECT_LT(RelativeError(actual, expected), 1e-6);
   }
 }

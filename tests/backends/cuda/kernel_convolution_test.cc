@@ -139,47 +139,6 @@ Shape FilterShape(const ConvolutionDescription& d) {
   return {d.kernel_rows, d.kernel_cols, d.input_channels, IsDepthwise(d) ? 1 : d.output_channels};
 }
 
-// The definition, summed in double: x [N, H, W, C] and filter [R, S, C, 1] (depthwise) or
-// [R, S, C, K], float32 tensors.
-Tensor Reference(const ConvolutionDescription& d, const Tensor& x, const Tensor& filter) {
-  Tensor y(DataType::kFloat, OutputShape(d));
-  const float* xv = x.flat<float>();
-  const float* fv = filter.flat<float>();
-  float* yv = y.flat<float>();
-  const int64_t c_count = d.input_channels;
-  const int64_t k_count = d.output_channels;
-  const bool depthwise = IsDepthwise(d);
-  for (int64_t n = 0; n < d.batch; ++n) {
-    for (int64_t p = 0; p < d.output_rows; ++p) {
-      for (int64_t q = 0; q < d.output_cols; ++q) {
-        for (int64_t k = 0; k < k_count; ++k) {
-          double sum = 0;
-          for (int64_t r = 0; r < d.kernel_rows; ++r) {
-            const int64_t h = p * d.stride_rows - d.pad_top + r * d.dilation_rows;
-            if (h < 0 || h >= d.input_rows) continue;
-            for (int64_t s = 0; s < d.kernel_cols; ++s) {
-              const int64_t w = q * d.stride_cols - d.pad_left + s * d.dilation_cols;
-              if (w < 0 || w >= d.input_cols) continue;
-              const float* pixel = xv + ((n * d.input_rows + h) * d.input_cols + w) * c_count;
-              const float* taps =
-                  fv + (r * d.kernel_cols + s) * c_count * (depthwise ? 1 : k_count);
-              if (depthwise) {
-                sum += static_cast<double>(pixel[k]) * taps[k];
-                continue;
-              }
-              for (int64_t c = 0; c < c_count; ++c) {
-                sum += static_cast<double>(pixel[c]) * taps[c * k_count + k];
-              }
-            }
-          }
-          yv[((n * d.output_rows + p) * d.output_cols + q) * k_count + k] = static_cast<float>(sum);
-        }
-      }
-    }
-  }
-  return y;
-}
-
 Tensor ToHalfTensor(const Tensor& t) {
   Tensor h(DataType::kHalf, t.shape());
   for (int64_t i = 0; i < t.NumElements(); ++i) h.flat<Half>()[i] = FloatToHalf(t.flat<float>()[i]);
@@ -207,7 +166,8 @@ void CheckKernel(const ConvCase& c, const Precision& p, std::vector<EpilogueStep
       testing::RandomTensor(FilterShape(d), seed + 1, half_filter ? DataType::kHalf : p.dtype);
   const Tensor residual = testing::RandomTensor(OutputShape(d), seed + 2, p.dtype);
   RoundValues(epilogue, p.dtype);
-  const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, residual);
+  const Tensor expected =
+      testing::ApplySteps(testing::ReferenceConvolution(d, x, filter), epilogue, 0, residual);
   ASSERT_TRUE(expected.is_valid());
 
   auto runner = KernelConvolutionRunner::Create(d, half_filter ? ToHalfTensor(filter) : filter,
@@ -462,7 +422,8 @@ TEST(KernelConvolutionKernelGpuTest, MisalignedPointersTakeTheScalarPath) {
       const Tensor filter = testing::RandomTensor(FilterShape(d), 6, p.dtype);
       std::vector<EpilogueStep> epilogue = BiasRelu6(d.output_channels);
       RoundValues(epilogue, p.dtype);
-      const Tensor expected = testing::ApplySteps(Reference(d, x, filter), epilogue, 0, Tensor());
+      const Tensor expected =
+          testing::ApplySteps(testing::ReferenceConvolution(d, x, filter), epilogue, 0, Tensor());
 
       // x and y one element into their buffers.
       Tensor x_shifted(DataType::kFloat, {x.NumElements() + 1});
@@ -529,24 +490,6 @@ void FillRandom(const testing::DeviceBuffer& buffer, int64_t count, DataType dty
             cudaSuccess);
 }
 
-// The mean time of `repeats` launches of `launch` on `stream`, after one warm-up, in ms.
-template <typename Launch>
-float TimeLaunches(cudaStream_t stream, int repeats, Launch launch) {
-  EXPECT_TRUE(launch().ok());
-  cudaEvent_t start, stop;
-  EXPECT_EQ(cudaEventCreate(&start), cudaSuccess);
-  EXPECT_EQ(cudaEventCreate(&stop), cudaSuccess);
-  EXPECT_EQ(cudaEventRecord(start, stream), cudaSuccess);
-  for (int i = 0; i < repeats; ++i) EXPECT_TRUE(launch().ok());
-  EXPECT_EQ(cudaEventRecord(stop, stream), cudaSuccess);
-  EXPECT_EQ(cudaEventSynchronize(stop), cudaSuccess);
-  float ms = 0;
-  EXPECT_EQ(cudaEventElapsedTime(&ms, start, stop), cudaSuccess);
-  EXPECT_EQ(cudaEventDestroy(start), cudaSuccess);
-  EXPECT_EQ(cudaEventDestroy(stop), cudaSuccess);
-  return ms / repeats;
-}
-
 // Large tensors (the shapes the kernel is for) against a different implementation; the times
 // are printed for information (the benchmark is the place for speed claims).
 TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
@@ -585,9 +528,9 @@ TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
     testing::DeviceBuffer workspace(std::max<int64_t>((*cudnn)->workspace_bytes(), 1),
                                     DataType::kUInt8);
     FillRandom(x, x_count, p.dtype, 31);
-    const float ours_ms = TimeLaunches(
+    const float ours_ms = testing::TimeLaunches(
         stream, 20, [&] { return (*ours)->Run(stream, x.data(), y_ours.data(), nullptr); });
-    const float cudnn_ms = TimeLaunches(stream, 5, [&] {
+    const float cudnn_ms = testing::TimeLaunches(stream, 5, [&] {
       return (*cudnn)->Run(**handles, stream, x.data(), y_cudnn.data(), nullptr, workspace.data());
     });
     ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);
@@ -606,7 +549,7 @@ TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
     ASSERT_TRUE(s2d.ok()) << s2d.status().ToString();
     testing::DeviceBuffer s2d_workspace(static_cast<int64_t>((*s2d)->workspace_bytes()) + 1,
                                         DataType::kUInt8);
-    const float s2d_ms = TimeLaunches(stream, 20, [&] {
+    const float s2d_ms = testing::TimeLaunches(stream, 20, [&] {
       return (*s2d)->Run(**handles, stream, x.data(), y_ours.data(), nullptr, s2d_workspace.data());
     });
     std::cout << "[          ] " << c.name << ": cuDNN space-to-depth " << s2d_ms << " ms (plan "
@@ -624,7 +567,7 @@ TEST(KernelConvolutionGpuTest, VisionModelShapesMatchCudnn) {
       ASSERT_EQ((*cutlass)->fused_steps(), static_cast<int>(epilogue.size()));
       testing::DeviceBuffer cutlass_workspace(static_cast<int64_t>((*cutlass)->workspace_bytes()),
                                               DataType::kUInt8);
-      const float cutlass_ms = TimeLaunches(stream, 20, [&] {
+      const float cutlass_ms = testing::TimeLaunches(stream, 20, [&] {
         return (*cutlass)->Run(stream, x.data(), y_ours.data(), cutlass_workspace.data());
       });
       std::cout << "[          ] " << c.name << ": " << (*cutlass)->name() << " " << cutlass_ms

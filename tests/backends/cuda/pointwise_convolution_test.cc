@@ -38,23 +38,6 @@ ConvolutionDescription Pointwise(int64_t batch, int64_t rows, int64_t cols, int6
           .dtype = DataType::kHalf};
 }
 
-// x [N, H, W, C] · filter [1, 1, C, K], summed in double.
-Tensor Reference(const ConvolutionDescription& d, const Tensor& x, const Tensor& filter) {
-  const int64_t m = d.batch * d.input_rows * d.input_cols, c = d.input_channels,
-                k = d.output_channels;
-  Tensor y(DataType::kFloat, {d.batch, d.output_rows, d.output_cols, k});
-  for (int64_t row = 0; row < m; ++row) {
-    for (int64_t j = 0; j < k; ++j) {
-      double sum = 0;
-      for (int64_t i = 0; i < c; ++i) {
-        sum += double(x.flat<float>()[row * c + i]) * filter.flat<float>()[i * k + j];
-      }
-      y.flat<float>()[row * k + j] = static_cast<float>(sum);
-    }
-  }
-  return y;
-}
-
 std::vector<int> Configs(const ConvolutionDescription& d) {
   std::vector<int> configs;
   for (int config = 0; config < BiasClampMatMulConfigs(); ++config) {
@@ -98,7 +81,7 @@ TEST_P(PointwiseConvolutionGpuTest, EveryConfigurationMatchesTheDefinition) {
       {bias(5), EpilogueStep::Activation(EpilogueOp::kGeluExact)},  // the bias fused
       {EpilogueStep::ChannelScale(testing::RandomVector(k, 6, DataType::kHalf)), bias(7)},  // none
   };
-  const Tensor reference = Reference(d, x, filter);
+  const Tensor reference = testing::ReferenceConvolution(d, x, filter);
   const testing::DeviceBuffer x_device(x, p.dtype);
   const testing::DeviceBuffer y(tftrt::NumElements(y_shape), p.dtype);
   for (const std::vector<EpilogueStep>& epilogue : epilogues) {
@@ -127,24 +110,6 @@ INSTANTIATE_TEST_SUITE_P(
     [](const ::testing::TestParamInfo<ConvolutionDescription>& info) {
       return "case" + std::to_string(info.index);
     });
-
-// The mean time of `repeats` launches on `stream` after one warm-up, in ms.
-template <typename Launch>
-float TimeLaunches(cudaStream_t stream, int repeats, Launch launch) {
-  EXPECT_TRUE(launch().ok());
-  cudaEvent_t start, stop;
-  EXPECT_EQ(cudaEventCreate(&start), cudaSuccess);
-  EXPECT_EQ(cudaEventCreate(&stop), cudaSuccess);
-  EXPECT_EQ(cudaEventRecord(start, stream), cudaSuccess);
-  for (int i = 0; i < repeats; ++i) EXPECT_TRUE(launch().ok());
-  EXPECT_EQ(cudaEventRecord(stop, stream), cudaSuccess);
-  EXPECT_EQ(cudaEventSynchronize(stop), cudaSuccess);
-  float ms = 0;
-  EXPECT_EQ(cudaEventElapsedTime(&ms, start, stop), cudaSuccess);
-  EXPECT_EQ(cudaEventDestroy(start), cudaSuccess);
-  EXPECT_EQ(cudaEventDestroy(stop), cudaSuccess);
-  return ms / repeats;
-}
 
 // The vision models' 1x1 layers at batch 128 against cuDNN's fastest of 8 plans; the times
 // are printed for information (the benchmark is the place for speed claims).
@@ -185,7 +150,7 @@ TEST(PointwiseConvolutionModelsGpuTest, VisionModelShapesMatchCudnn) {
     const testing::DeviceBuffer y(tftrt::NumElements(y_shape), p.dtype);
     const testing::DeviceBuffer workspace(std::max<int64_t>((*cudnn)->workspace_bytes(), 1),
                                           DataType::kUInt8);
-    const float cudnn_ms = TimeLaunches(stream, 20, [&] {
+    const float cudnn_ms = testing::TimeLaunches(stream, 20, [&] {
       return (*cudnn)->Run(**handles, stream, x.data(), y_cudnn.data(), nullptr, workspace.data());
     });
     const double bytes =
@@ -199,8 +164,8 @@ TEST(PointwiseConvolutionModelsGpuTest, VisionModelShapesMatchCudnn) {
     for (int config : Configs(d)) {
       auto runner = PointwiseConvolutionRunner::Create(d, filter, epilogue, config);
       ASSERT_TRUE(runner.ok()) << runner.status().ToString();
-      const float ms =
-          TimeLaunches(stream, 20, [&] { return (*runner)->Run(stream, x.data(), y.data()); });
+      const float ms = testing::TimeLaunches(
+          stream, 20, [&] { return (*runner)->Run(stream, x.data(), y.data()); });
       std::cout << "[          ] " << c.name << ": " << (*runner)->name() << " " << ms << " ms ("
                 << bytes / (ms * 1e-3) / 1e12 << " TB/s)\n";
       ASSERT_EQ(cudaStreamSynchronize(stream), cudaSuccess);

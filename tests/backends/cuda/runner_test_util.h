@@ -15,6 +15,7 @@
 #include <tuple>
 #include <vector>
 
+#include "backends/cuda/convolution_runner.h"
 #include "backends/cuda/epilogue.h"
 #include "graph/attrs.h"
 #include "runtime/kernel_test_util.h"
@@ -206,6 +207,66 @@ inline ::testing::AssertionResult Close(const Tensor& actual, const Tensor& expe
            << e[worst];
   }
   return ::testing::AssertionSuccess();
+}
+
+// The definition, summed in double: x [N, H, W, C] and filter [R, S, C, 1] (depthwise) or
+// [R, S, C, K], float32 tensors.
+inline Tensor ReferenceConvolution(const ConvolutionDescription& d, const Tensor& x,
+                                   const Tensor& filter) {
+  Tensor y(DataType::kFloat, Shape{d.batch, d.output_rows, d.output_cols, d.output_channels});
+  const float* xv = x.flat<float>();
+  const float* fv = filter.flat<float>();
+  float* yv = y.flat<float>();
+  const int64_t c_count = d.input_channels;
+  const int64_t k_count = d.output_channels;
+  const bool depthwise = d.kind == ConvolutionKind::kDepthwise;
+  for (int64_t n = 0; n < d.batch; ++n) {
+    for (int64_t p = 0; p < d.output_rows; ++p) {
+      for (int64_t q = 0; q < d.output_cols; ++q) {
+        for (int64_t k = 0; k < k_count; ++k) {
+          double sum = 0;
+          for (int64_t r = 0; r < d.kernel_rows; ++r) {
+            const int64_t h = p * d.stride_rows - d.pad_top + r * d.dilation_rows;
+            if (h < 0 || h >= d.input_rows) continue;
+            for (int64_t s = 0; s < d.kernel_cols; ++s) {
+              const int64_t w = q * d.stride_cols - d.pad_left + s * d.dilation_cols;
+              if (w < 0 || w >= d.input_cols) continue;
+              const float* pixel = xv + ((n * d.input_rows + h) * d.input_cols + w) * c_count;
+              const float* taps =
+                  fv + (r * d.kernel_cols + s) * c_count * (depthwise ? 1 : k_count);
+              if (depthwise) {
+                sum += static_cast<double>(pixel[k]) * taps[k];
+                continue;
+              }
+              for (int64_t c = 0; c < c_count; ++c) {
+                sum += static_cast<double>(pixel[c]) * taps[c * k_count + k];
+              }
+            }
+          }
+          yv[((n * d.output_rows + p) * d.output_cols + q) * k_count + k] = static_cast<float>(sum);
+        }
+      }
+    }
+  }
+  return y;
+}
+
+// The mean time of `repeats` launches of `launch` on `stream`, after one warm-up, in ms.
+template <typename Launch>
+inline float TimeLaunches(cudaStream_t stream, int repeats, Launch launch) {
+  EXPECT_TRUE(launch().ok());
+  cudaEvent_t start, stop;
+  EXPECT_EQ(cudaEventCreate(&start), cudaSuccess);
+  EXPECT_EQ(cudaEventCreate(&stop), cudaSuccess);
+  EXPECT_EQ(cudaEventRecord(start, stream), cudaSuccess);
+  for (int i = 0; i < repeats; ++i) EXPECT_TRUE(launch().ok());
+  EXPECT_EQ(cudaEventRecord(stop, stream), cudaSuccess);
+  EXPECT_EQ(cudaEventSynchronize(stop), cudaSuccess);
+  float ms = 0;
+  EXPECT_EQ(cudaEventElapsedTime(&ms, start, stop), cudaSuccess);
+  EXPECT_EQ(cudaEventDestroy(start), cudaSuccess);
+  EXPECT_EQ(cudaEventDestroy(stop), cudaSuccess);
+  return ms / repeats;
 }
 
 }  // namespace tftrt::cuda::testing

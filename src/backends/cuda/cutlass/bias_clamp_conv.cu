@@ -1,7 +1,6 @@
 #include <cstdint>
 #include <iterator>
 
-#include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cutlass/bias_clamp_conv.h"
 
 #if TFTRT_HAVE_CUTLASS
@@ -66,21 +65,12 @@ struct BiasClampConvolution {
   }
 
   static bool Supports(const Conv2DKernelParams& p) {
-    return Convolution::can_implement(Arguments(p, nullptr, nullptr, {}, nullptr)) ==
-           cutlass::Status::kSuccess;
+    return CanImplement<Convolution>(Arguments(p, nullptr, nullptr, {}, nullptr));
   }
 
   static Status Run(const Conv2DKernelParams& p, const void* x, const void* filter,
                     const BiasClamp& e, void* y, cudaStream_t stream) {
-    Convolution convolution;
-    if (convolution.initialize(Arguments(p, x, filter, e, y), nullptr, stream) !=
-            cutlass::Status::kSuccess ||
-        convolution.run(stream) != cutlass::Status::kSuccess) {
-      TFTRT_CUDA_CHECK(cudaGetLastError());
-      return Status::Internal("BiasClampConv: the CUTLASS kernel failed to launch");
-    }
-    TFTRT_CUDA_CHECK(cudaGetLastError());
-    return Status::Ok();
+    return Launch<Convolution>(Arguments(p, x, filter, e, y), stream, "BiasClampConv");
   }
 };
 

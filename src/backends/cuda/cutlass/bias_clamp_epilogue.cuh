@@ -1,6 +1,6 @@
 // The device side of the BiasClamp epilogue (bias_clamp.h) for CUTLASS 2 kernels, and what
-// those kernels share. Included only by this directory's .cu files, where CUTLASS is found
-// (TFTRT_HAVE_CUTLASS).
+// those kernels share: their alignment, and checking and launching an operator. Included only by
+// this directory's .cu files, where CUTLASS is found (TFTRT_HAVE_CUTLASS).
 #ifndef TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
 #define TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
 
@@ -8,7 +8,11 @@
 #include <cutlass/cutlass.h>
 #include <cutlass/epilogue/thread/linear_combination_generic.h>
 
+#include <string>
+
 #include "backends/cuda/bias_clamp.h"
+#include "backends/cuda/cuda_check.h"
+#include "tftrt/status.h"
 
 namespace tftrt::cuda::cutlass_kernels {
 
@@ -52,6 +56,26 @@ inline BiasClampOp::Params BiasClampParams(const BiasClamp& e) {
   params.lower = e.lower;
   params.upper = e.upper;
   return params;
+}
+
+// Whether the CUTLASS 2 device operator (device::Gemm, ImplicitGemmConvolution) takes `args`.
+template <typename Operator>
+bool CanImplement(const typename Operator::Arguments& args) {
+  return Operator::can_implement(args) == cutlass::Status::kSuccess;
+}
+
+// Initializes a CUTLASS 2 device operator with `args` (no workspace) and launches it on
+// `stream`; `what` names it in errors.
+template <typename Operator>
+Status Launch(const typename Operator::Arguments& args, cudaStream_t stream, const char* what) {
+  Operator op;
+  if (op.initialize(args, nullptr, stream) != cutlass::Status::kSuccess ||
+      op.run(stream) != cutlass::Status::kSuccess) {
+    TFTRT_CUDA_CHECK(cudaGetLastError());
+    return Status::Internal(std::string(what) + ": the CUTLASS kernel failed to launch");
+  }
+  TFTRT_CUDA_CHECK(cudaGetLastError());
+  return Status::Ok();
 }
 
 inline bool DeviceHasSm80TensorCores() {

@@ -1,7 +1,6 @@
 #include <cstdint>
 #include <iterator>
 
-#include "backends/cuda/cuda_check.h"
 #include "backends/cuda/cutlass/bias_clamp_matmul.h"
 
 #if TFTRT_HAVE_CUTLASS
@@ -42,20 +41,12 @@ struct BiasClampGemm {
   }
 
   static bool Supports(const BiasClampMatMulShape& s) {
-    return Gemm::can_implement(Arguments(s, nullptr, nullptr, {}, nullptr)) ==
-           cutlass::Status::kSuccess;
+    return CanImplement<Gemm>(Arguments(s, nullptr, nullptr, {}, nullptr));
   }
 
   static Status Run(const BiasClampMatMulShape& s, const void* a, const void* b, const BiasClamp& e,
                     void* d, cudaStream_t stream) {
-    Gemm gemm;
-    if (gemm.initialize(Arguments(s, a, b, e, d), nullptr, stream) != cutlass::Status::kSuccess ||
-        gemm.run(stream) != cutlass::Status::kSuccess) {
-      TFTRT_CUDA_CHECK(cudaGetLastError());
-      return Status::Internal("BiasClampMatMul: the CUTLASS kernel failed to launch");
-    }
-    TFTRT_CUDA_CHECK(cudaGetLastError());
-    return Status::Ok();
+    return Launch<Gemm>(Arguments(s, a, b, e, d), stream, "BiasClampMatMul");
   }
 };
 
