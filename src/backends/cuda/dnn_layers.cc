@@ -342,10 +342,16 @@ Status AddCutlassCandidate(const LayerSpec& spec, std::unique_ptr<Runner> runner
 
 // Appends `desc` on CUTLASS, in each tile configuration that takes it: a 1x1 convolution as
 // the bias-clamp matmul, a stride-2 convolution of few channels in its space-to-depth form.
+// Only where the kernels fuse the whole epilogue: a step left over (a residual add, say)
+// costs a pass over the output that cuDNN's fused plans do not pay, so such a candidate
+// would only lengthen the build's timing.
 Status AddCutlassCandidates(const LayerSpec& spec, const ConvolutionDescription& desc,
                             const MappedEpilogue& epilogue,
                             std::vector<std::unique_ptr<LayerRunner>>& candidates,
                             std::vector<std::string>& names) {
+  if (BiasClampSteps(epilogue.steps) != static_cast<int>(epilogue.steps.size())) {
+    return Status::Ok();
+  }
   const Tensor& filter = *spec.inputs.at(1).host;
   for (int config = 0; config < BiasClampMatMulConfigs(); ++config) {
     if (!PointwiseConvolutionRunner::Handles(desc, config)) continue;
