@@ -4,8 +4,9 @@ Per model:
   2. `tftrt run --device cpu` on the unconverted model at batch 1: the reference;
   3. per precision, `tftrt convert --device cuda --require-engines` with an engine built
      for every batch size (--build-inputs-dir, --maximum-cached-engines), timed as one
-     convert + build twice: with an empty timing cache of its own (cold: every layer's
-     candidates timed) and again with the cache that build wrote (warm); `tftrt summary`
+     convert + build twice: with an empty timing cache of its own and an empty driver JIT
+     cache (cold: every layer's candidates timed, cuDNN's run-time kernels compiled) and
+     again with the caches that build wrote (warm); `tftrt summary`
      tells which ops stayed native; the converted model's batch-1 output is compared with
      the reference (`tftrt compare`);
   4. `tftrt bench` per batch size: its device compute (the engines' layers between CUDA
@@ -18,6 +19,7 @@ Per model:
 One JSON line per figure (common.emit).
 """
 import argparse
+import os
 import re
 import shutil
 import subprocess
@@ -33,9 +35,11 @@ from common import MODELS, Budget, add_plan_args, emit, make_inputs, note, selec
 TOLERANCE = {"FP16": 2e-2, "TF32": 5e-3}
 
 
-def tftrt(binary, *args):
-    """Runs one tftrt command; its stdout. A failure raises with tftrt's own message."""
-    result = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True)
+def tftrt(binary, *args, env=None):
+    """Runs one tftrt command (in `env`, else this process's environment); its stdout. A
+    failure raises with tftrt's own message."""
+    result = subprocess.run([str(binary), *map(str, args)], capture_output=True, text=True,
+                            env=env)
     if result.returncode != 0:
         message = (result.stderr or result.stdout).strip().splitlines()
         raise RuntimeError("tftrt %s failed: %s" % (args[0], message[-1] if message else "?"))
@@ -112,13 +116,19 @@ def bench_precision(args, spec, precision, inputs, budget):
     converted = work / precision
     cache = work / ("timing-cache-" + precision)
     cache.unlink(missing_ok=True)
+    # The cold build also starts with an empty driver JIT cache (CUDA_CACHE_PATH): kernels
+    # that cuDNN compiles at run time and an earlier process on this machine left there
+    # would make a cold build look warm. The warm build keeps what the cold one cached.
+    jit_cache = work / ("cuda-cache-" + precision)
+    shutil.rmtree(jit_cache, ignore_errors=True)
+    build_env = dict(os.environ, CUDA_CACHE_PATH=str(jit_cache))
     seconds = {}
     for state in ("cold", "warm"):  # the second build finds every layer's timing in the cache
         start = time.perf_counter()
         tftrt(binary, "convert", work / "model", converted, "--precision",
               "FP16" if precision == "FP16" else "FP32", "--device", args.device,
               "--require-engines", "--maximum-cached-engines", len(inputs), "--build-inputs-dir",
-              work / "inputs", "--timing-cache", cache, "--overwrite")
+              work / "inputs", "--timing-cache", cache, "--overwrite", env=build_env)
         seconds[state] = time.perf_counter() - start
     left_native = native_ops(tftrt(binary, "summary", converted))
     emit("convert", system="tftrt", model=name, precision=precision, seconds=seconds["cold"],
