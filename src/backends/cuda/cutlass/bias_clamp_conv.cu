@@ -1,5 +1,4 @@
 #include <cstdint>
-#include <iterator>
 
 #include "backends/cuda/cutlass/bias_clamp_conv.h"
 
@@ -78,23 +77,17 @@ struct BiasClampConvolution {
 using Tile128x64 = BiasClampConvolution<128, 64, 32, 64, 32, 4>;
 using Tile128x128 = BiasClampConvolution<128, 128, 32, 64, 64, 3>;
 
-constexpr const char* kConfigNames[] = {
+using Tiles = ConfigList<Tile128x64, Tile128x128>;
+constexpr const char* kConfigNames[Tiles::kCount] = {
     "cutlass sm80 conv 128x64x32",
     "cutlass sm80 conv 128x128x32",
 };
 
-template <typename F>
-auto Dispatch(int config, F f) {
-  return config == 0 ? f(Tile128x64{}) : f(Tile128x128{});
-}
-
 }  // namespace
 
-int BiasClampConvConfigs() { return static_cast<int>(std::size(kConfigNames)); }
+int BiasClampConvConfigs() { return Tiles::kCount; }
 
-std::string BiasClampConvConfigName(int config) {
-  return config >= 0 && config < BiasClampConvConfigs() ? kConfigNames[config] : "none";
-}
+std::string BiasClampConvConfigName(int config) { return ConfigName(kConfigNames, config); }
 
 bool BiasClampConvSupports(int config, const Conv2DKernelParams& p) {
   constexpr int64_t kMax = INT32_MAX;
@@ -109,7 +102,7 @@ bool BiasClampConvSupports(int config, const Conv2DKernelParams& p) {
       p.out_channels % kAlignment != 0) {
     return false;
   }
-  return Dispatch(config, [&](auto conv) { return decltype(conv)::Supports(p); }) &&
+  return Tiles::Dispatch(config, [&](auto conv) { return decltype(conv)::Supports(p); }) &&
          DeviceHasSm80TensorCores();
 }
 
@@ -121,8 +114,8 @@ Status BiasClampConv(int config, const Conv2DKernelParams& p, const void* x, con
         std::to_string(p.channels) + " -> " + std::to_string(p.out_channels) + " channels, " +
         std::to_string(p.filter_height) + "x" + std::to_string(p.filter_width) + " on this device");
   }
-  return Dispatch(config,
-                  [&](auto conv) { return decltype(conv)::Run(p, x, filter, e, y, stream); });
+  return Tiles::Dispatch(
+      config, [&](auto conv) { return decltype(conv)::Run(p, x, filter, e, y, stream); });
 }
 
 #else  // no CUTLASS: no configurations

@@ -1,5 +1,6 @@
 // The device side of the BiasClamp epilogue (bias_clamp.h) for CUTLASS 2 kernels, and what
-// those kernels share: their alignment, and checking and launching an operator. Included only by
+// those kernels share: their alignment, checking and launching an operator, and the list
+// of a family's tile configurations. Included only by
 // this directory's .cu files, where CUTLASS is found (TFTRT_HAVE_CUTLASS).
 #ifndef TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
 #define TFTRT_BACKENDS_CUDA_CUTLASS_BIAS_CLAMP_EPILOGUE_CUH_
@@ -76,6 +77,34 @@ Status Launch(const typename Operator::Arguments& args, cudaStream_t stream, con
   }
   TFTRT_CUDA_CHECK(cudaGetLastError());
   return Status::Ok();
+}
+
+// A kernel family's tile configurations, by index: Dispatch(index, f) is f(Config{}) for
+// the index-th type (the last for any larger index).
+template <typename... Configs>
+struct ConfigList {
+  static constexpr int kCount = sizeof...(Configs);
+
+  template <typename F>
+  static auto Dispatch(int index, F f) {
+    return DispatchFrom<0, Configs...>(index, f);
+  }
+
+ private:
+  template <int kIndex, typename First, typename... Rest, typename F>
+  static auto DispatchFrom(int index, F f) {
+    if constexpr (sizeof...(Rest) == 0) {
+      return f(First{});
+    } else {
+      return index == kIndex ? f(First{}) : DispatchFrom<kIndex + 1, Rest...>(index, f);
+    }
+  }
+};
+
+// names[config] for a configuration of the list, "none" for any other index.
+template <int kCount>
+std::string ConfigName(const char* const (&names)[kCount], int config) {
+  return config >= 0 && config < kCount ? names[config] : "none";
 }
 
 inline bool DeviceHasSm80TensorCores() {

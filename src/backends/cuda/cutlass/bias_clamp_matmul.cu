@@ -1,5 +1,4 @@
 #include <cstdint>
-#include <iterator>
 
 #include "backends/cuda/cutlass/bias_clamp_matmul.h"
 
@@ -55,23 +54,17 @@ struct BiasClampGemm {
 using Tile128x64 = BiasClampGemm<128, 64, 32, 64, 32, 4>;
 using Tile128x128 = BiasClampGemm<128, 128, 32, 64, 64, 4>;
 
-constexpr const char* kConfigNames[] = {
+using Tiles = ConfigList<Tile128x64, Tile128x128>;
+constexpr const char* kConfigNames[Tiles::kCount] = {
     "cutlass sm80 128x64x32",
     "cutlass sm80 128x128x32",
 };
 
-template <typename F>
-auto Dispatch(int config, F f) {
-  return config == 0 ? f(Tile128x64{}) : f(Tile128x128{});
-}
-
 }  // namespace
 
-int BiasClampMatMulConfigs() { return static_cast<int>(std::size(kConfigNames)); }
+int BiasClampMatMulConfigs() { return Tiles::kCount; }
 
-std::string BiasClampMatMulConfigName(int config) {
-  return config >= 0 && config < BiasClampMatMulConfigs() ? kConfigNames[config] : "none";
-}
+std::string BiasClampMatMulConfigName(int config) { return ConfigName(kConfigNames, config); }
 
 bool BiasClampMatMulSupports(int config, const BiasClampMatMulShape& s) {
   constexpr int64_t kMax = INT32_MAX;
@@ -80,7 +73,7 @@ bool BiasClampMatMulSupports(int config, const BiasClampMatMulShape& s) {
       s.k * s.n > kMax) {
     return false;
   }
-  return Dispatch(config, [&](auto gemm) { return decltype(gemm)::Supports(s); }) &&
+  return Tiles::Dispatch(config, [&](auto gemm) { return decltype(gemm)::Supports(s); }) &&
          DeviceHasSm80TensorCores();
 }
 
@@ -92,8 +85,8 @@ Status BiasClampMatMul(int config, const BiasClampMatMulShape& shape, const void
                                    std::to_string(shape.n) + ", K " + std::to_string(shape.k) +
                                    " on this device");
   }
-  return Dispatch(config,
-                  [&](auto gemm) { return decltype(gemm)::Run(shape, a, b, epilogue, d, stream); });
+  return Tiles::Dispatch(
+      config, [&](auto gemm) { return decltype(gemm)::Run(shape, a, b, epilogue, d, stream); });
 }
 
 #else  // no CUTLASS: no configurations
